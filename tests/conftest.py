@@ -1,0 +1,190 @@
+"""Fixtures: an app on a fresh database per test (SQLite file, or PostgreSQL when
+DATABASE_URL is set), factories that return callables, and a logged-in client helper."""
+
+import os
+import uuid
+
+import pytest
+from flask import g
+from flask_login import FlaskLoginClient
+from sqlalchemy import create_engine, text
+
+from webapp import create_app
+from webapp.auth.models import Access, Branch, Role, Team, User
+from webapp.auth.services import place_team
+from webapp.clients.models import Client
+from webapp.clients.rules import parse_phone
+from webapp.clients.services import assign_advisor, set_phone
+from webapp.extensions import db
+
+PG_URL = os.environ.get("DATABASE_URL", "")
+PASSWORD = "correct horse battery"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """On PostgreSQL, one schema for this test run, so runs do not collide."""
+    if not PG_URL.startswith("postgresql"):
+        yield None
+        return
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield schema
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def make_config(tmp_path, pg_schema, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "STRICT_TEMPLATES": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    if pg_schema:
+        config["DATABASE_URL"] = PG_URL
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": f"-csearch_path={pg_schema}"}}
+    else:
+        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return {**config, **extra}
+
+
+def _empty_database():
+    """Drop and rebuild every table: each test starts from an empty schema."""
+    db.drop_all()
+    db.create_all()
+
+
+@pytest.fixture
+def app_config(tmp_path, pg_schema):
+    return make_config(tmp_path, pg_schema)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.test_client_class = FlaskLoginClient
+
+    @app.before_request
+    def _fresh_request_globals():
+        # The test keeps one app context open, so `g` would outlive a request: forget
+        # the user Flask-Login cached for the previous request, as a new context would.
+        g.pop("_login_user", None)
+    with app.app_context():
+        _empty_database()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_team(app):
+    def make(name="Agence Lyon", parent=None, key=None):
+        team = Team(name=name, key=key)
+        place_team(team, parent)
+        db.session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_team):
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.ADVISOR, team=None, name=None, email=None, password=PASSWORD,
+             manage_operations=False, operations_access=Access.OWN, active=True):
+        n = next(counter)
+        user = User(email=email or f"user{n}@example.fr", name=name or f"Utilisateur {n}",
+                    role=role, team=team, manage_operations=manage_operations,
+                    operations_access=operations_access, active=active)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_branch(app):
+    def make(name="Laval"):
+        branch = Branch(name=name)
+        db.session.add(branch)
+        db.session.commit()
+        return branch
+
+    return make
+
+
+@pytest.fixture
+def make_client(app):
+    def make(first_name="Anne", last_name="Roux", advisor=None, phone=None, email=None,
+             **fields):
+        client = Client(first_name=first_name, last_name=last_name, email=email, **fields)
+        set_phone(client, "phone", parse_phone(phone) if phone else None)
+        db.session.add(client)
+        assign_advisor(client, advisor.id if advisor else None)
+        db.session.commit()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def org(make_team, make_user):
+    """Two agencies under one region, a user of every role."""
+    region = make_team("Région Ouest")
+    lyon = make_team("Agence Lyon", parent=region)
+    nantes = make_team("Agence Nantes", parent=region)
+    users = {
+        "admin": make_user(Role.ADMIN, name="Alice Admin", email="admin@example.fr"),
+        "manager": make_user(Role.MANAGER, team=lyon, name="Claire Martin",
+                             email="claire@example.fr", operations_access=Access.TEAM),
+        "advisor": make_user(Role.ADVISOR, team=lyon, name="Marc Petit",
+                             email="marc@example.fr"),
+        "other_advisor": make_user(Role.ADVISOR, team=nantes, name="Léa Bernard",
+                                   email="lea@example.fr"),
+        "bdc_agent": make_user(Role.BDC_AGENT, team=region, name="Bruno Dubois",
+                               email="bruno@example.fr"),
+        "bo_assistant": make_user(Role.BO_ASSISTANT, team=region, name="Sophie Laurent",
+                                  email="sophie@example.fr"),
+    }
+    return {"region": region, "lyon": lyon, "nantes": nantes, **users}
+
+
+@pytest.fixture
+def login(app):
+    """``login(user)`` returns a test client whose requests are made as ``user``."""
+
+    def make(user):
+        return app.test_client(user=user)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": CHROMIUM_ARGS}

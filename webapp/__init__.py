@@ -1,0 +1,50 @@
+"""Pilote: a French-language sales CRM."""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from webapp import config as config_module
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: defaults, then instance/config.py, env, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config_module.load(app, config)
+    if app.config.get("STRICT_TEMPLATES"):
+        app.jinja_env.undefined = StrictUndefined
+
+    from webapp import database  # noqa: F401  (registers the SQLite pragmas)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+
+    from webapp import errors, formatting, history, security, slowlog
+
+    errors.init_app(app)
+    formatting.init_app(app)
+    security.init_app(app)
+    history.init_app(app)
+    slowlog.init_app(app)
+
+    from webapp.auth import bp as auth_bp
+    from webapp.clients import bp as clients_bp
+    from webapp.data import bp as data_bp
+    from webapp.home import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(clients_bp, url_prefix="/clients")
+    app.register_blueprint(data_bp)
+    return app

@@ -1,0 +1,72 @@
+"""Administration screens: users and teams."""
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from webapp.auth import bp
+from webapp.auth.decorators import role_required
+from webapp.auth.forms import TeamForm, UserForm
+from webapp.auth.models import Role, Team, User
+from webapp.auth.scope import get_or_404
+from webapp.auth.services import place_team, save_user
+from webapp.extensions import db
+from webapp.history import history_of
+from webapp.pagination import paginate
+
+
+@bp.route("/admin/users")
+@role_required(Role.ADMIN)
+def users():
+    """List the accounts."""
+    stmt = select(User).outerjoin(User.team).order_by(User.name)
+    page = paginate(stmt, request.args.get("page", 1, type=int))
+    return render_template("auth/users.html", page=page)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_form(user_id: int | None = None):
+    """Create or edit an account."""
+    user = get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user, user=user)
+    if form.validate_on_submit():
+        save_user(user or User(), form)
+        db.session.commit()
+        flash("Utilisateur enregistré.", "success")
+        return redirect(url_for("auth.users"))
+    status = 422 if form.errors else 200
+    history = history_of(user) if user else []
+    return render_template("auth/user_form.html", form=form, user=user,
+                           history=history), status
+
+
+@bp.route("/admin/teams")
+@role_required(Role.ADMIN)
+def teams():
+    """The team hierarchy, as an indented list."""
+    rows = db.session.scalars(select(Team).order_by(Team.path)).all()
+    return render_template("auth/teams.html", teams=rows)
+
+
+@bp.route("/admin/teams/new", methods=["GET", "POST"])
+@bp.route("/admin/teams/<int:team_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def team_form(team_id: int | None = None):
+    """Create a team, rename it or move it in the hierarchy."""
+    team = get_or_404(Team, team_id) if team_id else None
+    form = TeamForm(obj=team, team=team)
+    if request.method == "GET" and team and team.parent_id is None:
+        form.parent_id.data = 0
+    if form.validate_on_submit():
+        team = team or Team()
+        team.name = form.name.data.strip()
+        place_team(team, db.session.get(Team, form.parent_id.data) if form.parent_id.data
+                   else None)
+        db.session.commit()
+        flash("Équipe enregistrée.", "success")
+        return redirect(url_for("auth.teams"))
+    status = 422 if form.errors else 200
+    history = history_of(team) if team else []
+    return render_template("auth/team_form.html", form=form, team=team,
+                           history=history), status

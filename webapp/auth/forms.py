@@ -1,0 +1,73 @@
+"""Login and administration forms."""
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from webapp.auth.models import Access, Role, Team, User
+from webapp.choices import options
+from webapp.extensions import db
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[
+        DataRequired(REQUIRED), Length(max=254), Email("Adresse e-mail invalide.")])
+    password = PasswordField("Mot de passe", validators=[
+        DataRequired(REQUIRED), Length(max=200)])
+
+
+def team_choices(blank: str | None = None):
+    teams = db.session.scalars(select(Team).order_by(Team.path)).all()
+    return options(([(0, blank)] if blank else []) + [(t.id, "\u2003" * t.depth + t.name)
+                                                       for t in teams])
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Adresse e-mail", validators=[
+        DataRequired(REQUIRED), Length(max=254), Email("Adresse e-mail invalide.")])
+    name = StringField("Nom complet", validators=[DataRequired(REQUIRED), Length(max=120)])
+    team_id = SelectField("Équipe", coerce=int)
+    role = SelectField("Rôle", choices=Role.choices())
+    manage_operations = BooleanField("Gérer les opérations commerciales")
+    operations_access = SelectField("Accès aux opérations", choices=Access.choices())
+    active = BooleanField("Compte actif", default=True)
+    password = PasswordField("Mot de passe", validators=[Optional(), Length(min=10, max=200,
+        message="Le mot de passe doit compter entre 10 et 200 caractères.")])
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.team_id.choices = team_choices(blank="— Aucune équipe —")
+        if user is None:
+            self.password.validators = [DataRequired(REQUIRED), *self.password.validators[1:]]
+
+    def validate_email(self, field):
+        taken = db.session.scalar(
+            select(User.id).where(func.lower(User.email) == field.data.strip().lower()))
+        if taken and (self.user is None or taken != self.user.id):
+            raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
+
+    def validate_team_id(self, field):
+        if field.data == 0 and self.role.data != Role.ADMIN:
+            raise ValidationError("Choisissez l'équipe de cet utilisateur.")
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=120)])
+    parent_id = SelectField("Équipe parente", coerce=int)
+
+    def __init__(self, *args, team: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.parent_id.choices = team_choices(blank="— Aucune (racine) —")
+
+    def validate_parent_id(self, field):
+        if self.team is None or not field.data:
+            return
+        parent = db.session.get(Team, field.data)
+        if parent.path.startswith(self.team.path):
+            raise ValidationError("Une équipe ne peut pas être rattachée à elle-même "
+                                  "ni à une de ses sous-équipes.")

@@ -1,0 +1,97 @@
+"""The client file form."""
+
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from webapp.auth.models import Branch, Role, User
+from webapp.auth.scope import scoped
+from webapp.choices import options
+from webapp.clients.models import Civility, Client, Language
+from webapp.clients.rules import is_placeholder_name, parse_phone
+from webapp.extensions import db
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+def advisor_choices():
+    advisors = db.session.execute(
+        scoped(select(User.id, User.name), User)
+        .where(User.active, User.role.in_([Role.ADVISOR, Role.MANAGER]))
+        .order_by(User.name)
+    ).all()
+    return options([(0, "— Aucun conseiller —"), *((a.id, a.name) for a in advisors)])
+
+
+def branch_choices(blank="— Aucune —"):
+    rows = db.session.execute(select(Branch.id, Branch.name).order_by(Branch.name)).all()
+    return options([(0, blank), *((b.id, b.name) for b in rows)])
+
+
+class ClientForm(FlaskForm):
+    version = HiddenField()
+    civility = SelectField("Civilité", choices=[*options([("", "—")]), *Civility.choices()])
+    first_name = StringField("Prénom", validators=[DataRequired(REQUIRED), Length(max=80)])
+    last_name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=80)])
+    email = EmailField("E-mail", validators=[
+        Optional(), Length(max=254), Email("Adresse e-mail invalide.")])
+    phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
+    phone2 = StringField("Autre téléphone", validators=[Optional(), Length(max=30)])
+    address = StringField("Adresse", validators=[Optional(), Length(max=200)])
+    postal_code = StringField("Code postal", validators=[Optional(), Length(max=12)])
+    city = StringField("Ville", validators=[Optional(), Length(max=80)])
+    language = SelectField("Langue", choices=Language.choices(), default="fr")
+    branch_id = SelectField("Succursale", coerce=int, default=0)
+    advisor_id = SelectField("Conseiller", coerce=int, default=0)
+    referred_by_id = IntegerField("Recommandé par", validators=[Optional()])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, client: Client | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.branch_id.choices = branch_choices()
+        self.advisor_id.choices = advisor_choices()
+        if client is None and not self.is_submitted() and current_user.role == Role.ADVISOR:
+            self.advisor_id.data = current_user.id
+        self.phones = {}
+
+    def _check_name(self, field):
+        if is_placeholder_name(field.data):
+            raise ValidationError("Saisissez le vrai nom du client (pas « Unknown » ni "
+                                  "« Undefined »).")
+
+    validate_first_name = _check_name
+    validate_last_name = _check_name
+
+    def _check_phone(self, field):
+        if field.data:
+            try:
+                self.phones[field.name] = parse_phone(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+
+    validate_phone = _check_phone
+    validate_phone2 = _check_phone
+
+    def referrer(self) -> Client | None:
+        """The recommending client as chosen in the form, if the viewer may see it."""
+        if not self.referred_by_id.data:
+            return None
+        return db.session.scalar(
+            scoped(select(Client).where(Client.id == self.referred_by_id.data), Client))
+
+    def validate_referred_by_id(self, field):
+        if field.data is None:
+            return
+        if self.client is not None and field.data == self.client.id:
+            raise ValidationError("Un client ne peut pas se recommander lui-même.")
+        if self.referrer() is None:
+            raise ValidationError("Client introuvable.")
+
+
+# Field labels for the history table, taken from the form so they never diverge.
+FIELD_LABELS = {name: f.args[0] for name, f in vars(ClientForm).items()
+                if isinstance(f, UnboundField) and f.args}

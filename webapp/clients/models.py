@@ -1,0 +1,128 @@
+"""Client files and their advisor history."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from webapp.auth.models import Access, Branch, LabelledEnum, User
+from webapp.auth.scope import owned_by, scope_for
+from webapp.clients.rules import advisor_situation, search_key
+from webapp.database import search_key_type
+from webapp.extensions import db
+from webapp.history import Audited
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+class Civility(LabelledEnum):
+    MR = "M.", "M."
+    MRS = "Mme", "Mme"
+
+
+class Language(LabelledEnum):
+    FR = "fr", "Français"
+    EN = "en", "Anglais"
+    ES = "es", "Espagnol"
+    DE = "de", "Allemand"
+    IT = "it", "Italien"
+    PT = "pt", "Portugais"
+    AR = "ar", "Arabe"
+
+
+class Client(Audited, db.Model):
+    __tablename__ = "client"
+    __table_args__ = (
+        Index("ix_client_name", "last_name", "first_name"),
+        Index("ix_client_advisor_name", "advisor_id", "last_name", "first_name"),
+    )
+    __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
+                                   "phone2_key"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    civility: Mapped[str | None] = mapped_column(String(5))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    phone_is_mobile: Mapped[bool | None] = mapped_column(Boolean)
+    phone2: Mapped[str | None] = mapped_column(String(30))
+    phone2_is_mobile: Mapped[bool | None] = mapped_column(Boolean)
+    address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(12))
+    city: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
+                                                 onupdate=_now)
+    version: Mapped[int] = mapped_column(default=1)
+    # Normalised search keys, each indexed for `LIKE 'prefix%'` (see rules.search_key).
+    name_key: Mapped[str] = mapped_column(search_key_type(170), index=True, default="")
+    name_key_rev: Mapped[str] = mapped_column(search_key_type(170), index=True, default="")
+    email_key: Mapped[str | None] = mapped_column(search_key_type(254), index=True)
+    phone_key: Mapped[str | None] = mapped_column(search_key_type(20), index=True)
+    phone2_key: Mapped[str | None] = mapped_column(search_key_type(20), index=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    branch: Mapped[Branch | None] = relationship()
+    advisor: Mapped[User | None] = relationship()
+    referred_by: Mapped["Client | None"] = relationship(remote_side=[id])
+    advisor_periods: Mapped[list["AdvisorPeriod"]] = relationship(
+        back_populates="client", order_by="AdvisorPeriod.started_on.desc()",
+        cascade="all, delete-orphan")
+
+    @validates("first_name", "last_name")
+    def _names(self, key, value):
+        other = self.last_name if key == "first_name" else self.first_name
+        first, last = (value, other or "") if key == "first_name" else (other or "", value)
+        self.name_key = search_key(f"{last} {first}")
+        self.name_key_rev = search_key(f"{first} {last}")
+        return value
+
+    @validates("email")
+    def _email(self, _key, value):
+        self.email_key = value.lower() if value else None
+        return value
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def advisor_situation(self) -> str:
+        former = sum(1 for p in self.advisor_periods if p.ended_on is not None)
+        return advisor_situation(self.advisor is not None,
+                                 bool(self.advisor and self.advisor.active), former)
+
+    def __str__(self):
+        return self.full_name
+
+
+class AdvisorPeriod(Audited, db.Model):
+    """One advisor in charge of a client from ``started_on`` to ``ended_on`` (open: now)."""
+
+    __tablename__ = "advisor_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
+                                           index=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+    client: Mapped[Client] = relationship(back_populates="advisor_periods")
+    advisor: Mapped[User] = relationship()
+
+
+@scope_for(Client)
+def _clients(user: User):
+    access = user.role.client_access
+    return true() if access == Access.ALL else owned_by(Client.advisor_id, user, access)

@@ -1,0 +1,132 @@
+"""Client files: list and search, detail, create (also from a dialog), edit."""
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp.auth.scope import get_or_404
+from webapp.clients import bp
+from webapp.clients.forms import FIELD_LABELS, ClientForm, advisor_choices, branch_choices
+from webapp.clients.models import Client, Language
+from webapp.clients.queries import client_list
+from webapp.clients.services import conflicts, referrals, save_client
+from webapp.extensions import db
+from webapp.history import history_of
+from webapp.htmx import render
+from webapp.pagination import paginate
+
+PICKER_SIZE = 8
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
+
+
+def _widget_args() -> dict:
+    """The picker's DOM id and form field name, echoed back into the page: checked."""
+    picker = request.values.get("picker", "")
+    field = request.values.get("field", "client_id")
+    return {"picker": picker if _NAME.fullmatch(picker) else "",
+            "field": field if _NAME.fullmatch(field) else "client_id"}
+
+
+def _filters() -> dict:
+    args = request.args
+    return {"q": args.get("q", "").strip()[:100], "branch_id": args.get("branch_id", 0, int),
+            "advisor_id": args.get("advisor_id", 0, int), "language": args.get("language", "")}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The client list: search as you type, filters, pages."""
+    filters = _filters()
+    page = paginate(client_list(**filters), request.args.get("page", 1, type=int))
+    return render("clients/index.html", "results", page=page, filters=filters,
+                  branches=branch_choices("Toutes"), advisors=advisor_choices(),
+                  languages=Language.choices())
+
+
+@bp.route("/<int:client_id>")
+@login_required
+def detail(client_id: int):
+    """A client file with its advisor history and its change history."""
+    client = get_or_404(Client, client_id)
+    return render_template("clients/detail.html", client=client,
+                           referrals=referrals(client), history=history_of(client),
+                           field_labels=FIELD_LABELS, languages=Language.choices())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Create a client file; inside a dialog (``?picker=``), save and associate it."""
+    widget = _widget_args()
+    form = ClientForm()
+    if form.validate_on_submit():
+        client = save_client(Client(), form)
+        db.session.commit()
+        if widget["picker"]:
+            body = render_template("clients/_picker.html", chosen=client, created=True,
+                                   **widget)
+            return body, 200, {"HX-Retarget": f"#{widget['picker']}", "HX-Reswap": "outerHTML",
+                               "HX-Trigger": "pilote:close-dialog"}
+        flash("Fiche client créée.", "success")
+        return redirect(url_for("clients.detail", client_id=client.id))
+    status = 422 if form.errors else 200
+    if widget["picker"]:
+        return render_template("clients/_dialog_form.html", form=form, **widget), status
+    return render_template("clients/form.html", form=form, client=None, conflicts=[]), status
+
+
+@bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(client_id: int):
+    """Edit a client file; a concurrent change shows both values instead of overwriting."""
+    client = get_or_404(Client, client_id)
+    form = ClientForm(obj=client, client=client)
+    if request.method == "GET":
+        form.version.data = client.version
+        form.advisor_id.data = client.advisor_id or 0
+        form.branch_id.data = client.branch_id or 0
+    clash = []
+    if form.validate_on_submit():
+        if str(client.version) != form.version.data:
+            clash = conflicts(client, form)
+        else:
+            try:
+                save_client(client, form)
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                client = get_or_404(Client, client_id)
+                clash = conflicts(client, form)
+            else:
+                flash("Fiche client enregistrée.", "success")
+                return redirect(url_for("clients.detail", client_id=client.id))
+        form.version.data = client.version  # resubmitting now overwrites, knowingly
+    status = 409 if clash else 422 if form.errors else 200
+    return render_template("clients/form.html", form=form, client=client,
+                           conflicts=clash), status
+
+
+@bp.route("/picker")
+@login_required
+def picker():
+    """Search results of a client picker widget (htmx fragment)."""
+    if request.args.get("reset"):
+        return render_template("clients/_picker.html", chosen=None, **_widget_args())
+    q = request.args.get("q", "").strip()[:100]
+    clients = (db.session.scalars(client_list(q=q).limit(PICKER_SIZE)).all()
+               if len(q) >= 2 else [])
+    return render_template("clients/_picker_results.html", clients=clients, q=q,
+                           **_widget_args())
+
+
+@bp.route("/picker/<int:client_id>")
+@login_required
+def pick(client_id: int):
+    """The picker widget with one client chosen (htmx fragment)."""
+    client = get_or_404(Client, client_id)
+    return render_template("clients/_picker.html", chosen=client, **_widget_args())
+
+

@@ -1,0 +1,27 @@
+"""Engine-level settings: SQLite pragmas, shared column types."""
+
+from sqlalchemy import Engine, String, event
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL for concurrent readers, enforced foreign keys, wait instead of failing on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def search_key_type(length: int):
+    """A column for normalised search keys that a `LIKE 'prefix%'` can read by index.
+
+    SQLite's LIKE optimisation needs a NOCASE column; PostgreSQL's needs the C collation.
+    """
+    return (
+        String(length)
+        .with_variant(String(length, collation="NOCASE"), "sqlite")
+        .with_variant(String(length, collation="C"), "postgresql")
+    )

@@ -1,0 +1,58 @@
+"""French display formats: the one set of Jinja filters for amounts, rates and dates."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+
+from webapp.choices import label_of
+
+DASH = "—"
+
+
+def money(value) -> str:
+    """`4 100 000 €`, or `1 234,50 €` when there are cents; `—` when unknown."""
+    if value is None:
+        return DASH
+    value = Decimal(str(value))
+    pattern = "#,##0 ¤" if value == value.to_integral_value() else "#,##0.00 ¤"
+    return format_decimal(value, format=pattern.replace("¤", "").strip()) + "\u00a0€"
+
+
+def rate(value) -> str:
+    """A ratio (0.6667) as `66,67 %`; `—` when the ratio is undefined."""
+    if value is None:
+        return DASH
+    return format_percent(value, format="#,##0.00 %")
+
+
+def day(value) -> str:
+    """`22/11/2026`."""
+    if value is None:
+        return DASH
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy")
+    if isinstance(value, date):
+        return format_date(value, "dd/MM/yyyy")
+    return str(value)
+
+
+def moment(value) -> str:
+    """`22/11/2026 14:05` in the configured time zone."""
+    if value is None:
+        return DASH
+    return format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def number(value) -> str:
+    if value is None:
+        return DASH
+    return format_decimal(value)
+
+
+FILTERS = {"money": money, "rate": rate, "day": day, "moment": moment, "number": number}
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["label_of"] = label_of

@@ -1,0 +1,129 @@
+"""Audit trail: every insert, update and delete of an audited model writes history rows
+in the same transaction, through one session hook."""
+
+import contextvars
+from datetime import UTC, datetime
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, event, insert, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from webapp.extensions import db
+
+# Who acts outside a request (CLI import, demo, workers): a label such as "import".
+cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("cli_actor", default=None)
+
+ALWAYS_SKIPPED = {"id", "version", "created_at", "updated_at"}
+HIDDEN = "••••"
+
+
+class Audited:
+    """Mixin: instances of this model are recorded in the audit trail.
+
+    ``__audit_exclude__`` names derived columns not worth recording; ``__audit_hidden__``
+    names secrets recorded as changed without their value.
+    """
+
+    __audit_exclude__: frozenset[str] = frozenset()
+    __audit_hidden__: frozenset[str] = frozenset()
+
+
+class AuditRow(db.Model):
+    __tablename__ = "audit_row"
+    __table_args__ = (Index("ix_audit_row_object", "object_type", "object_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(10))  # insert, update, delete
+    field: Mapped[str | None] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+    user = db.relationship("User", foreign_keys=[user_id])
+
+    ACTION_LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS[self.action]
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "value"):  # enums
+        value = value.value
+    return str(value)
+
+
+def _actor():
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id, None
+    return None, cli_actor.get()
+
+
+def _columns(obj):
+    mapper = inspect(obj).mapper
+    skipped = ALWAYS_SKIPPED | obj.__audit_exclude__
+    return [c.key for c in mapper.column_attrs if c.key not in skipped]
+
+
+def _shown(obj, key, value):
+    return HIDDEN if key in obj.__audit_hidden__ and value is not None else _text(value)
+
+
+def _rows_for(obj, action):
+    state = inspect(obj)
+    base = {"object_type": obj.__tablename__, "object_id": obj.id, "action": action}
+    if action == "delete":
+        return [{**base, "field": None, "old": None, "new": None}]
+    rows = []
+    for key in _columns(obj):
+        hist = state.attrs[key].history
+        if action == "insert":
+            value = getattr(obj, key)
+            if value is not None:
+                rows.append({**base, "field": key, "old": None, "new": _shown(obj, key, value)})
+        elif hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _text(old) != _text(new):
+                rows.append({**base, "field": key, "old": _shown(obj, key, old),
+                             "new": _shown(obj, key, new)})
+    return rows or ([{**base, "field": None, "old": None, "new": None}]
+                    if action == "insert" else [])
+
+
+def _after_flush(session: Session, _context):
+    rows = []
+    for action, objects in (("insert", session.new), ("update", session.dirty),
+                            ("delete", session.deleted)):
+        for obj in objects:
+            if isinstance(obj, Audited):
+                rows.extend(_rows_for(obj, action))
+    if rows:
+        user_id, actor = _actor()
+        now = datetime.now(UTC)
+        for row in rows:
+            row.update(at=now, user_id=user_id, actor=actor)
+        session.connection().execute(insert(AuditRow), rows)
+
+
+def history_of(obj) -> list[AuditRow]:
+    """The audit rows of one record, newest first."""
+    return db.session.scalars(
+        select(AuditRow)
+        .where(AuditRow.object_type == obj.__tablename__, AuditRow.object_id == obj.id)
+        .order_by(AuditRow.id.desc())
+        .limit(200)
+    ).all()
+
+
+def init_app(app) -> None:
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,34 @@
+"""Which boxes each role's home page shows, in order (modules fill them as they land)."""
+
+from dataclasses import dataclass
+
+from webapp.auth.models import Role
+
+
+@dataclass(frozen=True)
+class Box:
+    key: str
+    title: str
+    empty: str
+
+
+CLIENTS = Box("clients", "Mes clients", "Recherchez un client par nom, téléphone ou e-mail.")
+OPERATIONS = Box("operations", "Opérations en cours", "Aucune opération commerciale en cours.")
+PILOTAGE = Box("pilotage", "Pilotage", "Les indicateurs des opérations apparaîtront ici.")
+ALERTS = Box("alerts", "Alertes", "Aucune alerte.")
+PIPELINE = Box("pipeline", "Mes opportunités", "Aucune opportunité à traiter.")
+REQUESTS = Box("requests", "Demandes à traiter", "Aucune demande en attente.")
+TEAM = Box("team", "Mon équipe", "Les résultats de l'équipe apparaîtront ici.")
+ADMIN = Box("admin", "Administration", "Gérez les utilisateurs, les équipes et les données.")
+
+BY_ROLE = {
+    Role.ADMIN: (ADMIN, ALERTS, CLIENTS),
+    Role.MANAGER: (PILOTAGE, ALERTS, TEAM, OPERATIONS),
+    Role.ADVISOR: (OPERATIONS, ALERTS, CLIENTS),
+    Role.BDC_AGENT: (PIPELINE, ALERTS, CLIENTS),
+    Role.BO_ASSISTANT: (REQUESTS, ALERTS, CLIENTS),
+}
+
+
+def boxes_for(role: Role) -> tuple[Box, ...]:
+    return BY_ROLE[role]
