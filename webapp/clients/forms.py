@@ -33,7 +33,8 @@ def branch_choices(blank="— Aucune —"):
 
 class ClientForm(FlaskForm):
     version = HiddenField()
-    civility = SelectField("Civilité", choices=[*options([("", "—")]), *Civility.choices()])
+    civility = SelectField("Civilité", choices=[*options([("", "—")]), *Civility.choices()],
+                           default="")
     first_name = StringField("Prénom", validators=[DataRequired(REQUIRED), Length(max=80)])
     last_name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=80)])
     email = EmailField("E-mail", validators=[
