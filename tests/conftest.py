@@ -49,6 +49,8 @@ def make_config(tmp_path, pg_schema, **extra) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Real argon2, with its cheapest parameters: the suite hashes hundreds of passwords.
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
     if pg_schema:

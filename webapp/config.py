@@ -23,6 +23,8 @@ class Defaults:
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     PAGE_SIZE = 25
     SLOW_REQUEST_MS = 500
+    # argon2 parameters (argon2.profiles); tests use CHEAPEST, production the RFC's.
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
 
 
 # Environment variables that override the configuration, with their parsers.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, event, insert, inspect, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from webapp.extensions import db
 
@@ -122,6 +122,21 @@ def history_of(obj) -> list[AuditRow]:
         .order_by(AuditRow.id.desc())
         .limit(200)
     ).all()
+
+
+def _load_old_values(mapper, cls):
+    """Audited columns load their old value before a change, so history shows old → new
+    even when the object was expired by a previous commit."""
+    if issubclass(cls, Audited):
+        for prop in mapper.column_attrs:
+            event.listen(getattr(cls, prop.key), "set", _keep, active_history=True)
+
+
+def _keep(_target, value, _oldvalue, _initiator):
+    return value
+
+
+event.listen(Mapper, "mapper_configured", _load_old_values)
 
 
 def init_app(app) -> None:

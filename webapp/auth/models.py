@@ -3,17 +3,14 @@
 import enum
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.auth.passwords import hash_password, verify_password
 from webapp.choices import options
 from webapp.extensions import db
 from webapp.history import Audited
-
-hasher = PasswordHasher()
 
 
 class LabelledEnum(enum.StrEnum):
@@ -104,13 +101,10 @@ class User(Audited, UserMixin, db.Model):
     team: Mapped[Team | None] = relationship(back_populates="members")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = hasher.hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        try:
-            return hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return verify_password(self.password_hash, password)
 
     def get_id(self) -> str:
         # The token rotates at logout: an old session cookie no longer authenticates.

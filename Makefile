@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` (the app on SQLite with demo data) and
+# `make test` (everything the tests need, then the whole suite on SQLite and PostgreSQL).
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app webapp
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-test system-test-deps lint test-sqlite test-postgres bench
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python system-test-deps
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Debian's Chromium for the browser tests (never a downloaded browser), pdftotext.
+system-test-deps:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+	  (apt-get update -q && apt-get install -y -q chromium poppler-utils)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) data demo --if-empty
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --port 5000
+
+lint:
+	$(BIN)/ruff check webapp tests bench
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+test: install-test lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run.py --scale 100000
