@@ -32,7 +32,7 @@ def _names(response):
 @pytest.mark.parametrize(("role", "visible"), [
     ("advisor", {"Roux"}),
     ("other_advisor", {"Durand"}),
-    ("manager", {"Roux"}),
+    ("manager", {"Roux", "Marchand"}),  # a manager also sees the unassigned pool
     ("bdc_agent", {"Roux", "Durand", "Marchand"}),
     ("admin", {"Roux", "Durand", "Marchand"}),
 ])
@@ -44,7 +44,7 @@ def test_region_manager_sees_both_agencies(org, clients, login, make_user):
     from webapp.auth.models import Role
 
     boss = make_user(Role.MANAGER, team=org["region"])
-    assert _names(login(boss).get("/clients/")) == {"Roux", "Durand"}
+    assert _names(login(boss).get("/clients/")) == {"Roux", "Durand", "Marchand"}
 
 
 def test_another_teams_client_is_404(org, clients, login):
@@ -108,7 +108,8 @@ def test_create_client(org, login):
     ({"language": "klingon"}, "language", "choix valide"),
 ])
 def test_create_bad_input(org, login, data, field, message):
-    response = login(org["advisor"]).post("/clients/new", data={**VALID, **data})
+    response = login(org["advisor"]).post("/clients/new", data={
+        **VALID, "advisor_id": org["advisor"].id, **data})
     assert response.status_code == 422
     assert message in response.text or ("81" in message and "80 caract" in response.text)
     assert f'id="{field}-error"' in response.text or field == "referred_by_id"
@@ -168,16 +169,21 @@ def test_create_and_associate_from_a_dialog(org, login):
     htmx = {"HX-Request": "true"}
     dialog = http.get("/clients/new?picker=referrer-picker&field=referred_by_id", headers=htmx)
     assert "<html" not in dialog.text and "Enregistrer et associer" in dialog.text
+    assert 'id="referrer-picker-first_name"' in dialog.text
+    mine = {**VALID, "advisor_id": org["advisor"].id}
+    prefixed = {f"referrer-picker-{k}": v for k, v in mine.items()}
     bad = http.post("/clients/new?picker=referrer-picker&field=referred_by_id",
-                    data={**VALID, "last_name": ""}, headers=htmx)
+                    data={**prefixed, "referrer-picker-last_name": ""}, headers=htmx)
     assert bad.status_code == 422 and 'value="Anne"' in bad.text
+    assert 'id="referrer-picker-last_name-error"' in bad.text
     good = http.post("/clients/new?picker=referrer-picker&field=referred_by_id",
-                     data=VALID, headers=htmx)
+                     data=prefixed, headers=htmx)
     assert good.status_code == 200
     assert good.headers["HX-Retarget"] == "#referrer-picker"
     assert good.headers["HX-Trigger"] == "pilote:close-dialog"
-    new_id = db.session.scalar(select(Client.id).where(Client.last_name == "Roux"))
-    assert f'name="referred_by_id" value="{new_id}"' in good.text
+    new = db.session.scalar(select(Client).where(Client.last_name == "Roux"))
+    assert f'name="referred_by_id" value="{new.id}"' in good.text
+    assert new.phone_key == "0612345678" and new.advisor_id == org["advisor"].id
 
 
 def test_picker_widget_params_are_sanitised(org, clients, login):

@@ -1,6 +1,6 @@
 """Engine-level settings: SQLite pragmas, shared column types."""
 
-from sqlalchemy import Engine, String, event
+from sqlalchemy import Engine, String, and_, event, text
 
 
 @event.listens_for(Engine, "connect")
@@ -25,3 +25,17 @@ def search_key_type(length: int):
         .with_variant(String(length, collation="NOCASE"), "sqlite")
         .with_variant(String(length, collation="C"), "postgresql")
     )
+
+
+def starts_with(column, prefix: str):
+    """`column` starts with `prefix`, as an index range (`>= 'rou' AND < 'rov'`).
+
+    Unlike `LIKE 'rou%'`, a range reads the index on both engines with a bound parameter.
+    """
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def analyze(session) -> None:
+    """Refresh the planner's statistics after a bulk load (the search plans depend on them)."""
+    session.execute(text("ANALYZE"))

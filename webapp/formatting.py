@@ -50,9 +50,15 @@ def number(value) -> str:
     return format_decimal(value)
 
 
+def field_labels(form) -> dict[str, str]:
+    """A form's field labels by field name, for the history table."""
+    return {field.short_name: str(field.label.text) for field in form}
+
+
 FILTERS = {"money": money, "rate": rate, "day": day, "moment": moment, "number": number}
 
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["label_of"] = label_of
+    app.jinja_env.globals["field_labels"] = field_labels

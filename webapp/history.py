@@ -139,6 +139,35 @@ def _keep(_target, value, _oldvalue, _initiator):
 event.listen(Mapper, "mapper_configured", _load_old_values)
 
 
+def value_labels(rows: list[AuditRow], resolvers: dict) -> dict[tuple[str, str], str]:
+    """Readable values for history rows: ``resolvers[field](raw values) -> {raw: label}``,
+    called once per field (ids become names in one query, codes become labels)."""
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        if row.field in resolvers:
+            wanted.setdefault(row.field, set()).update(
+                v for v in (row.old, row.new) if v is not None)
+    return {(field, raw): label for field, values in wanted.items()
+            for raw, label in resolvers[field](values).items()}
+
+
+def names_by_id(model, column):
+    """A resolver turning stored ids into ``column`` values (e.g. user ids into names)."""
+
+    def resolve(values: set[str]) -> dict[str, str]:
+        ids = [int(v) for v in values if v.isdigit()]
+        rows = db.session.execute(select(model.id, column).where(model.id.in_(ids)))
+        return {str(pk): str(label) for pk, label in rows}
+
+    return resolve
+
+
+def enum_labels(enum_cls):
+    """A resolver turning stored enum values into their French labels."""
+    labels = {m.value: m.label for m in enum_cls}
+    return lambda values: {v: labels.get(v, v) for v in values}
+
+
 def init_app(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)

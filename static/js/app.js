@@ -14,6 +14,21 @@
       if (parent) { parent.close(); }
     }
   });
+  // Forms answer 422 (invalid) or 409 (conflict) with the form and its messages: show it.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  // A closed dialog forgets its last form, so reopening never shows stale input.
+  document.addEventListener("close", function (event) {
+    var body = event.target.querySelector && event.target.querySelector("[id$='-dialog-body']");
+    if (body) {
+      body.innerHTML = "<p class=\"p-4\" id=\"" + event.target.id + "-title\">Chargement…</p>";
+    }
+  }, true);
   document.body.addEventListener("pilote:close-dialog", function () {
     document.querySelectorAll("dialog[open]").forEach(function (d) { d.close(); });
   });

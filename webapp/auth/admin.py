@@ -6,12 +6,16 @@ from sqlalchemy import select
 from webapp.auth import bp
 from webapp.auth.decorators import role_required
 from webapp.auth.forms import TeamForm, UserForm
-from webapp.auth.models import Role, Team, User
+from webapp.auth.models import Access, Role, Team, User
 from webapp.auth.scope import get_or_404
 from webapp.auth.services import place_team, save_user
 from webapp.extensions import db
-from webapp.history import history_of
+from webapp.history import enum_labels, history_of, names_by_id, value_labels
 from webapp.pagination import paginate
+
+TEAM_HISTORY_VALUES = {"parent_id": names_by_id(Team, Team.name)}
+USER_HISTORY_VALUES = {"team_id": names_by_id(Team, Team.name), "role": enum_labels(Role),
+                       "operations_access": enum_labels(Access)}
 
 
 @bp.route("/admin/users")
@@ -37,8 +41,8 @@ def user_form(user_id: int | None = None):
         return redirect(url_for("auth.users"))
     status = 422 if form.errors else 200
     history = history_of(user) if user else []
-    return render_template("auth/user_form.html", form=form, user=user,
-                           history=history), status
+    return render_template("auth/user_form.html", form=form, user=user, history=history,
+                           history_values=value_labels(history, USER_HISTORY_VALUES)), status
 
 
 @bp.route("/admin/teams")
@@ -68,5 +72,5 @@ def team_form(team_id: int | None = None):
         return redirect(url_for("auth.teams"))
     status = 422 if form.errors else 200
     history = history_of(team) if team else []
-    return render_template("auth/team_form.html", form=form, team=team,
-                           history=history), status
+    return render_template("auth/team_form.html", form=form, team=team, history=history,
+                           history_values=value_labels(history, TEAM_HISTORY_VALUES)), status

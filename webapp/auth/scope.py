@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select, true
 
 from webapp.auth.models import Access, Team, User
+from webapp.database import starts_with
 from webapp.extensions import db
 
 _SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {}
@@ -31,7 +32,7 @@ def teams_under(user: User) -> Select:
     """Ids of the user's team and every team below it."""
     if user.team is None:
         return select(Team.id).where(false())
-    return select(Team.id).where(Team.path.startswith(user.team.path, autoescape=True))
+    return select(Team.id).where(starts_with(Team.path, user.team.path))
 
 
 def users_under(user: User) -> Select:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from webapp.auth.models import Team, User
+from webapp.database import starts_with
 from webapp.extensions import db
 
 
@@ -16,7 +17,7 @@ def place_team(team: Team, parent: Team | None) -> None:
     new_path = f"{parent.path if parent else '/'}{team.id}/"
     if old_path and old_path != new_path and old_path != "/":
         for sub in db.session.scalars(
-            select(Team).where(Team.path.startswith(old_path, autoescape=True),
+            select(Team).where(starts_with(Team.path, old_path),
                                Team.id != team.id)
         ):
             sub.path = new_path + sub.path.removeprefix(old_path)

@@ -18,6 +18,10 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 def advisor_choices():
+    """Advisors the viewer may assign; an advisor only themselves (never "nobody", which
+    would hide the file from them)."""
+    if current_user.role == Role.ADVISOR:
+        return options([(current_user.id, current_user.name)])
     advisors = db.session.execute(
         scoped(select(User.id, User.name), User)
         .where(User.active, User.role.in_([Role.ADVISOR, Role.MANAGER]))
@@ -55,7 +59,8 @@ class ClientForm(FlaskForm):
         self.client = client
         self.branch_id.choices = branch_choices()
         self.advisor_id.choices = advisor_choices()
-        if client is None and not self.is_submitted() and current_user.role == Role.ADVISOR:
+        if client is None and not self.is_submitted() and current_user.role in (
+                Role.ADVISOR, Role.MANAGER):
             self.advisor_id.data = current_user.id
         self.phones = {}
 
@@ -70,7 +75,7 @@ class ClientForm(FlaskForm):
     def _check_phone(self, field):
         if field.data:
             try:
-                self.phones[field.name] = parse_phone(field.data)
+                self.phones[field.short_name] = parse_phone(field.data)
             except ValueError as error:
                 raise ValidationError(str(error)) from error
 
@@ -95,4 +100,6 @@ class ClientForm(FlaskForm):
 
 # Field labels for the history table, taken from the form so they never diverge.
 FIELD_LABELS = {name: f.args[0] for name, f in vars(ClientForm).items()
-                if isinstance(f, UnboundField) and f.args}
+                if isinstance(f, UnboundField) and f.args} | {
+    "phone_is_mobile": "Téléphone mobile", "phone2_is_mobile": "Autre téléphone mobile",
+    "key": "Clé externe"}

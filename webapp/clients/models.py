@@ -35,8 +35,8 @@ class Language(LabelledEnum):
 class Client(Audited, db.Model):
     __tablename__ = "client"
     __table_args__ = (
-        Index("ix_client_name", "last_name", "first_name"),
-        Index("ix_client_advisor_name", "advisor_id", "last_name", "first_name"),
+        Index("ix_client_name", "last_name", "first_name", "id"),
+        Index("ix_client_advisor_name", "advisor_id", "last_name", "first_name", "id"),
     )
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
                                    "phone2_key"})
@@ -124,5 +124,10 @@ class AdvisorPeriod(Audited, db.Model):
 
 @scope_for(Client)
 def _clients(user: User):
+    """BDC and BO serve the whole book; a manager sees the team's clients and the clients
+    left without an advisor (to hand them out); an advisor sees their own."""
     access = user.role.client_access
-    return true() if access == Access.ALL else owned_by(Client.advisor_id, user, access)
+    if access == Access.ALL:
+        return true()
+    condition = owned_by(Client.advisor_id, user, access)
+    return (condition | Client.advisor_id.is_(None)) if access == Access.TEAM else condition

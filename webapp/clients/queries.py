@@ -1,37 +1,106 @@
-"""Read queries on client files: the indexed search behind the list and the pickers."""
+"""Read queries on client files: the list and the search as you type.
 
-from sqlalchemy import Select, or_, select
+The search ranks matches: last name first, then first name, e-mail, phones; each rank is
+read from its own index in key order, so a page costs a few short index walks whatever
+the size of the client book.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, literal, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.clients.rules import phone_query_key, search_key
+from webapp.database import starts_with
+from webapp.extensions import db
+from webapp.pagination import Page, count_capped, page_size, paginate
+
+MAX_SEARCH_PAGE = 40
 
 
-def search_condition(q: str):
-    """Prefix match on name (either order), e-mail or phone, each on its own index."""
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    branch_id: int = 0
+    advisor_id: int = 0
+    language: str = ""
+
+    def as_args(self) -> dict:
+        """The filters that are set, as URL arguments."""
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def search_keys(q: str) -> list[tuple[object, str]]:
+    """(indexed column, prefix) pairs a query means, in rank order."""
     text = search_key(q)
     if not text:
-        return None
-    prefix = text + "%"
-    terms = [Client.name_key.like(prefix), Client.name_key_rev.like(prefix),
-             Client.email_key.like(q.strip().lower() + "%")]
+        return []
+    keys = [(Client.name_key, text), (Client.name_key_rev, text),
+            (Client.email_key, q.strip().lower())]
     digits = phone_query_key(q)
     if digits:
-        terms += [Client.phone_key.like(digits + "%"), Client.phone2_key.like(digits + "%")]
-    return or_(*terms)
+        keys += [(Client.phone_key, digits), (Client.phone2_key, digits)]
+    return keys
 
 
-def client_list(q: str = "", branch_id: int = 0, advisor_id: int = 0,
-                language: str = "") -> Select:
-    """The clients the viewer sees, filtered, in name order."""
-    stmt = scoped(select(Client), Client)
-    condition = search_condition(q) if q else None
-    if condition is not None:
-        stmt = stmt.where(condition)
-    if branch_id:
-        stmt = stmt.where(Client.branch_id == branch_id)
-    if advisor_id:
-        stmt = stmt.where(Client.advisor_id == advisor_id)
-    if language:
-        stmt = stmt.where(Client.language == language)
-    return stmt.order_by(Client.last_name, Client.first_name, Client.id)
+def _visible(stmt: Select, filters: Filters) -> Select:
+    """``stmt`` restricted to the viewer's scope and the list filters."""
+    stmt = scoped(stmt, Client)
+    if filters.branch_id:
+        stmt = stmt.where(Client.branch_id == filters.branch_id)
+    if filters.advisor_id:
+        stmt = stmt.where(Client.advisor_id == filters.advisor_id)
+    if filters.language:
+        stmt = stmt.where(Client.language == filters.language)
+    return stmt
+
+
+def _load(ids: list[int]) -> list[Client]:
+    """Clients by id, in the given order, with their advisor (no query per row)."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Client).where(Client.id.in_(ids))
+                              .options(selectinload(Client.advisor))).all()
+    by_id = {c.id: c for c in rows}
+    return [by_id[i] for i in ids]
+
+
+def _ranked_ids(keys, filters: Filters, needed: int) -> list[int]:
+    """The first ``needed`` matching ids: by rank, then key order, without duplicates."""
+    ranks = [
+        select(_visible(select(Client.id, literal(rank).label("rank"), column.label("sort_key"))
+                        .where(starts_with(column, prefix)), filters)
+               .order_by(column, Client.id).limit(needed).subquery())
+        for rank, (column, prefix) in enumerate(keys)
+    ]
+    rows = db.session.execute(union_all(*ranks)).all()
+    seen: dict[int, None] = {}
+    for row in sorted(rows, key=lambda r: (r.rank, r.sort_key, r.id)):
+        seen.setdefault(row.id)
+    return list(seen)
+
+
+def search_page(filters: Filters, number: int = 1, size: int | None = None,
+                count: bool = True) -> Page:
+    """One page of the clients matching ``filters.q``, ranked."""
+    size = size or page_size()
+    number = min(max(1, number), MAX_SEARCH_PAGE)
+    keys = search_keys(filters.q)
+    if not keys:
+        return Page(items=[], number=1, size=size, total=0)
+    ids = _ranked_ids(keys, filters, number * size)[(number - 1) * size:number * size]
+    matching = _visible(select(Client.id), filters).where(
+        or_(*(starts_with(column, prefix) for column, prefix in keys)))
+    total = count_capped(matching) if count else len(ids)
+    return Page(items=_load(ids), number=number, size=size, total=total)
+
+
+def client_page(filters: Filters, number: int = 1) -> Page:
+    """The client list: ranked search results when there is a query, else by name."""
+    if filters.q:
+        return search_page(filters, number)
+    stmt = (_visible(select(Client), filters).options(selectinload(Client.advisor))
+            .order_by(Client.last_name, Client.first_name, Client.id))
+    return paginate(stmt, number)

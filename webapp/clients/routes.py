@@ -10,12 +10,11 @@ from webapp.auth.scope import get_or_404
 from webapp.clients import bp
 from webapp.clients.forms import FIELD_LABELS, ClientForm, advisor_choices, branch_choices
 from webapp.clients.models import Client, Language
-from webapp.clients.queries import client_list
-from webapp.clients.services import conflicts, referrals, save_client
+from webapp.clients.queries import Filters, client_page, search_page
+from webapp.clients.services import HISTORY_VALUES, conflicts, referrals, save_client
 from webapp.extensions import db
-from webapp.history import history_of
+from webapp.history import history_of, value_labels
 from webapp.htmx import render
-from webapp.pagination import paginate
 
 PICKER_SIZE = 8
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
@@ -29,10 +28,11 @@ def _widget_args() -> dict:
             "field": field if _NAME.fullmatch(field) else "client_id"}
 
 
-def _filters() -> dict:
+def _filters() -> Filters:
     args = request.args
-    return {"q": args.get("q", "").strip()[:100], "branch_id": args.get("branch_id", 0, int),
-            "advisor_id": args.get("advisor_id", 0, int), "language": args.get("language", "")}
+    return Filters(q=args.get("q", "").strip()[:100], branch_id=args.get("branch_id", 0, int),
+                   advisor_id=args.get("advisor_id", 0, int),
+                   language=args.get("language", "")[:5])
 
 
 @bp.route("/")
@@ -40,10 +40,11 @@ def _filters() -> dict:
 def index():
     """The client list: search as you type, filters, pages."""
     filters = _filters()
-    page = paginate(client_list(**filters), request.args.get("page", 1, type=int))
+    page = client_page(filters, request.args.get("page", 1, type=int))
+    # The filter options are callables: only the whole page (not the htmx block) reads them.
     return render("clients/index.html", "results", page=page, filters=filters,
-                  branches=branch_choices("Toutes"), advisors=advisor_choices(),
-                  languages=Language.choices())
+                  branches=lambda: branch_choices("Toutes"), advisors=advisor_choices,
+                  languages=Language.choices)
 
 
 @bp.route("/<int:client_id>")
@@ -51,8 +52,10 @@ def index():
 def detail(client_id: int):
     """A client file with its advisor history and its change history."""
     client = get_or_404(Client, client_id)
+    history = history_of(client)
     return render_template("clients/detail.html", client=client,
-                           referrals=referrals(client), history=history_of(client),
+                           referrals=referrals(client), history=history,
+                           history_values=value_labels(history, HISTORY_VALUES),
                            field_labels=FIELD_LABELS, languages=Language.choices())
 
 
@@ -61,7 +64,8 @@ def detail(client_id: int):
 def create():
     """Create a client file; inside a dialog (``?picker=``), save and associate it."""
     widget = _widget_args()
-    form = ClientForm()
+    # Inside a dialog the fields are prefixed: their ids must not clash with the outer form's.
+    form = ClientForm(prefix=widget["picker"])
     if form.validate_on_submit():
         client = save_client(Client(), form)
         db.session.commit()
@@ -116,7 +120,7 @@ def picker():
     if request.args.get("reset"):
         return render_template("clients/_picker.html", chosen=None, **_widget_args())
     q = request.args.get("q", "").strip()[:100]
-    clients = (db.session.scalars(client_list(q=q).limit(PICKER_SIZE)).all()
+    clients = (search_page(Filters(q=q), size=PICKER_SIZE, count=False).items
                if len(q) >= 2 else [])
     return render_template("clients/_picker_results.html", clients=clients, q=q,
                            **_widget_args())

@@ -5,15 +5,25 @@ from datetime import date
 
 from sqlalchemy import select
 
+from webapp.auth.models import Branch, User
 from webapp.auth.scope import scoped
 from webapp.choices import label_of
-from webapp.clients.models import AdvisorPeriod, Client
+from webapp.clients.models import AdvisorPeriod, Client, Language
 from webapp.clients.rules import Phone
 from webapp.extensions import db
+from webapp.history import enum_labels, names_by_id
 
 EDITABLE = ("civility", "first_name", "last_name", "email", "phone", "phone2", "address",
             "postal_code", "city", "language", "branch_id", "advisor_id", "referred_by_id",
             "notes")
+
+# How the history table shows stored values of these fields.
+HISTORY_VALUES = {
+    "advisor_id": names_by_id(User, User.name),
+    "branch_id": names_by_id(Branch, Branch.name),
+    "referred_by_id": names_by_id(Client, Client.last_name + " " + Client.first_name),
+    "language": enum_labels(Language),
+}
 
 
 def _blank_to_none(value):

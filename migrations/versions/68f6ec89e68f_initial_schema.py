@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5a5466693083
+Revision ID: 68f6ec89e68f
 Revises: 
-Create Date: 2026-11-22 17:27:21.150183
+Create Date: 2026-11-22 17:54:53.076386
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5a5466693083'
+revision = '68f6ec89e68f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -111,10 +111,10 @@ def upgrade():
     sa.UniqueConstraint('key', name=op.f('uq_client_key'))
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
-        batch_op.create_index('ix_client_advisor_name', ['advisor_id', 'last_name', 'first_name'], unique=False)
+        batch_op.create_index('ix_client_advisor_name', ['advisor_id', 'last_name', 'first_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_branch_id'), ['branch_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_email_key'), ['email_key'], unique=False)
-        batch_op.create_index('ix_client_name', ['last_name', 'first_name'], unique=False)
+        batch_op.create_index('ix_client_name', ['last_name', 'first_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_name_key_rev'), ['name_key_rev'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_phone2_key'), ['phone2_key'], unique=False)

@@ -1,0 +1,143 @@
+"""The benchmark's scenarios: one row of the table each.
+
+A module adds its pages by appending to ``SCENARIOS``::
+
+    Scenario("kanban board", "/operations/1/board", target_ms=50)
+    Scenario("kanban column, next page", column_url, headers=HTMX, target_ms=20)
+    Scenario("move a card", move_url, method="POST", form=move_form, headers=HTMX,
+             target_ms=30, expect=(200,))
+
+``url`` and ``form`` are either fixed values or functions ``(ctx, i) -> value``, where
+``i`` counts the requests of the scenario (cycle over realistic parameters with it) and
+``ctx`` is the ``Context``: ``ctx.sql(...)`` reads the seeded database, ``ctx.cached(fn)``
+computes a sample list once per run. POSTs carry the session's CSRF token in the
+``X-CSRFToken`` header, as htmx does. A scenario that is a sequence of requests (the login
+round trip) gives ``run(ctx, browser, i) -> [responses]`` instead of a URL.
+"""
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from browser import Browser
+from sqlalchemy import text
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    url: str | Callable[["Context", int], str] = "/"
+    method: str = "GET"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] | Callable[["Context", int], Mapping[str, str]] | None = None
+    target_ms: float | None = None      # the scenario passes when p95 < target_ms
+    role: str = "manager"               # whose session drives it (admin, manager, advisor)
+    expect: tuple[int, ...] = (200,)    # accepted status codes (last response of a run)
+    max_requests: int | None = None     # caps --requests (slow round trips)
+    run: Callable[["Context", Browser, int], list] | None = None
+
+    def resolve(self, value, ctx: "Context", i: int):
+        return value(ctx, i) if callable(value) else value
+
+    def perform(self, ctx: "Context", browser: Browser, i: int) -> list:
+        if self.run is not None:
+            return self.run(ctx, browser, i)
+        return [browser.request(self.method, self.resolve(self.url, ctx, i),
+                                dict(self.headers), self.resolve(self.form, ctx, i))]
+
+
+class Context:
+    """What scenarios may read: the accounts, the port, the seeded database."""
+
+    def __init__(self, port: int, engine, accounts: dict[str, tuple[str, str]],
+                 timeout: float):
+        self.port = port
+        self.engine = engine
+        self.accounts = accounts  # role -> (email, password)
+        self.timeout = timeout
+        self._cache: dict = {}
+        self._lock = threading.Lock()
+
+    def sql(self, query: str, **params) -> list:
+        with self.engine.connect() as conn:
+            return conn.execute(text(query), params).all()
+
+    def cached(self, compute: Callable[["Context"], list]) -> list:
+        with self._lock:
+            if compute not in self._cache:
+                self._cache[compute] = compute(self)
+            return self._cache[compute]
+
+    def browser(self) -> Browser:
+        return Browser(self.port, self.timeout)
+
+
+def cycle(values: list, i: int):
+    return values[i % len(values)]
+
+
+# --- client files ---------------------------------------------------------------------
+
+def search_terms(ctx: Context) -> list[str]:
+    """What people type in the search box, letter by letter: prefixes of frequent and rare
+    last names, a name followed by a first name, phone and e-mail prefixes."""
+    frequent = ctx.sql("SELECT last_name, count(*) AS n FROM client GROUP BY last_name "
+                       "ORDER BY n DESC, last_name LIMIT 6")
+    rare = ctx.sql("SELECT last_name FROM client GROUP BY last_name "
+                   "ORDER BY count(*), last_name LIMIT 2")
+    person = ctx.sql("SELECT last_name, first_name FROM client ORDER BY id LIMIT 1 "
+                     "OFFSET (SELECT count(*) / 2 FROM client)")
+    phones = ctx.sql("SELECT phone_key FROM client WHERE phone_key IS NOT NULL "
+                     "ORDER BY id LIMIT 2 OFFSET 7")
+    emails = ctx.sql("SELECT email_key FROM client WHERE email_key IS NOT NULL "
+                     "ORDER BY id LIMIT 2 OFFSET 11")
+    terms = []
+    for (name, _count) in frequent:
+        terms += [name[:2].lower(), name[:3].lower(), name[:4].lower()]
+    for (name,) in rare:
+        terms += [name[:4].lower(), name[:6].lower()]
+    for last, first in person:
+        terms += [f"{last.lower()} {first[:1].lower()}", f"{first[:3].lower()}"]
+    for (key,) in phones:
+        terms += [f"{key[:2]} {key[2]}", f"{key[:2]} {key[2:4]} {key[4:6]}"]
+    for (key,) in emails:
+        terms += [key[:4], key[:7]]
+    return [t for t in dict.fromkeys(terms) if len(t.strip()) >= 2]
+
+
+def client_search_url(ctx: Context, i: int) -> str:
+    """The active search form's htmx GET: every field of the filter form is sent."""
+    query = {"q": cycle(ctx.cached(search_terms), i), "branch_id": 0, "advisor_id": 0,
+             "language": ""}
+    return "/clients/?" + urlencode(query)
+
+
+def picker_url(ctx: Context, i: int) -> str:
+    query = {"picker": "p", "field": "client_id", "q": cycle(ctx.cached(search_terms), i)}
+    return "/clients/picker?" + urlencode(query)
+
+
+# --- login ----------------------------------------------------------------------------
+
+def login_round_trip(ctx: Context, _browser: Browser, _i: int) -> list:
+    """GET /login and POST /login (argon2 check included) in a fresh cookie jar."""
+    email, password = ctx.accounts["manager"]
+    return ctx.browser().login(email, password)
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("login (GET + POST /login)", run=login_round_trip, expect=(302,), max_requests=100),
+    Scenario("home", "/", target_ms=50),
+    Scenario("home (advisor)", "/", role="advisor", target_ms=50),
+    Scenario("client list, first page", "/clients/", target_ms=60),
+    Scenario("client list, first page (admin)", "/clients/", role="admin", target_ms=60),
+    Scenario("client search as you type", client_search_url, headers=HTMX, target_ms=30),
+    Scenario("client search (advisor)", client_search_url, headers=HTMX, role="advisor",
+             target_ms=30),
+    Scenario("client search (admin)", client_search_url, headers=HTMX, role="admin",
+             target_ms=30),
+    Scenario("client picker search", picker_url, headers=HTMX, target_ms=30),
+]

@@ -1,0 +1,60 @@
+"""`flask data demo`: realistic French demo data, on an empty database only.
+
+Demo rows are written with SQLAlchemy Core bulk inserts: they bypass the ORM session
+hooks, so they are **not audited** (no ``audit_row``), and their derived columns (team
+paths, client search keys) are computed by the steps rather than by the models. Each
+step adds one domain's data and may read what the previous steps left in ``Demo``; a
+domain plugs in its own step by appending it to ``STEPS``.
+"""
+
+import random
+import time
+from datetime import date
+
+from sqlalchemy import select, text
+
+from webapp.auth.models import Branch, Team, User
+from webapp.clients.models import Client
+from webapp.data import demo_clients, demo_people
+from webapp.data.demo_state import Demo
+from webapp.database import analyze
+from webapp.extensions import db
+
+DEFAULT_SCALE = 300
+SEED = 2026
+STEPS = (demo_people.create, demo_clients.create)
+
+
+def database_is_empty() -> bool:
+    return all(db.session.scalar(select(model.id).limit(1)) is None
+               for model in (Team, User, Branch, Client))
+
+
+def run(scale: int) -> Demo:
+    """Create the demo data in one transaction; return what was created."""
+    from faker import Faker  # imported here: the web app itself never needs it
+
+    started = time.perf_counter()
+    fake = Faker("fr_FR")
+    fake.seed_instance(SEED)
+    demo = Demo(scale=scale, rng=random.Random(SEED), fake=fake, today=date.today())
+    try:
+        for step in STEPS:
+            step(demo)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _fold_sqlite_log()
+    analyze(db.session)
+    db.session.commit()
+    demo.seconds = time.perf_counter() - started
+    return demo
+
+
+def _fold_sqlite_log() -> None:
+    """On SQLite, copy the write-ahead log (as large as the data) into the database file
+    and truncate it, rather than leave it on disk until some later checkpoint."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()

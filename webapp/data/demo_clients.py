@@ -1,0 +1,169 @@
+"""Demo step 2: the client files and their advisor history, inserted in bulk.
+
+Faker is far too slow to call per client at a million clients, so it fills pools of
+names and streets once; clients are drawn from the pools with a seeded ``random``, and
+their search keys (``name_key``, ``phone_key``…) are computed here, as the model's
+validators and ``set_phone`` would.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, select
+
+from webapp.clients.models import AdvisorPeriod, Client
+from webapp.clients.rules import search_key
+from webapp.data.demo_state import Agency, Demo
+from webapp.extensions import db
+
+CHUNK = 5000
+# Metropolitan prefixes only (0262, 0590, 069… are overseas; 063 9, 070-072 are unassigned).
+MOBILE_PREFIXES = tuple("06" + d for d in "0124578") + tuple("07" + d for d in "3456789")
+LANDLINE_DIGITS = {"01": "123456789", "02": "23457", "03": "123456789", "04": "12345679",
+                   "05": "12345678"}
+MOBILE_SHARE = 0.8
+LANGUAGES = ("fr",) * 88 + ("pt",) * 3 + ("en",) * 3 + ("es",) * 2 + ("ar",) * 2 + ("de", "it")
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")  # reserved: no real mailbox
+NOTES = ("Préfère être appelé en fin de journée.", "Client fidèle depuis plus de dix ans.",
+         "Projet immobilier à l'étude.", "Souhaite un rendez-vous en agence.",
+         "A demandé un point sur son épargne.", "Ne pas démarcher par téléphone le samedi.")
+HISTORY_DAYS = 6 * 365
+
+
+@dataclass
+class Pools:
+    first: list[tuple[str, str, str]]  # first name, its search key, civility
+    last: list[tuple[str, str]]  # last name, its search key
+    streets: list[str]
+
+    @classmethod
+    def build(cls, fake) -> "Pools":
+        first = ([(n, search_key(n), "Mme") for n in {fake.first_name_female()
+                                                    for _ in range(600)}]
+                 + [(n, search_key(n), "M.") for n in {fake.first_name_male()
+                                                     for _ in range(600)}])
+        last = [(n, search_key(n)) for n in {fake.last_name() for _ in range(3000)}]
+        return cls(sorted(first), sorted(last), [fake.street_address() for _ in range(4000)])
+
+
+@dataclass
+class _Made:
+    row: dict
+    periods: list[dict]
+
+
+def create(demo: Demo) -> None:
+    """Insert ``demo.scale`` clients, chunk by chunk, with their advisor periods."""
+    pools = Pools.build(demo.fake)
+    width = max(6, len(str(demo.scale)))
+    now = datetime.now(UTC)
+    referrers: list[int] = []
+    periods = 0
+    with _indexes_built_at_the_end(Client.__table__, AdvisorPeriod.__table__):
+        for start in range(0, demo.scale, CHUNK):
+            made = [_client(demo, pools, f"c-{n + 1:0{width}d}", now, referrers)
+                    for n in range(start, min(start + CHUNK, demo.scale))]
+            ids = _insert_clients([m.row for m in made])
+            rows = [{"client_id": ids[m.row["key"]], **p} for m in made for p in m.periods]
+            if rows:
+                db.session.execute(insert(AdvisorPeriod.__table__), rows)
+            referrers.extend(ids.values())
+            periods += len(rows)
+    demo.counts.update({"Clients": demo.scale, "Périodes de suivi": periods})
+
+
+@contextmanager
+def _indexes_built_at_the_end(*tables):
+    """Drop the tables' secondary indexes, and build them once the rows are in: sorting a
+    million keys once is far cheaper than updating nine B-trees a million times. The DDL
+    is part of the transaction (SQLite, PostgreSQL): a failure restores the indexes."""
+    connection = db.session.connection()
+    indexes = [index for table in tables for index in table.indexes]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def _insert_clients(rows: list[dict]) -> dict[str, int]:
+    """Insert one chunk; return ``{key: id}`` (keys of a chunk are consecutive)."""
+    table = Client.__table__
+    db.session.execute(insert(table), rows)
+    return dict(db.session.execute(
+        select(table.c.key, table.c.id)
+        .where(table.c.key.between(rows[0]["key"], rows[-1]["key"]))).all())
+
+
+def _client(demo: Demo, pools: Pools, key: str, now: datetime, referrers: list[int]) -> _Made:
+    rng = demo.rng
+    agency = rng.choice(demo.agencies)
+    created = now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86400))
+    advisor_id, periods = _follow_up(demo, agency, created.date())
+    row = {
+        "key": key, **_person(rng, pools), **_phones(rng, agency), **_address(rng, pools, agency),
+        "language": rng.choice(LANGUAGES),
+        "branch_id": agency.branch_id if rng.random() < 0.95 else None,
+        "advisor_id": advisor_id,
+        "referred_by_id": rng.choice(referrers) if referrers and rng.random() < 0.04 else None,
+        "notes": rng.choice(NOTES) if rng.random() < 0.05 else None,
+        "created_at": created, "updated_at": created, "version": 1,
+    }
+    return _Made(row, periods)
+
+
+def _person(rng, pools: Pools) -> dict:
+    first, first_key, civility = rng.choice(pools.first)
+    last, last_key = rng.choice(pools.last)
+    email = None
+    if rng.random() < 0.85:
+        suffix = str(rng.randrange(10, 100)) if rng.random() < 0.3 else ""
+        email = (f"{first_key.replace(' ', '-')}.{last_key.replace(' ', '-')}{suffix}"
+                 f"@{rng.choice(EMAIL_DOMAINS)}")
+    return {"civility": civility if rng.random() < 0.97 else None,
+            "first_name": first, "last_name": last,
+            "name_key": f"{last_key} {first_key}", "name_key_rev": f"{first_key} {last_key}",
+            "email": email, "email_key": email}
+
+
+def _phones(rng, agency: Agency) -> dict:
+    mobile = rng.random() < MOBILE_SHARE
+    first = _phone(rng, agency, mobile)
+    second = _phone(rng, agency, not mobile) if rng.random() < 0.25 else (None, None, None)
+    return {"phone": first[0], "phone_is_mobile": first[1], "phone_key": first[2],
+            "phone2": second[0], "phone2_is_mobile": second[1], "phone2_key": second[2]}
+
+
+def _phone(rng, agency: Agency, mobile: bool) -> tuple[str, bool, str]:
+    """A valid French number: (display form, is mobile, national digits)."""
+    if mobile:
+        prefix = rng.choice(MOBILE_PREFIXES)
+    else:
+        prefix = agency.landline + rng.choice(LANDLINE_DIGITS[agency.landline])
+    digits = f"{prefix}{rng.randrange(10_000_000):07d}"
+    display = f"+33 {digits[1]} " + " ".join(digits[i:i + 2] for i in range(2, 10, 2))
+    return display, mobile, digits
+
+
+def _address(rng, pools: Pools, agency: Agency) -> dict:
+    if rng.random() < 0.08:
+        return {"address": None, "postal_code": None, "city": None}
+    postal_code, city = rng.choice(agency.towns)
+    return {"address": rng.choice(pools.streets), "postal_code": postal_code, "city": city}
+
+
+def _follow_up(demo: Demo, agency: Agency, since: date) -> tuple[int | None, list[dict]]:
+    """The current advisor and the advisor periods; one client in five changed advisor."""
+    rng = demo.rng
+    if rng.random() < 0.03:
+        return None, []
+    advisor_id = rng.choice(agency.advisor_ids)
+    if rng.random() >= 0.2:
+        return advisor_id, [{"advisor_id": advisor_id, "started_on": since, "ended_on": None}]
+    former = rng.choice([a for a in agency.advisor_ids if a != advisor_id])
+    changed_on = since + timedelta(days=rng.randrange(max(1, (demo.today - since).days)))
+    return advisor_id, [
+        {"advisor_id": former, "started_on": since, "ended_on": changed_on},
+        {"advisor_id": advisor_id, "started_on": changed_on, "ended_on": None},
+    ]
