@@ -37,6 +37,9 @@ class Client(Audited, db.Model):
     __table_args__ = (
         Index("ix_client_name", "last_name", "first_name", "id"),
         Index("ix_client_advisor_name", "advisor_id", "last_name", "first_name", "id"),
+        # An advisor's or a team's search reads only their own clients' keys.
+        Index("ix_client_advisor_name_key", "advisor_id", "name_key"),
+        Index("ix_client_advisor_name_key_rev", "advisor_id", "name_key_rev"),
     )
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
                                    "phone2_key"})

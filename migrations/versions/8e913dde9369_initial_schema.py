@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 68f6ec89e68f
+Revision ID: 8e913dde9369
 Revises: 
-Create Date: 2026-11-22 17:54:53.076386
+Create Date: 2026-11-22 18:00:05.155212
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '68f6ec89e68f'
+revision = '8e913dde9369'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -112,6 +112,8 @@ def upgrade():
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.create_index('ix_client_advisor_name', ['advisor_id', 'last_name', 'first_name', 'id'], unique=False)
+        batch_op.create_index('ix_client_advisor_name_key', ['advisor_id', 'name_key'], unique=False)
+        batch_op.create_index('ix_client_advisor_name_key_rev', ['advisor_id', 'name_key_rev'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_branch_id'), ['branch_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_email_key'), ['email_key'], unique=False)
         batch_op.create_index('ix_client_name', ['last_name', 'first_name', 'id'], unique=False)
@@ -152,6 +154,8 @@ def downgrade():
         batch_op.drop_index('ix_client_name')
         batch_op.drop_index(batch_op.f('ix_client_email_key'))
         batch_op.drop_index(batch_op.f('ix_client_branch_id'))
+        batch_op.drop_index('ix_client_advisor_name_key_rev')
+        batch_op.drop_index('ix_client_advisor_name_key')
         batch_op.drop_index('ix_client_advisor_name')
 
     op.drop_table('client')
