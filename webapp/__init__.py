@@ -47,4 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(home_bp)
     app.register_blueprint(clients_bp, url_prefix="/clients")
     app.register_blueprint(data_bp)
+
+    from webapp.backup import backup_command
+
+    app.cli.add_command(backup_command)
     return app
