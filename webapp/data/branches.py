@@ -4,7 +4,15 @@ from sqlalchemy import select
 
 from webapp.auth.models import Branch
 from webapp.data.schema import key, text
-from webapp.data.sections import Context, Item, Section, Tally, assign, objects_by_key
+from webapp.data.sections import (
+    Context,
+    Item,
+    Section,
+    Tally,
+    assign,
+    check_unique,
+    objects_by_key,
+)
 from webapp.extensions import db
 
 FIELDS = {"key": key(), "name": text(Branch.name, required=True)}
@@ -15,16 +23,8 @@ def check(items: list[Item], ctx: Context) -> None:
     names = [item.values["name"] for item in items if "name" in item.values]
     owners = dict(db.session.execute(
         select(Branch.name, Branch.key).where(Branch.name.in_(names))).all())
-    seen: dict[str, Item] = {}
-    for item in items:
-        name = item.values.get("name")
-        if name is None:
-            continue
-        if name in seen:
-            ctx.fail(item, "name", f"nom déjà utilisé par {seen[name].path}")
-        elif name in owners and owners[name] != item.key:
-            ctx.fail(item, "name", "nom déjà utilisé par une autre succursale")
-        seen.setdefault(name, item)
+    check_unique(items, ctx, "name", owners, "nom déjà utilisé",
+                 "nom déjà utilisé par une autre succursale")
 
 
 def load(items: list[Item]) -> Tally:

@@ -128,3 +128,19 @@ def assign(obj, values: dict, names: Iterable[str]) -> bool:
 def referenced(items: list[Item], name: str) -> set[str]:
     """The keys the items' field ``name`` refers to."""
     return {item.values[name] for item in items if item.values.get(name)}
+
+
+def check_unique(items: list[Item], ctx: Context, name: str, owners: dict[str, str | None],
+                 used: str, taken: str) -> None:
+    """A value (a name, an e-mail) appears once in the file and belongs to no other stored
+    object; ``owners`` maps the stored values to their owner's key."""
+    seen: dict[str, Item] = {}
+    for item in items:
+        value = item.values.get(name)
+        if value is None:
+            continue
+        if value in seen:
+            ctx.fail(item, name, f"{used} par {seen[value].path}")
+        elif value in owners and owners[value] != item.key:
+            ctx.fail(item, name, taken)
+        seen.setdefault(value, item)

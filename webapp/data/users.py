@@ -20,6 +20,7 @@ from webapp.data.sections import (
     Section,
     Tally,
     assign,
+    check_unique,
     chunks,
     ids_by_key,
     objects_by_key,
@@ -58,22 +59,14 @@ def check(items: list[Item], ctx: Context) -> None:
 
 
 def _check_emails(items: list[Item], ctx: Context) -> None:
-    seen: dict[str, Item] = {}
     addresses = [item.values["email"] for item in items if "email" in item.values]
     owners = {}
     for chunk in chunks(addresses):
         owners.update(db.session.execute(
             select(func.lower(User.email), User.key).where(func.lower(User.email).in_(chunk))
         ).all())
-    for item in items:
-        address = item.values.get("email")
-        if address is None:
-            continue
-        if address in seen:
-            ctx.fail(item, "email", f"adresse déjà utilisée par {seen[address].path}")
-        elif address in owners and owners[address] != item.key:
-            ctx.fail(item, "email", "adresse déjà utilisée par un autre compte")
-        seen.setdefault(address, item)
+    check_unique(items, ctx, "email", owners, "adresse déjà utilisée",
+                 "adresse déjà utilisée par un autre compte")
 
 
 def load(items: list[Item]) -> Tally:
