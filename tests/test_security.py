@@ -175,3 +175,13 @@ def test_logout_invalidates_the_old_cookie(client, org):
     replay.set_cookie("session", stolen)
     response = replay.get("/")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_login_rehashes_a_password_hashed_with_older_parameters(app, client, make_user):
+    user = make_user(email="old@example.fr")
+    app.config["PASSWORD_HASH_PROFILE"] = "RFC_9106_LOW_MEMORY"
+    old_hash = user.password_hash
+    assert client.post("/login", data={"email": "old@example.fr", "password": PASSWORD}
+                       ).status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash != old_hash and "m=65536" in user.password_hash

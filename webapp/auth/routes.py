@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User
+from webapp.auth.passwords import needs_rehash
 from webapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -47,6 +48,9 @@ def login():
         user = db.session.scalar(
             select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
         if user and user.active and user.check_password(form.password.data):
+            if needs_rehash(user.password_hash):  # parameters raised since it was hashed
+                user.set_password(form.password.data)
+                db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Adresse e-mail ou mot de passe incorrect.")
