@@ -53,13 +53,17 @@ def make_config(tmp_path, pg_schema, **extra) -> dict:
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
-    if pg_schema:
-        config["DATABASE_URL"] = PG_URL
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "connect_args": {"options": f"-csearch_path={pg_schema}"}}
-    else:
-        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    config["DATABASE_URL"] = database_url(tmp_path, pg_schema)
     return {**config, **extra}
+
+
+def database_url(tmp_path, pg_schema) -> str:
+    """The test database as one URL (the PostgreSQL schema rides in it), so that worker
+    subprocesses and servers reach the same database as the test."""
+    if pg_schema:
+        separator = "&" if "?" in PG_URL else "?"
+        return f"{PG_URL}{separator}options=-csearch_path%3D{pg_schema}"
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
 def _empty_database():
@@ -190,3 +194,44 @@ def login(app):
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
             "args": CHROMIUM_ARGS}
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) keeping every message it accepts."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port())
+        self.controller.start()
+        self.port = self.controller.port
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+    def stop(self):
+        self.controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(app):
+    sink = SmtpSink()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+    yield sink
+    sink.stop()

@@ -42,11 +42,16 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.clients import bp as clients_bp
     from webapp.data import bp as data_bp
     from webapp.home import bp as home_bp
+    from webapp.notifications import bp as notifications_bp
+    from webapp.notifications.commands import outbox_cli, reminders_cli
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(clients_bp, url_prefix="/clients")
     app.register_blueprint(data_bp)
+    app.register_blueprint(notifications_bp)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)
 
     from webapp.backup import backup_command
 

@@ -25,6 +25,27 @@ class Defaults:
     SLOW_REQUEST_MS = 500
     # argon2 parameters (argon2.profiles); tests use CHEAPEST, production the RFC's.
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+    # Mail: SMTP (default) or "console" (printed, for development).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # SMTPS
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "Pilote <pilote@localhost>"
+    MAIL_REPLY_TO = None
+    MAIL_DOMAIN = "pilote.local"  # right-hand side of Message-IDs
+    MAIL_TIMEOUT = 10
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RETRY_BASE_SECONDS = 60
+    OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+    OUTBOX_LEASE_SECONDS = 300
+    OUTBOX_POLL_SECONDS = 5
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 # Environment variables that override the configuration, with their parsers.
@@ -32,9 +53,25 @@ ENV_VARS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
-    "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+    "SESSION_COOKIE_SECURE": _flag,
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
+    "MAIL_BACKEND": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": _flag,
+    "MAIL_USE_SSL": _flag,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_SENDER": str,
+    "MAIL_REPLY_TO": str,
+    "MAIL_DOMAIN": str,
+    "OUTBOX_MAX_ATTEMPTS": int,
+    "OUTBOX_RETRY_BASE_SECONDS": int,
+    "OUTBOX_LEASE_SECONDS": int,
+    "OUTBOX_POLL_SECONDS": float,
+    # Crash drill (tests): the worker dies right after claiming, before sending.
+    "OUTBOX_CRASH_AFTER_CLAIM": _flag,
 }
 
 
