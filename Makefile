@@ -25,7 +25,7 @@ system-test-deps:
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) data demo --if-empty
-	SESSION_COOKIE_SECURE=0 $(FLASK) run --port 5000
+	SESSION_COOKIE_SECURE=0 MAIL_BACKEND=console $(FLASK) run --port 5000
 
 lint:
 	$(BIN)/ruff check webapp tests bench

@@ -3,6 +3,10 @@
 
 import pytest
 
+from webapp.extensions import db
+from webapp.notifications.alerts import notify
+from webapp.notifications.outbox import queue_mail
+
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
 ADMIN_ONLY = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 200}
@@ -23,8 +27,15 @@ EXPECTED = {
     "clients.detail": LYON_CLIENT,
     "clients.edit": LYON_CLIENT,
     "clients.pick": LYON_CLIENT,
+    "notifications.alerts": SIGNED_IN,
+    "notifications.badge": SIGNED_IN,
+    # Marc's alert: he is sent on to its link, anyone else gets 404.
+    "notifications.open_alert": {r: 404 for r in ROLES} | {"anonymous": 302, "advisor": 302},
+    "notifications.outbox": ADMIN_ONLY,
 }
-POST_ONLY = {"auth.logout": {r: 302 for r in ROLES}}
+ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
+POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
+             "notifications.resend": ADMIN_POST, "notifications.test_mail": ADMIN_POST}
 
 
 def _urls(app, ids):
@@ -43,7 +54,11 @@ def _urls(app, ids):
 @pytest.fixture
 def visit(app, org, make_client, login):
     client = make_client(advisor=org["advisor"], phone="0612345678")
-    ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id}
+    alert = notify(org["advisor"].id, "test", "Alerte de Marc", url="/")
+    message = queue_mail("test", "x@example.fr", "test", user=org["admin"])
+    db.session.commit()
+    ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
+           "alert_id": alert.id, "message_id": message.id}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])
