@@ -16,6 +16,7 @@ from webapp.clients.models import Client
 from webapp.clients.rules import parse_phone
 from webapp.clients.services import assign_advisor, set_phone
 from webapp.extensions import db
+from webapp.operations.defaults import ensure_defaults
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -67,9 +68,12 @@ def database_url(tmp_path, pg_schema) -> str:
 
 
 def _empty_database():
-    """Drop and rebuild every table: each test starts from an empty schema."""
+    """Drop and rebuild every table: each test starts from an empty schema (holding the
+    default data the migrations insert)."""
     db.drop_all()
     db.create_all()
+    ensure_defaults()
+    db.session.commit()
 
 
 @pytest.fixture

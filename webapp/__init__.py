@@ -44,12 +44,14 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.home import bp as home_bp
     from webapp.notifications import bp as notifications_bp
     from webapp.notifications.commands import outbox_cli, reminders_cli
+    from webapp.operations import bp as operations_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(clients_bp, url_prefix="/clients")
     app.register_blueprint(data_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(operations_bp, url_prefix="/operations")
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
 

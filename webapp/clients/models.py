@@ -1,8 +1,9 @@
 """Client files and their advisor history."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, true
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Access, Branch, LabelledEnum, User
@@ -123,6 +124,26 @@ class AdvisorPeriod(Audited, db.Model):
 
     client: Mapped[Client] = relationship(back_populates="advisor_periods")
     advisor: Mapped[User] = relationship()
+
+
+class Account(Audited, db.Model):
+    """An account or contract the client holds (a won sale is linked to it)."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
+                                           index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    product: Mapped[str] = mapped_column(String(120))
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+
+    client: Mapped[Client] = relationship()
+
+    def __str__(self):
+        return f"{self.product} n° {self.number}"
 
 
 @scope_for(Client)

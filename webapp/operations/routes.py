@@ -1,0 +1,3 @@
+"""The operations' routes, one module per area (each registers on ``bp``)."""
+
+from webapp.operations import models  # noqa: F401  (mappers before any route)
