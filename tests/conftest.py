@@ -239,3 +239,65 @@ def smtp_sink(app):
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def make_operation(app):
+    """``make_operation(responsible, steps=[("Appel", "task", True, [("Vérifier", True)]),
+    …], sale=3)``: an operation with its steps (name, kind, mandatory, actions) and its
+    sale step (1-based position), running today unless dates are given."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from webapp.operations.models import Operation, Step, StepAction
+
+    default_steps = [
+        ("Appel de prise de contact", "task", True,
+         [("Vérifier la fiche client", True), ("Préparer le rendez-vous", False)]),
+        ("Rendez-vous de présentation", "meeting", True, []),
+        ("Relance", "reminder", False, []),
+        ("Signature", "task", True, [("Faire signer le bulletin", True)]),
+    ]
+
+    def make(responsible, name="Épargne retraite T1", steps=None, sale=None,
+             objective="400000", start=None, end=None, **fields):
+        today = date.today()
+        operation = Operation(
+            name=name, responsible=responsible, created_by=responsible,
+            objective=Decimal(objective) if objective else None,
+            start=start or today - timedelta(days=10), end=end or today + timedelta(days=50),
+            **fields)
+        for position, (step_name, kind, mandatory, actions) in enumerate(
+                steps or default_steps, 1):
+            step = Step(name=step_name, kind=kind, mandatory=mandatory, position=position,
+                        key=f"s{position}")
+            step.actions = [StepAction(label=label, mandatory=required, position=i)
+                            for i, (label, required) in enumerate(actions, 1)]
+            operation.steps.append(step)
+        db.session.add(operation)
+        db.session.flush()
+        operation.sale_step = operation.steps[(sale or len(operation.steps)) - 1]
+        db.session.commit()
+        return operation
+
+    return make
+
+
+@pytest.fixture
+def make_target(app):
+    """``make_target(operation, client, advisor=None, potential="50000")``."""
+    from datetime import date
+    from decimal import Decimal
+
+    from webapp.operations.models import Target
+
+    def make(operation, client, advisor=None, potential="50000", entry_date=None):
+        target = Target(operation=operation, client=client,
+                        advisor=advisor or client.advisor,
+                        potential=Decimal(potential) if potential else None,
+                        entry_date=entry_date or date.today())
+        db.session.add(target)
+        db.session.commit()
+        return target
+
+    return make

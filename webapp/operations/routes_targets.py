@@ -1,0 +1,1 @@
+"""(filled by the operations module work in progress)"""
