@@ -1,4 +1,9 @@
 """The operations' routes, one module per area (each registers its views on ``bp``)."""
 
-from webapp.operations import models  # noqa: F401  (mappers before any route)
-from webapp.operations import routes_setup, routes_targets, routes_timeline  # noqa: F401
+# The models first: mappers are configured before any route module uses them.
+from webapp.operations import (  # noqa: F401
+    models,
+    routes_setup,
+    routes_targets,
+    routes_timeline,
+)
