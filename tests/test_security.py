@@ -185,3 +185,15 @@ def test_login_rehashes_a_password_hashed_with_older_parameters(app, client, mak
                        ).status_code == 302
     db.session.refresh(user)
     assert user.password_hash != old_hash and "m=65536" in user.password_hash
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"email": "", "password": ""}, "Ce champ est obligatoire."),
+    ({"email": "pas-une-adresse", "password": "x"}, "Adresse e-mail invalide."),
+    ({"email": "a" * 250 + "@example.fr", "password": "x"}, "254"),
+    ({"email": "marc@example.fr", "password": "x" * 201}, "200"),
+])
+def test_login_bad_input(client, org, data, message):
+    response = client.post("/login", data=data)
+    assert response.status_code == 422
+    assert message in response.text
