@@ -120,6 +120,29 @@ def picker_url(ctx: Context, i: int) -> str:
     return "/clients/picker?" + urlencode(query)
 
 
+# --- operations -------------------------------------------------------------------------
+
+BIG_OPERATION = "op-bilan-patrimonial-national"  # webapp/data/demo_operations.py
+
+
+def big_operation_targets(ctx: Context) -> list[int]:
+    """Targets of the demo's 20 000-target operation that the advisor session follows,
+    spread over the operation (every target, if that advisor has none)."""
+    email, _password = ctx.accounts.get("advisor", ("", ""))
+    query = ("SELECT t.id FROM target t JOIN operation o ON o.id = t.operation_id "
+             "{join} WHERE o.key = :key {where} ORDER BY t.id")
+    mine = ctx.sql(query.format(join='JOIN "user" u ON u.id = t.advisor_id',
+                                where="AND lower(u.email) = lower(:email)"),
+                   key=BIG_OPERATION, email=email)
+    rows = mine or ctx.sql(query.format(join="", where=""), key=BIG_OPERATION)
+    ids = [row[0] for row in rows]
+    return ids[:: max(1, len(ids) // 50)] or [0]
+
+
+def timeline_url(ctx: Context, i: int) -> str:
+    return f"/operations/targets/{cycle(ctx.cached(big_operation_targets), i)}"
+
+
 # --- login ----------------------------------------------------------------------------
 
 def login_round_trip(ctx: Context, _browser: Browser, _i: int) -> list:
@@ -140,4 +163,6 @@ SCENARIOS: list[Scenario] = [
     Scenario("client search (admin)", client_search_url, headers=HTMX, role="admin",
              target_ms=30),
     Scenario("client picker search", picker_url, headers=HTMX, target_ms=30),
+    Scenario("client timeline (20 000-target operation)", timeline_url, role="advisor",
+             target_ms=30),
 ]

@@ -1,0 +1,786 @@
+"""The ``operations`` section: campaigns with their objectives, steps and targets.
+
+The file is checked with the rules the screens use (``operations.rules``): the dates and
+the minimal plan of an operation (``creation_errors``), each advisor's share
+(``share_error``), the order of a target's step records (``missing_mandatory_before``),
+the mandatory actions of a step done (``unchecked_mandatory_actions``) and the conclusion
+(``conclusion_error``). Operations are matched by key, steps by (operation, step key),
+objectives by (operation, advisor), targets by (operation, client), a target's records
+by (step or title, status, date). An import never deletes an operation, a step, an
+objective or a target; a target's records listed in the file replace the stored ones
+(those matching stay as they are, so a re-import writes nothing).
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import String, and_, cast, exists, literal, select, update
+from sqlalchemy.orm import aliased, selectinload
+
+from webapp.auth.models import User
+from webapp.clients.models import Client
+from webapp.data.clients import ADVISOR_ROLES
+from webapp.data.schema import Field, Invalid, boolean, choice, key, ref, text
+from webapp.data.sections import (
+    Context,
+    Item,
+    Section,
+    Tally,
+    assign,
+    chunks,
+    ids_by_key,
+    objects_by_key,
+    rows_by_key,
+)
+from webapp.extensions import db
+from webapp.operations.defaults import CONCLUSION_KINDS, ensure_defaults
+from webapp.operations.models import (
+    AdvisorObjective,
+    ConclusionKind,
+    Operation,
+    RecordStatus,
+    Step,
+    StepAction,
+    StepKind,
+    StepRecord,
+    Target,
+)
+from webapp.operations.rules import (
+    PlanStep,
+    Share,
+    can_add_targets,
+    conclusion_error,
+    creation_errors,
+    dates_error,
+    missing_mandatory_before,
+    share_error,
+    unchecked_mandatory_actions,
+)
+
+NOTES_LENGTH = 5000  # as the client form
+MONEY_DIGITS = 12  # Numeric(14, 2)
+FLUSH_EVERY = 1000
+
+
+# --- Field checks -----------------------------------------------------------------------
+
+def _decimal(value, places: int, digits: int, signed: bool) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise Invalid("nombre attendu (par exemple « 1500.50 »)")
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation as error:
+        raise Invalid(f"« {value} » n'est pas un nombre") from error
+    if not number.is_finite():
+        raise Invalid(f"« {value} » n'est pas un nombre")
+    if number.as_tuple().exponent < -places:
+        raise Invalid(f"{places} décimales au plus")
+    if abs(number) >= 10 ** digits:
+        raise Invalid("nombre trop grand")
+    if number < 0 and not signed:
+        raise Invalid("le montant ne peut pas être négatif")
+    return number
+
+
+def amount(signed: bool = False) -> Field:
+    """An amount in € (decimal string or number, 2 decimals at most); ``signed`` leaves
+    the sign to a rule function (``share_error``, ``conclusion_error``)."""
+    return Field(lambda value: _decimal(value, 2, MONEY_DIGITS, signed))
+
+
+def percent() -> Field:
+    return Field(lambda value: _decimal(value, 4, 3, signed=True))
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(value) -> date:
+    if not isinstance(value, str) or not ISO_DAY.match(value):
+        raise Invalid("date attendue au format AAAA-MM-JJ")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise Invalid(f"date invalide « {value} »") from error
+
+
+def day(required: bool = False) -> Field:
+    return Field(_day, required)
+
+
+HOUR = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _time(value) -> str:
+    if not isinstance(value, str) or not HOUR.match(value):
+        raise Invalid("heure attendue au format HH:MM")
+    return value
+
+
+def _list(value) -> list:
+    if not isinstance(value, list):
+        raise Invalid("liste attendue")
+    return value
+
+
+def _object(value) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid("objet attendu")
+    return value
+
+
+def _labels(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid("liste de libellés d'actions attendue")
+    return value
+
+
+def _done(value) -> str:
+    if value != RecordStatus.DONE.value:
+        raise Invalid(f"valeur inconnue « {value} » (valeur possible : done)")
+    return value
+
+
+FIELDS = {
+    "key": key(),
+    "name": text(Operation.name, required=True),
+    "responsible": Field(ref("users").check, required=True, ref="users"),
+    "objective": amount(),
+    "start": day(required=True),
+    "end": day(required=True),
+    "notify_start": boolean(),
+    "notify_on": day(),
+    "archived": boolean(),
+    "advisor_objectives": Field(_list),
+    "steps": Field(_list),
+    "sale_step": Field(key().check),
+    "targets": Field(_list),
+}
+SHARE_FIELDS = {"advisor": Field(key().check, required=True), "amount": amount(signed=True),
+                "percent": percent()}
+STEP_FIELDS = {
+    "key": key(),
+    "name": text(Step.name, required=True),
+    "kind": choice(StepKind),
+    "mandatory": boolean(),
+    "propose_next": boolean(),
+    "instructions": text(Step.instructions, length=NOTES_LENGTH),
+    "actions": Field(_list),
+}
+ACTION_FIELDS = {"label": text(StepAction.label, required=True), "mandatory": boolean()}
+TARGET_FIELDS = {
+    "client": Field(key().check, required=True),
+    "advisor": Field(key().check),
+    "potential": amount(),
+    "entry_date": day(),
+    "records": Field(_list),
+    "conclusion": Field(_object),
+}
+RECORD_FIELDS = {
+    "step": Field(key().check),
+    "title": text(StepRecord.title),
+    "kind": choice(StepKind),
+    "status": choice(RecordStatus, required=True),
+    "date": day(),
+    "time": Field(_time),
+    "place": text(StepRecord.place),
+    "notes": text(StepRecord.notes, length=NOTES_LENGTH),
+    "checked_actions": Field(_labels),
+}
+CONCLUSION_FIELDS = {
+    "status": Field(_done, required=True),
+    "kind": text(ConclusionKind.name, required=True),
+    "success": Field(boolean().check, required=True),
+    "date": day(required=True),
+    "amount": amount(signed=True),
+}
+SIMPLE = ("name", "objective", "start", "end", "notify_start", "notify_on", "archived")
+STEP_SIMPLE = ("name", "kind", "mandatory", "propose_next", "instructions")
+STEP_DEFAULTS = {"kind": StepKind.TASK, "mandatory": True, "propose_next": False}
+
+
+def _parse(raw, fields: dict[str, Field], path: str, ctx: Context) -> Item | None:
+    """One nested object of the file, checked field by field (as the importer does for
+    the objects of a section)."""
+    if not isinstance(raw, dict):
+        ctx.error(path, "objet attendu")
+        return None
+    item = Item(path, {})
+    for name in raw:
+        if name not in fields:
+            ctx.fail(item, name, "champ inconnu")
+    for name, spec in fields.items():
+        try:
+            value = spec.check(raw[name]) if raw.get(name) is not None else None
+        except Invalid as error:
+            ctx.fail(item, name, str(error))
+            continue
+        if value is None and spec.required:
+            ctx.fail(item, name, "champ obligatoire")
+        elif name in raw:
+            item.values[name] = value
+    return item
+
+
+def _parse_list(parent: Item, name: str, fields: dict[str, Field], ctx: Context) -> None:
+    """Replace the raw list ``parent.values[name]`` by its checked items (null: absent)."""
+    raw = parent.values.get(name)
+    if raw is None:
+        parent.values.pop(name, None)
+        return
+    parsed = [_parse(element, fields, f"{parent.path}.{name}[{index}]", ctx)
+              for index, element in enumerate(raw)]
+    parent.values[name] = [item for item in parsed if item is not None]
+
+
+def _parse_nested(item: Item, ctx: Context) -> None:
+    _parse_list(item, "advisor_objectives", SHARE_FIELDS, ctx)
+    _parse_list(item, "steps", STEP_FIELDS, ctx)
+    for step in item.values.get("steps", []):
+        _parse_list(step, "actions", ACTION_FIELDS, ctx)
+    _parse_list(item, "targets", TARGET_FIELDS, ctx)
+    for target in item.values.get("targets", []):
+        _parse_list(target, "records", RECORD_FIELDS, ctx)
+        if target.values.get("conclusion") is not None:
+            target.values["conclusion"] = _parse(target.values["conclusion"],
+                                                 CONCLUSION_FIELDS,
+                                                 f"{target.path}.conclusion", ctx)
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+@dataclass
+class PlanEntry:
+    """A step of an operation once the file is applied: the file's, then the stored ones
+    the file does not name."""
+
+    key: str
+    name: str
+    mandatory: bool
+    actions: list[tuple[str, bool]]  # (label, mandatory)
+    plan: PlanStep = field(init=False)
+
+
+@dataclass
+class Known:
+    """What the file may refer to, from the file and the database."""
+
+    roles: dict  # user key → role
+    clients: set[str]
+    kinds: dict[str, bool]  # conclusion kind name → positive
+    stored: dict[str, Operation]  # operation key → stored operation
+    targeted: dict[int, set[str]]  # stored operation id → client keys of its targets
+
+
+def check(items: list[Item], ctx: Context) -> None:
+    """The nested objects, their references, and the screens' rules of operations."""
+    for item in items:
+        _parse_nested(item, ctx)
+    known = _known(items, ctx)
+    for item in items:
+        _check_operation(item, known, ctx)
+
+
+def _known(items: list[Item], ctx: Context) -> Known:
+    users, clients = set(), set()
+    for item in items:
+        users |= {s.values.get("advisor") for s in item.values.get("advisor_objectives", [])}
+        for target in item.values.get("targets", []):
+            users.add(target.values.get("advisor"))
+            clients.add(target.values.get("client"))
+    in_file = ctx.declared.get("users", {})
+    roles = {k: u.values.get("role") for k, u in in_file.items()}
+    roles.update((k, row.role) for k, row in
+                 rows_by_key(User, users - in_file.keys(), User.role).items())
+    declared_clients = ctx.declared.get("clients", {}).keys()
+    clients = declared_clients | rows_by_key(Client, clients - declared_clients).keys()
+    # the default kinds are created by the load if missing (``ensure_defaults``)
+    kinds = dict(CONCLUSION_KINDS)
+    kinds.update(db.session.execute(select(ConclusionKind.name, ConclusionKind.positive)).all())
+    stored = objects_by_key(Operation, [item.key for item in items],
+                            selectinload(Operation.steps).selectinload(Step.actions),
+                            selectinload(Operation.sale_step))
+    targeted = defaultdict(set)
+    for chunk in chunks([op.id for op in stored.values()]):
+        for operation_id, client_key in db.session.execute(
+                select(Target.operation_id, Client.key).join(Client)
+                .where(Target.operation_id.in_(chunk))):
+            targeted[operation_id].add(client_key)
+    return Known(roles, clients, kinds, stored, targeted)
+
+
+def _check_operation(item: Item, known: Known, ctx: Context) -> None:
+    values, stored = item.values, known.stored.get(item.key)
+    plan = _plan(item, stored, ctx)
+    by_key = {entry.key: entry for entry in plan}
+    sale = values.get("sale_step")
+    if sale is not None and sale not in by_key:
+        ctx.fail(item, "sale_step", f"étape inconnue « {sale} » (l'étape de vente est l'une "
+                                    "des étapes de l'opération)")
+    sale_chosen = sale is not None or (stored is not None and stored.sale_step is not None)
+    if values.get("name") and values.get("start") and values.get("end"):
+        date_problem = dates_error(values["start"], values["end"])
+        for message in creation_errors(values["name"], values["start"], values["end"],
+                                       len(plan), sale_chosen):
+            name = ("end" if message == date_problem else "steps" if not plan
+                    else "sale_step")
+            ctx.fail(item, name, message)
+    _check_shares(item, known, ctx)
+    # Archived in the database and staying so: no new client. An operation the file
+    # creates or archives takes its targets as they are, so that an export reloads.
+    closed = (stored is not None and not can_add_targets(stored.archived)
+              and values.get("archived", True))
+    seen: dict[str, Item] = {}
+    for target in values.get("targets", []):
+        client = target.values.get("client")
+        if client in seen:
+            ctx.fail(target, "client", f"client déjà ciblé par {seen[client].path}")
+            continue
+        if client is not None:
+            seen[client] = target
+        if client is not None and client not in known.clients:
+            ctx.fail(target, "client", f"client inconnu « {client} »")
+        elif closed and client not in known.targeted[stored.id]:
+            ctx.fail(target, "client", "l'opération est archivée : elle ne peut plus être "
+                                       "attribuée à un nouveau client")
+        _check_advisor(target, known, ctx)
+        _check_records(target, plan, by_key, ctx)
+        _check_conclusion(target, known, ctx)
+
+
+def _plan(item: Item, stored: Operation | None, ctx: Context) -> list[PlanEntry]:
+    """The steps once the file is applied, in order; duplicated step keys are errors."""
+    old = {step.key: step for step in stored.steps} if stored else {}
+    plan, seen = [], {}
+    for step in item.values.get("steps", []):
+        step_key = step.key
+        if step_key in seen:
+            ctx.fail(step, "key", f"clé en double (déjà utilisée par {seen[step_key].path})")
+            continue
+        if step_key is None:
+            continue
+        seen[step_key] = step
+        before = old.get(step_key)
+        if "actions" in step.values:
+            actions = [(a.values.get("label"), bool(a.values.get("mandatory")))
+                       for a in step.values["actions"]]
+        else:
+            actions = [(a.label, a.mandatory) for a in before.actions] if before else []
+        mandatory = step.values.get("mandatory")
+        if mandatory is None:
+            mandatory = before.mandatory if before else STEP_DEFAULTS["mandatory"]
+        plan.append(PlanEntry(step_key, step.values.get("name"), mandatory, actions))
+    plan += [PlanEntry(step.key, step.name, step.mandatory,
+                       [(a.label, a.mandatory) for a in step.actions])
+             for step in (stored.steps if stored else []) if step.key not in seen]
+    for position, entry in enumerate(plan, 1):
+        entry.plan = PlanStep(id=position, position=position, mandatory=entry.mandatory)
+    return plan
+
+
+def _check_shares(item: Item, known: Known, ctx: Context) -> None:
+    seen: dict[str, Item] = {}
+    for share in item.values.get("advisor_objectives", []):
+        advisor = share.values.get("advisor")
+        if advisor in seen:
+            ctx.fail(share, "advisor", f"conseiller déjà présent en {seen[advisor].path}")
+        elif advisor is not None:
+            seen[advisor] = share
+            _check_advisor(share, known, ctx)
+        amount_, percent_ = share.values.get("amount"), share.values.get("percent")
+        if message := share_error(Share(amount_, percent_)):
+            if (amount_ is None) == (percent_ is None):
+                share.ok = False
+                ctx.error(share.path, message)
+            else:
+                ctx.fail(share, "amount" if percent_ is None else "percent", message)
+
+
+def _check_advisor(item: Item, known: Known, ctx: Context) -> None:
+    advisor = item.values.get("advisor")
+    if advisor is None:
+        return
+    if advisor not in known.roles:
+        ctx.fail(item, "advisor", f"utilisateur inconnu « {advisor} »")
+    elif known.roles[advisor] is not None and known.roles[advisor] not in ADVISOR_ROLES:
+        ctx.fail(item, "advisor", f"« {advisor} » n'est ni conseiller ni responsable")
+
+
+def _check_records(target: Item, plan: list[PlanEntry], by_key: dict[str, PlanEntry],
+                   ctx: Context) -> None:
+    """Each record names a step of the plan (or is an event with a title); no step is
+    recorded twice; none comes after a mandatory step that is not done; a step done has
+    its mandatory actions checked."""
+    records = target.values.get("records", [])
+    done = {by_key[r.values["step"]].plan.id for r in records
+            if r.values.get("step") in by_key and r.values.get("status") == RecordStatus.DONE}
+    names = {entry.plan.id: entry.name for entry in plan}
+    seen: dict[str, Item] = {}
+    for record in records:
+        step_key, title = record.values.get("step"), record.values.get("title")
+        if step_key is None:
+            if title is None:
+                ctx.fail(record, "step", "champ obligatoire (ou « title » pour un événement "
+                                         "hors des étapes)")
+            continue
+        if title is not None or "kind" in record.values:
+            ctx.fail(record, "title" if title is not None else "kind",
+                     "réservé aux événements hors des étapes (sans « step »)")
+        if step_key not in by_key:
+            ctx.fail(record, "step", f"étape inconnue « {step_key} »")
+            continue
+        if step_key in seen:
+            ctx.fail(record, "step", f"étape déjà saisie en {seen[step_key].path}")
+            continue
+        seen[step_key] = record
+        entry = by_key[step_key]
+        if missing := missing_mandatory_before([e.plan for e in plan], entry.plan.id, done):
+            ctx.fail(record, "step", f"l'étape obligatoire « {names[missing[0].id]} » "
+                                     "n'est pas terminée : cette étape ne peut pas être saisie")
+        _check_actions(record, entry, ctx)
+
+
+def _check_actions(record: Item, entry: PlanEntry, ctx: Context) -> None:
+    labels = record.values.get("checked_actions")
+    if labels is None:
+        return
+    known_labels = {label for label, _ in entry.actions}
+    for label in labels:
+        if label not in known_labels:
+            ctx.fail(record, "checked_actions", f"action inconnue « {label} »")
+    if record.values.get("status") == RecordStatus.DONE:
+        actions = [(position, mandatory) for position, (_, mandatory)
+                   in enumerate(entry.actions)]
+        checked = {position for position, (label, _) in enumerate(entry.actions)
+                   if label in labels}
+        for position in unchecked_mandatory_actions(actions, checked):
+            ctx.fail(record, "checked_actions", f"action obligatoire non cochée : "
+                                                f"« {entry.actions[position][0]} »")
+
+
+def _check_conclusion(target: Item, known: Known, ctx: Context) -> None:
+    conclusion = target.values.get("conclusion")
+    if conclusion is None:
+        return
+    kind, success = conclusion.values.get("kind"), conclusion.values.get("success")
+    if kind is None or success is None:
+        return
+    if kind not in known.kinds:
+        ctx.fail(conclusion, "kind", f"type de conclusion inconnu « {kind} » (valeurs "
+                                     f"possibles : {', '.join(known.kinds)})")
+        return
+    positive, money = known.kinds[kind], conclusion.values.get("amount")
+    if message := conclusion_error(money, success, positive):
+        amount_wrong = conclusion_error(money, positive, positive) is not None
+        ctx.fail(conclusion, "amount" if amount_wrong else "success", message)
+
+
+# --- Loading ------------------------------------------------------------------------------
+
+@dataclass
+class Refs:
+    users: dict[str, int]
+    clients: dict[str, tuple[int, int | None]]  # key → (id, advisor id)
+    kinds: dict[str, int]
+
+
+def load(items: list[Item]) -> Tally:
+    """Create or update the operations, their steps, objectives and targets."""
+    operations = objects_by_key(
+        Operation, [item.key for item in items],
+        selectinload(Operation.steps).selectinload(Step.actions),
+        selectinload(Operation.shares))
+    ensure_defaults()
+    refs = _refs(items)
+    tally = Tally()
+    for item in items:
+        operation = operations.get(item.key)
+        if created := operation is None:
+            operation = Operation(key=item.key, notify_start=False, archived=False, position=0)
+            db.session.add(operation)
+        changed = assign(operation, item.values, SIMPLE)
+        changed |= assign(operation, {"responsible_id": refs.users[item.values["responsible"]]},
+                          ["responsible_id"])
+        changed |= _load_steps(operation, item)
+        changed |= _load_shares(operation, item, refs)
+        db.session.flush()
+        changed |= _load_targets(operation, item, refs)
+        tally.count(created, changed)
+    db.session.flush()
+    return tally
+
+
+def _refs(items: list[Item]) -> Refs:
+    users, clients = set(), set()
+    for item in items:
+        users.add(item.values["responsible"])
+        users |= {s.values["advisor"] for s in item.values.get("advisor_objectives", [])}
+        for target in item.values.get("targets", []):
+            users.add(target.values.get("advisor"))
+            clients.add(target.values["client"])
+    client_rows = rows_by_key(Client, clients, Client.advisor_id)
+    return Refs(users=ids_by_key(User, users),
+                clients={k: (row.id, row.advisor_id) for k, row in client_rows.items()},
+                kinds=dict(db.session.execute(select(ConclusionKind.name,
+                                                     ConclusionKind.id)).all()))
+
+
+def _load_steps(operation: Operation, item: Item) -> bool:
+    """The file's steps first, in its order, then the stored steps it does not name."""
+    if "steps" not in item.values and "sale_step" not in item.values:
+        return False
+    changed = False
+    old = {step.key: step for step in operation.steps}
+    named = []
+    for step_item in item.values.get("steps", []):
+        step = old.get(step_item.key)
+        if step is None:
+            step = Step(key=step_item.key, **STEP_DEFAULTS)
+            operation.steps.append(step)
+            changed = True
+        changed |= assign(step, step_item.values, STEP_SIMPLE)
+        if "actions" in step_item.values:
+            changed |= _load_actions(step, step_item.values["actions"])
+        named.append(step)
+    order = named + [step for step in operation.steps if step not in named]
+    for position, step in enumerate(order, 1):
+        changed |= assign(step, {"position": position}, ["position"])
+    if (sale := item.values.get("sale_step")) is not None:
+        step = next(step for step in order if step.key == sale)
+        if operation.sale_step is not step:
+            operation.sale_step = step
+            changed = True
+    return changed
+
+
+def _load_actions(step: Step, actions: list[Item]) -> bool:
+    """Actions are matched by position: the records' checked actions keep their meaning."""
+    changed = False
+    for position, action_item in enumerate(actions, 1):
+        values = {"label": action_item.values["label"], "position": position,
+                  "mandatory": bool(action_item.values.get("mandatory"))}
+        if position <= len(step.actions):
+            changed |= assign(step.actions[position - 1], values, values.keys())
+        else:
+            step.actions.append(StepAction(**values))
+            changed = True
+    if len(step.actions) > len(actions):
+        del step.actions[len(actions):]
+        changed = True
+    return changed
+
+
+def _load_shares(operation: Operation, item: Item, refs: Refs) -> bool:
+    changed = False
+    old = {share.advisor_id: share for share in operation.shares}
+    for share_item in item.values.get("advisor_objectives", []):
+        advisor_id = refs.users[share_item.values["advisor"]]
+        share = old.get(advisor_id)
+        if share is None:
+            share = AdvisorObjective(advisor_id=advisor_id)
+            operation.shares.append(share)
+            changed = True
+        changed |= assign(share, {"amount": share_item.values.get("amount"),
+                                  "percent": share_item.values.get("percent")},
+                          ["amount", "percent"])
+    return changed
+
+
+def _load_targets(operation: Operation, item: Item, refs: Refs) -> bool:
+    if not item.values.get("targets"):
+        return False
+    steps = {step.key: step for step in operation.steps}
+    stmt = (select(Target).where(Target.operation_id == operation.id)
+            .options(selectinload(Target.records)))
+    old = {target.client_id: target for target in db.session.scalars(stmt)}
+    changed = False
+    for n, target_item in enumerate(item.values["targets"], 1):
+        values = target_item.values
+        client_id, client_advisor = refs.clients[values["client"]]
+        target = old.get(client_id)
+        if target is None:
+            target = Target(operation=operation, client_id=client_id, concluded=False,
+                            advisor_id=client_advisor)
+            db.session.add(target)
+            changed = True
+        if "advisor" in values:
+            changed |= assign(target, {"advisor_id": refs.users.get(values["advisor"])},
+                              ["advisor_id"])
+        changed |= assign(target, values, ["potential", "entry_date"])
+        if "conclusion" in values:
+            changed |= assign(target, _conclusion(values["conclusion"], refs),
+                              ["concluded", "conclusion_kind_id", "conclusion_date",
+                               "success", "amount"])
+        if "records" in values:
+            changed |= _load_records(target, values["records"], steps)
+        if n % FLUSH_EVERY == 0:
+            db.session.flush()
+    return changed
+
+
+def _conclusion(conclusion: Item | None, refs: Refs) -> dict:
+    if conclusion is None:
+        return {"concluded": False, "conclusion_kind_id": None, "conclusion_date": None,
+                "success": None, "amount": None}
+    values = conclusion.values
+    return {"concluded": True, "conclusion_kind_id": refs.kinds[values["kind"]],
+            "conclusion_date": values["date"], "success": values["success"],
+            "amount": values.get("amount")}
+
+
+def _load_records(target: Target, records: list[Item], steps: dict[str, Step]) -> bool:
+    """Stored records matching a file record by (step or title, status, date) are updated,
+    the others deleted; the file's unmatched records are created, in the file's order."""
+    wanted = [_record_values(record.values, steps) for record in records]
+    pool = defaultdict(list)
+    for stored in target.records:
+        pool[(stored.step_id, stored.title, stored.status, stored.day)].append(stored)
+    changed = False
+    for values in wanted:
+        match = pool.get((values["step_id"], values["title"], values["status"], values["day"]))
+        if match:
+            changed |= assign(match.pop(0), values, values.keys())
+        else:
+            target.records.append(StepRecord(**values))
+            changed = True
+    for leftover in (r for rows in pool.values() for r in rows):
+        target.records.remove(leftover)
+        changed = True
+    return changed
+
+
+def _record_values(values: dict, steps: dict[str, Step]) -> dict:
+    step = steps.get(values.get("step"))
+    checked = None
+    if step is not None:
+        labels = values.get("checked_actions")
+        if labels is None:
+            chosen = [a.id for a in step.actions if a.mandatory
+                      and values["status"] == RecordStatus.DONE]
+        else:
+            chosen = [a.id for a in step.actions if a.label in labels]
+        checked = ",".join(str(i) for i in sorted(chosen)) or None
+    return {"step_id": step.id if step else None,
+            "title": None if step else values.get("title"),
+            "kind": step.kind if step else values.get("kind", StepKind.TASK),
+            "status": values["status"], "day": values.get("date"),
+            "time": values.get("time"), "place": values.get("place"),
+            "notes": values.get("notes"), "checked_actions": checked}
+
+
+# --- Export -------------------------------------------------------------------------------
+
+def export():
+    _assign_missing_step_keys()
+    user = aliased(User)
+    stmt = (select(Operation, user.key.label("responsible"))
+            .join(user, Operation.responsible_id == user.id)
+            .options(selectinload(Operation.steps).selectinload(Step.actions),
+                     selectinload(Operation.sale_step))
+            .order_by(Operation.key))
+    for operation, responsible in db.session.execute(stmt).all():
+        yield {
+            "key": operation.key, "name": operation.name, "responsible": responsible,
+            "objective": _number(operation.objective), "start": _iso(operation.start),
+            "end": _iso(operation.end), "notify_start": operation.notify_start,
+            **({"notify_on": _iso(operation.notify_on)} if operation.notify_on else {}),
+            "archived": operation.archived,
+            "advisor_objectives": _export_shares(operation),
+            "steps": [_export_step(step) for step in operation.steps],
+            "sale_step": operation.sale_step.key if operation.sale_step else None,
+            "targets": list(_export_targets(operation)),
+        }
+
+
+def _assign_missing_step_keys() -> None:
+    """Give ``step-<id>`` to the steps without a key, committed like the exporter's keys,
+    so that re-importing the export updates these steps instead of duplicating them."""
+    table = Step.__table__
+    other = table.alias("other")
+    generated = literal("step-") + cast(table.c.id, String)
+    db.session.execute(update(table).where(
+        table.c.key.is_(None),
+        ~exists().where(and_(other.c.operation_id == table.c.operation_id,
+                             other.c.key == generated))).values(key=generated))
+    db.session.commit()
+
+
+def _export_shares(operation: Operation) -> list[dict]:
+    stmt = (select(User.key, AdvisorObjective.amount, AdvisorObjective.percent)
+            .join(User, AdvisorObjective.advisor_id == User.id)
+            .where(AdvisorObjective.operation_id == operation.id).order_by(User.key))
+    return [{"advisor": row.key, "amount": _number(row.amount)} if row.amount is not None
+            else {"advisor": row.key, "percent": _number(row.percent)}
+            for row in db.session.execute(stmt)]
+
+
+def _export_step(step: Step) -> dict:
+    record = {"key": step.key, "name": step.name, "kind": str(StepKind(step.kind).value),
+              "mandatory": step.mandatory, "propose_next": step.propose_next}
+    if step.instructions:
+        record["instructions"] = step.instructions
+    record["actions"] = [{"label": a.label, "mandatory": a.mandatory} for a in step.actions]
+    return record
+
+
+def _export_targets(operation: Operation):
+    steps = {step.id: step for step in operation.steps}
+    labels = {a.id: a.label for step in operation.steps for a in step.actions}
+    records = defaultdict(list)
+    for record in db.session.execute(
+            select(StepRecord.target_id, StepRecord.step_id, StepRecord.title,
+                   StepRecord.kind, StepRecord.status, StepRecord.day, StepRecord.time,
+                   StepRecord.place, StepRecord.notes, StepRecord.checked_actions)
+            .join(Target).where(Target.operation_id == operation.id)
+            .order_by(StepRecord.target_id, StepRecord.id)):
+        records[record.target_id].append(_export_record(record, steps, labels))
+    advisor = aliased(User)
+    stmt = (select(Target, Client.key.label("client"), advisor.key.label("advisor"),
+                   ConclusionKind.name.label("kind"))
+            .join(Client, Target.client_id == Client.id)
+            .outerjoin(advisor, Target.advisor_id == advisor.id)
+            .outerjoin(ConclusionKind, Target.conclusion_kind_id == ConclusionKind.id)
+            .where(Target.operation_id == operation.id).order_by(Client.key))
+    for target, client_key, advisor_key, kind in db.session.execute(stmt):
+        conclusion = None
+        if target.concluded:
+            conclusion = {"status": "done", "kind": kind, "success": target.success,
+                          "date": _iso(target.conclusion_date),
+                          "amount": _number(target.amount)}
+        yield {"client": client_key, "advisor": advisor_key,
+               "potential": _number(target.potential), "entry_date": _iso(target.entry_date),
+               "records": records.get(target.id, []), "conclusion": conclusion}
+        db.session.expunge(target)  # 20 000 targets: keep the session small
+
+
+def _export_record(row, steps: dict[int, Step], labels: dict[int, str]) -> dict:
+    if row.step_id is not None:
+        record = {"step": steps[row.step_id].key}
+    else:
+        record = {"title": row.title, "kind": row.kind}
+    record.update(status=row.status, date=_iso(row.day))
+    for name in ("time", "place", "notes"):
+        if getattr(row, name):
+            record[name] = getattr(row, name)
+    checked = [labels[int(i)] for i in (row.checked_actions or "").split(",")
+               if i and int(i) in labels]
+    if checked:
+        record["checked_actions"] = checked
+    return record
+
+
+def _number(value: Decimal | None) -> str | None:
+    """``Decimal("400000.00")`` → ``"400000"``; ``Decimal("37.5000")`` → ``"37.5"``."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+SECTION = Section(name="operations", label="Opérations", model=Operation, key_prefix="op",
+                  unknown="opération inconnue", fields=FIELDS, check=check, load=load,
+                  export=export)
