@@ -133,6 +133,8 @@ def test_step_deletion_only_while_nobody_validated_it():
     (Decimal("0"), False, False, None),
     (Decimal("-1"), True, True, "négatif"),
     (Decimal("1"), True, False, "n'est pas un succès"),
+    (None, True, True, "Indiquez le montant"),  # a success needs its amount
+    (None, False, False, None),                 # a refusal may leave it empty
 ])
 def test_conclusion(amount, success, positive, error):
     result = conclusion_error(amount, success, positive)

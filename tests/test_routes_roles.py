@@ -1,11 +1,18 @@
 """Every route, visited as every role: the answer is the expected one (200, 302 to login,
 403 or 404). A new route without an entry here fails the test, on purpose."""
 
-import pytest
+import io
 
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from tests.test_history_uploads_migrations import PNG
+from webapp import uploads
 from webapp.extensions import db
 from webapp.notifications.alerts import notify
 from webapp.notifications.outbox import queue_mail
+from webapp.operations.models import AdvisorObjective, StepDocument, StepRecord
+from webapp.operations.services_timeline import attach
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -13,6 +20,8 @@ ADMIN_ONLY = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 200}
 SIGNED_IN = {r: 200 for r in ROLES} | {"anonymous": 302}
 # The client belongs to Marc (advisor, agence Lyon): Léa (agence Nantes) must get 404.
 LYON_CLIENT = SIGNED_IN | {"other_advisor": 404}
+FOLLOWERS = {r: 404 for r in ROLES} | {"anonymous": 302, "manager": 200, "advisor": 200}
+MANAGERS_ONLY = {r: 403 for r in ROLES} | {"anonymous": 302}
 
 EXPECTED = {
     "auth.login": {r: 302 for r in ROLES} | {"anonymous": 200},
@@ -32,17 +41,61 @@ EXPECTED = {
     # Marc's alert: he is sent on to its link, anyone else gets 404.
     "notifications.open_alert": {r: 404 for r in ROLES} | {"anonymous": 302, "advisor": 302},
     "notifications.outbox": ADMIN_ONLY,
+    # Operations: a target of Marc's, in an operation run by the Lyon manager (access
+    # team); the admin's operations access is "own": he neither follows nor runs it.
+    "operations.index": SIGNED_IN,
+    # Managing operations takes manage_operations, which nobody holds here: 403 first.
+    **{f"operations.{name}": MANAGERS_ONLY for name in (
+        "create", "edit", "shares", "new_step", "edit_step")},
+    # A step's document: whoever sees the operation (its runner and Marc, who has a target).
+    "operations.document": FOLLOWERS,
+    "operations.timeline": FOLLOWERS,
+    "operations.add_form": FOLLOWERS,
+    "operations.edit_record": FOLLOWERS,
+    "operations.download_attachment": FOLLOWERS,
+    "operations.targets": FOLLOWERS,
+    # Adding clients takes manage_operations or running the operation: Marc has neither.
+    "operations.bulk_preview": FOLLOWERS | {"advisor": 403},
+    "operations.remove_target": FOLLOWERS | {"advisor": 403},
+    # A client file's operations: whoever sees the client (Léa does not see Marc's).
+    "operations.client_targets": LYON_CLIENT,
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
+
+
+def followers(status: int) -> dict:
+    """Marc and his manager act on Marc's target; everyone else gets 404."""
+    return {r: 404 for r in ROLES} | {"anonymous": 302, "manager": status, "advisor": status}
+
+
 POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
-             "notifications.resend": ADMIN_POST, "notifications.test_mail": ADMIN_POST}
+             "notifications.resend": ADMIN_POST, "notifications.test_mail": ADMIN_POST,
+             # Empty forms: 422; actions without a form: done (302).
+             "operations.create_record": followers(422),
+             "operations.create_event": followers(422),
+             "operations.upload_attachment": followers(422),
+             "operations.conclude": followers(422),
+             "operations.reopen": followers(302),
+             "operations.link_accounts": followers(409),  # not a success: no accounts
+             "operations.cancel_record": followers(302),
+             "operations.delete_attachment": followers(302),
+             **{f"operations.{name}": MANAGERS_ONLY for name in (
+                 "reorder", "duplicate", "archive", "delete", "new_share", "update_share",
+                 "delete_share", "clear_all_shares", "remove_step", "reorder_steps",
+                 "sale_step", "new_action", "delete_action", "new_document",
+                 "delete_document")},
+             "operations.add_target": followers(422) | {"advisor": 403},
+             "operations.add_targets_bulk": followers(422) | {"advisor": 403},
+             # Offered only the operations one may add to: an empty choice is invalid.
+             "operations.add_client_target": {r: 422 for r in ROLES}
+             | {"anonymous": 302, "other_advisor": 404}}
 
 
 def _urls(app, ids):
-    """(endpoint, method, url) for every rule of the app, ids filled in."""
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
+    """(endpoint, method, url) for every rule of the app, ids filled in: the pages first,
+    then the actions (a delete must not hide the page of what it deleted)."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    for rule in sorted(rules, key=lambda r: "GET" not in r.methods):
         method = "GET" if "GET" in rule.methods else "POST"
         values = {arg: ids[arg] for arg in rule.arguments}
         with app.test_request_context():
@@ -51,18 +104,40 @@ def _urls(app, ids):
             yield rule.endpoint, method, url_for(rule.endpoint, **values)
 
 
+def _operation_ids(org, client, make_operation, make_target) -> dict:
+    """An operation run by the Lyon manager, with Marc's client as a target holding a
+    record and an attachment."""
+    operation = make_operation(org["manager"])
+    target = make_target(operation, client)
+    first = operation.steps[0]
+    record = StepRecord(target_id=target.id, step_id=first.id, status="planned")
+    share = AdvisorObjective(operation_id=operation.id, advisor_id=org["advisor"].id, amount=1)
+    stored = uploads.store(FileStorage(io.BytesIO(PNG), "guide.png"), "document")
+    document = StepDocument(step_id=first.id, stored_name=stored.name,
+                            original=stored.original, mimetype=stored.mimetype,
+                            size=stored.size)
+    db.session.add_all([record, share, document])
+    attachment = attach(target, FileStorage(io.BytesIO(PNG), "rib.png"))
+    db.session.commit()
+    return {"operation_id": operation.id, "target_id": target.id, "step_id": first.id,
+            "record_id": record.id, "attachment_id": attachment.id, "share_id": share.id,
+            "action_id": first.actions[0].id, "document_id": document.id}
+
+
 @pytest.fixture
-def visit(app, org, make_client, login):
+def visit(app, org, make_client, make_operation, make_target, login):
     client = make_client(advisor=org["advisor"], phone="0612345678")
     alert = notify(org["advisor"].id, "test", "Alerte de Marc", url="/")
     message = queue_mail("test", "x@example.fr", "test", user=org["admin"])
     db.session.commit()
     ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
-           "alert_id": alert.id, "message_id": message.id}
+           "alert_id": alert.id, "message_id": message.id,
+           **_operation_ids(org, client, make_operation, make_target)}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])
         response = http.open(url, method=method)
+        response.close()  # file downloads hold their file open until closed
         if response.status_code == 302 and role == "anonymous":
             assert "/login" in response.location
         return response.status_code

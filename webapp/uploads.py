@@ -7,6 +7,9 @@ from pathlib import Path
 
 import filetype
 from flask import abort, current_app, send_file
+from sqlalchemy import event
+
+from webapp.extensions import db
 
 # What each kind of upload may be, by sniffed MIME type (never the client's claim).
 KINDS = {
@@ -48,6 +51,20 @@ def store(file_storage, kind: str) -> StoredFile:
     (_folder() / name).write_bytes(data)
     original = Path(file_storage.filename or "fichier").name[:200]
     return StoredFile(name=name, original=original, mimetype=guessed.mime, size=len(data))
+
+
+def remove(stored_name: str) -> None:
+    """Delete a stored file (a missing one is not an error)."""
+    path = (_folder() / stored_name).resolve()
+    if path.parent == _folder().resolve():
+        path.unlink(missing_ok=True)
+
+
+def remove_after_commit(stored_names: list[str]) -> None:
+    """Delete stored files once the current transaction commits (a rollback keeps them)."""
+    if stored_names:
+        event.listen(db.session(), "after_commit",
+                     lambda _session: [remove(name) for name in stored_names], once=True)
 
 
 def serve(stored_name: str, download_name: str, mimetype: str):

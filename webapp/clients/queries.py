@@ -57,6 +57,18 @@ def _visible(stmt: Select, filters: Filters) -> Select:
     return stmt
 
 
+def matching(stmt: Select, filters: Filters) -> Select:
+    """``stmt`` restricted to every client the filters match, query included (not ranked:
+    for counts and for acting on a query's result, e.g. adding it to an operation)."""
+    stmt = _visible(stmt, filters)
+    if not filters.q:
+        return stmt
+    keys = search_keys(filters.q)
+    if not keys:
+        return stmt.where(Client.id.is_(None))
+    return stmt.where(or_(*(starts_with(column, prefix) for column, prefix in keys)))
+
+
 def _load(ids: list[int]) -> list[Client]:
     """Clients by id, in the given order, with their advisor (no query per row)."""
     if not ids:
@@ -91,9 +103,7 @@ def search_page(filters: Filters, number: int = 1, size: int | None = None,
     if not keys:
         return Page(items=[], number=1, size=size, total=0)
     ids = _ranked_ids(keys, filters, number * size)[(number - 1) * size:number * size]
-    matching = _visible(select(Client.id), filters).where(
-        or_(*(starts_with(column, prefix) for column, prefix in keys)))
-    total = count_capped(matching) if count else len(ids)
+    total = count_capped(matching(select(Client.id), filters)) if count else len(ids)
     return Page(items=_load(ids), number=number, size=size, total=total)
 
 

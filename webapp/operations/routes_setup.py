@@ -1,1 +1,475 @@
-"""(filled by the operations module work in progress)"""
+"""Operations' set-up (seed 004, « Mise en place »): the list, the operation form, the
+objective split over advisors, the steps with their actions and documents."""
+
+from datetime import date
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp.auth.scope import get_or_404, scoped
+from webapp.extensions import db
+from webapp.htmx import render
+from webapp.operations import bp
+from webapp.operations.forms_setup import (
+    ActionForm,
+    DocumentForm,
+    NewOperationForm,
+    NewShareForm,
+    OperationForm,
+    SaleStepForm,
+    ShareForm,
+    StepForm,
+)
+from webapp.operations.models import (
+    AdvisorObjective,
+    Operation,
+    Step,
+    StepAction,
+    StepDocument,
+    StepKind,
+)
+from webapp.operations.queries_setup import (
+    STATUS_FILTERS,
+    operation_page,
+    share_rows,
+    started_targets,
+    target_counts,
+)
+from webapp.operations.rules import can_delete_operation
+from webapp.operations.services_setup import (
+    Refused,
+    add_action,
+    add_document,
+    add_share,
+    add_step,
+    clear_shares,
+    create_operation,
+    delete_operation,
+    delete_step,
+    duplicate_operation,
+    remove_action,
+    remove_document,
+    remove_share,
+    renumber_steps,
+    reorder_operations,
+    save_operation,
+    save_share,
+    save_step,
+    set_archived,
+    set_sale_step,
+)
+from webapp.uploads import UploadError, serve, store
+
+CLOSE_DIALOG = {"HX-Trigger": "pilote:close-dialog"}
+
+
+def manage_required(view):
+    """Signed in with the right « Gestion des opérations commerciales », else 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.manage_operations:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _ids(name: str = "ids") -> list[int]:
+    """A posted list of distinct ids, or 400."""
+    raw = request.form.getlist(name)
+    if not raw or not all(x.isdigit() for x in raw) or len(set(raw)) != len(raw):
+        abort(400)
+    return [int(x) for x in raw]
+
+
+def _step_of(operation: Operation, step_id: int) -> Step:
+    step = db.session.get(Step, step_id)
+    if step is None or step.operation_id != operation.id:
+        abort(404)
+    return step
+
+
+# --- The list ------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index():
+    """The operations the viewer sees, filtered by status, in their manual order."""
+    wanted = request.args.get("statut", "")
+    if wanted not in dict(STATUS_FILTERS):
+        wanted = ""
+    today = date.today()
+    page = operation_page(wanted, request.args.get("page", 1, type=int), today)
+    return render("operations/index.html", "results", page=page, wanted=wanted,
+                  filters=STATUS_FILTERS, today=today,
+                  targets=target_counts([o.id for o in page.items]))
+
+
+@bp.route("/reorder", methods=["POST"])
+@manage_required
+def reorder():
+    """Persist the order the list was dragged into (its ids, top first)."""
+    ids = _ids()
+    visible = set(db.session.scalars(
+        scoped(select(Operation.id), Operation).where(Operation.id.in_(ids))))
+    if visible != set(ids):
+        abort(404)
+    reorder_operations(ids)
+    db.session.commit()
+    return "", 204
+
+
+# --- The operation -------------------------------------------------------------------
+
+@bp.route("/new", methods=["GET", "POST"])
+@manage_required
+def create():
+    """Create an operation with its first step, the sale step; steps follow on edit."""
+    form = NewOperationForm()
+    if form.validate_on_submit():
+        operation = create_operation(form, current_user)
+        db.session.commit()
+        flash("Opération créée. Ajoutez ses autres étapes et répartissez son objectif.",
+              "success")
+        return redirect(url_for("operations.edit", operation_id=operation.id))
+    return render_template("operations/form.html", form=form, operation=None, conflict=False,
+                           can_delete=False, allocated=None), 422 if form.errors else 200
+
+
+def _edit_page(operation: Operation, form: OperationForm, conflict: bool = False,
+               code: int = 200):
+    started = started_targets(operation)
+    return render_template(
+        "operations/form.html", form=form, conflict=conflict, today=date.today(),
+        can_delete=can_delete_operation(started), allocated=share_rows(operation)[1],
+        **_panel(operation)), code
+
+
+@bp.route("/<int:operation_id>/edit", methods=["GET", "POST"])
+@manage_required
+def edit(operation_id: int):
+    """Edit an operation; a concurrent change answers 409 with what was typed kept."""
+    operation = get_or_404(Operation, operation_id)
+    form = OperationForm(obj=operation, responsible_id=operation.responsible_id)
+    if request.method == "GET":
+        form.version.data = operation.version
+    conflict = False
+    if form.validate_on_submit():
+        if str(operation.version) != form.version.data:
+            conflict = True
+        else:
+            try:
+                save_operation(operation, form)
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                operation = get_or_404(Operation, operation_id)
+                conflict = True
+            else:
+                flash("Opération enregistrée.", "success")
+                return redirect(url_for("operations.edit", operation_id=operation.id))
+        form.version.data = operation.version  # saving again now overwrites, knowingly
+    return _edit_page(operation, form, conflict, 409 if conflict else 422 if form.errors
+                      else 200)
+
+
+@bp.route("/<int:operation_id>/duplicate", methods=["POST"])
+@manage_required
+def duplicate(operation_id: int):
+    """Copy an operation (steps, actions, shares; no clients) and open the copy."""
+    copy = duplicate_operation(get_or_404(Operation, operation_id), current_user)
+    db.session.commit()
+    flash("Opération dupliquée : modifiez les dates de la copie.", "success")
+    return redirect(url_for("operations.edit", operation_id=copy.id))
+
+
+@bp.route("/<int:operation_id>/archive", methods=["POST"])
+@manage_required
+def archive(operation_id: int):
+    """Archive (archived=1) or bring back (archived=0) an operation."""
+    operation = get_or_404(Operation, operation_id)
+    archived = request.form.get("archived") == "1"
+    set_archived(operation, archived)
+    db.session.commit()
+    flash("Opération archivée." if archived else "Opération désarchivée.", "success")
+    return redirect(url_for("operations.edit", operation_id=operation.id))
+
+
+@bp.route("/<int:operation_id>/delete", methods=["POST"])
+@manage_required
+def delete(operation_id: int):
+    """Delete an operation that no client has started."""
+    operation = get_or_404(Operation, operation_id)
+    try:
+        delete_operation(operation)
+    except Refused as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return redirect(url_for("operations.edit", operation_id=operation_id))
+    db.session.commit()
+    flash("Opération supprimée.", "success")
+    return redirect(url_for("operations.index"))
+
+
+# --- « Répartir sur les conseillers… » ------------------------------------------------
+
+def _shares_panel(operation: Operation, new_form=None, row_forms=None, code: int = 200):
+    rows, allocated = share_rows(operation)
+    row_forms = row_forms or {}
+    forms = {row.share.id: row_forms.get(row.share.id) or ShareForm(
+        obj=row.share, formdata=None, prefix=f"share-{row.share.id}") for row in rows}
+    new_form = new_form or NewShareForm(operation=operation, formdata=None,
+                                        prefix="new-share")
+    return render_template("operations/_shares.html", operation=operation, rows=rows,
+                           forms=forms, new_form=new_form, allocated=allocated), code
+
+
+def _share_of(operation: Operation, share_id: int) -> AdvisorObjective:
+    share = db.session.get(AdvisorObjective, share_id)
+    if share is None or share.operation_id != operation.id:
+        abort(404)
+    return share
+
+
+@bp.route("/<int:operation_id>/shares")
+@manage_required
+def shares(operation_id: int):
+    """The dialog's content: the advisors' shares, the total and the remainder."""
+    return _shares_panel(get_or_404(Operation, operation_id))
+
+
+@bp.route("/<int:operation_id>/shares", methods=["POST"])
+@manage_required
+def new_share(operation_id: int):
+    """Add an advisor with a share in € or in %."""
+    operation = get_or_404(Operation, operation_id)
+    form = NewShareForm(operation=operation, prefix="new-share")
+    if not form.validate_on_submit():
+        return _shares_panel(operation, new_form=form, code=422)
+    add_share(operation, form)
+    db.session.commit()
+    return _shares_panel(operation)
+
+
+@bp.route("/<int:operation_id>/shares/<int:share_id>", methods=["POST"])
+@manage_required
+def update_share(operation_id: int, share_id: int):
+    """Change one advisor's share; the panel comes back with the new remainder."""
+    operation = get_or_404(Operation, operation_id)
+    share = _share_of(operation, share_id)
+    form = ShareForm(prefix=f"share-{share.id}")
+    if not form.validate_on_submit():
+        return _shares_panel(operation, row_forms={share.id: form}, code=422)
+    save_share(share, form)
+    db.session.commit()
+    return _shares_panel(operation)
+
+
+@bp.route("/<int:operation_id>/shares/<int:share_id>/delete", methods=["POST"])
+@manage_required
+def delete_share(operation_id: int, share_id: int):
+    """Remove an advisor: their share returns to « Reste à répartir »."""
+    operation = get_or_404(Operation, operation_id)
+    remove_share(_share_of(operation, share_id))
+    db.session.commit()
+    return _shares_panel(operation)
+
+
+@bp.route("/<int:operation_id>/shares/clear", methods=["POST"])
+@manage_required
+def clear_all_shares(operation_id: int):
+    """« Tout supprimer »."""
+    operation = get_or_404(Operation, operation_id)
+    clear_shares(operation)
+    db.session.commit()
+    return _shares_panel(operation)
+
+
+# --- Steps ---------------------------------------------------------------------------
+
+def _panel(operation: Operation, **extra) -> dict:
+    """What operations/_steps.html needs (the steps card)."""
+    return {"operation": operation, "panel_error": "", "oob": False, "version_oob": False,
+            "refresh_panel": False,
+            "sale_form": SaleStepForm(operation=operation, formdata=None)} | extra
+
+
+def _steps_panel(operation: Operation, code: int = 200, headers=None, error: str = ""):
+    """The steps card, with, out of band, the edit form's version (the sale step is a
+    column of the operation: choosing it must not make the open form look stale)."""
+    db.session.refresh(operation)
+    body = render_template("operations/_steps.html",
+                           **_panel(operation, panel_error=error, version_oob=True))
+    return body, code, headers or {}
+
+
+def _step_dialog(operation: Operation, step: Step | None, form: StepForm, code: int = 200,
+                 saved: bool = False, error: str = "", refresh_panel: bool = False):
+    return render_template(
+        "operations/_step_dialog.html", step=step, form=form, saved=saved, error=error,
+        action_form=ActionForm(formdata=None, prefix="action"),
+        document_form=DocumentForm(formdata=None, prefix="document"), task=StepKind.TASK,
+        **_panel(operation, refresh_panel=refresh_panel)), code
+
+
+@bp.route("/<int:operation_id>/steps/new", methods=["GET", "POST"])
+@manage_required
+def new_step(operation_id: int):
+    """Add a step (dialog); a task stays open for its actions and documents."""
+    operation = get_or_404(Operation, operation_id)
+    form = StepForm(prefix="step")
+    if not form.validate_on_submit():
+        return _step_dialog(operation, None, form, 422 if form.errors else 200)
+    step = add_step(operation, form)
+    db.session.commit()
+    db.session.refresh(operation)
+    return _step_dialog(operation, step, StepForm(obj=step, formdata=None, prefix="step"),
+                        saved=True, refresh_panel=True)
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>", methods=["GET", "POST"])
+@manage_required
+def edit_step(operation_id: int, step_id: int):
+    """A step's settings, actions and documents (dialog)."""
+    operation = get_or_404(Operation, operation_id)
+    step = _step_of(operation, step_id)
+    form = StepForm(obj=step, prefix="step")
+    if not form.validate_on_submit():
+        return _step_dialog(operation, step, form, 422 if form.errors else 200)
+    save_step(step, form)
+    db.session.commit()
+    db.session.refresh(operation)
+    return _step_dialog(operation, step, form, saved=True, refresh_panel=True)
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/delete", methods=["POST"])
+@manage_required
+def remove_step(operation_id: int, step_id: int):
+    """Delete a step no advisor validated; the dialog closes on success."""
+    operation = get_or_404(Operation, operation_id)
+    step = _step_of(operation, step_id)
+    try:
+        delete_step(operation, step)
+    except Refused as refused:
+        db.session.rollback()
+        return _step_dialog(operation, step, StepForm(obj=step, formdata=None, prefix="step"),
+                            409, error=str(refused))
+    db.session.commit()
+    return _steps_panel(operation, headers={"HX-Retarget": "#steps-panel",
+                                            "HX-Reswap": "outerHTML", **CLOSE_DIALOG})
+
+
+@bp.route("/<int:operation_id>/steps/reorder", methods=["POST"])
+@manage_required
+def reorder_steps(operation_id: int):
+    """Persist the steps' dragged order (all of the operation's step ids, first first)."""
+    operation = get_or_404(Operation, operation_id)
+    ids = _ids()
+    if set(ids) != {s.id for s in operation.steps}:
+        abort(404)
+    renumber_steps(operation, ids)
+    db.session.commit()
+    return _steps_panel(operation)
+
+
+@bp.route("/<int:operation_id>/sale-step", methods=["POST"])
+@manage_required
+def sale_step(operation_id: int):
+    """Choose the sale step among the steps."""
+    operation = get_or_404(Operation, operation_id)
+    form = SaleStepForm(operation=operation)
+    if not form.validate_on_submit():
+        return _steps_panel(operation, 422, error="Choisissez une des étapes.")
+    set_sale_step(operation, _step_of(operation, form.sale_step_id.data))
+    db.session.commit()
+    return _steps_panel(operation)
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/actions", methods=["POST"])
+@manage_required
+def new_action(operation_id: int, step_id: int):
+    """Add an action (sub-task) to a task step."""
+    operation = get_or_404(Operation, operation_id)
+    step = _step_of(operation, step_id)
+    form = ActionForm(prefix="action")
+    if form.validate_on_submit():
+        add_action(step, form)
+        db.session.commit()
+        db.session.refresh(step)
+        form = ActionForm(formdata=None, prefix="action")
+    return render_template("operations/_step_actions.html", step=step, action_form=form,
+                           **_panel(operation, refresh_panel=True)), 422 if form.errors else 200
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/actions/<int:action_id>/delete",
+          methods=["POST"])
+@manage_required
+def delete_action(operation_id: int, step_id: int, action_id: int):
+    """Remove an action from a task step."""
+    operation = get_or_404(Operation, operation_id)
+    step = _step_of(operation, step_id)
+    action = db.session.get(StepAction, action_id)
+    if action is None or action.step_id != step.id:
+        abort(404)
+    remove_action(action)
+    db.session.commit()
+    db.session.refresh(step)
+    return render_template("operations/_step_actions.html", step=step,
+                           action_form=ActionForm(formdata=None, prefix="action"),
+                           **_panel(operation, refresh_panel=True))
+
+
+def _document_of(operation: Operation, step_id: int, document_id: int) -> StepDocument:
+    step = _step_of(operation, step_id)
+    document = db.session.get(StepDocument, document_id)
+    if document is None or document.step_id != step.id:
+        abort(404)
+    return document
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/documents", methods=["POST"])
+@manage_required
+def new_document(operation_id: int, step_id: int):
+    """Attach a document to a task step."""
+    operation = get_or_404(Operation, operation_id)
+    step = _step_of(operation, step_id)
+    form = DocumentForm(prefix="document")
+    if form.validate_on_submit():
+        try:
+            add_document(step, store(form.file.data, "document"))
+        except UploadError as error:
+            form.file.errors.append(str(error))
+        else:
+            db.session.commit()
+            form = DocumentForm(formdata=None, prefix="document")
+    return render_template("operations/_step_documents.html", step=step, document_form=form,
+                           **_panel(operation, refresh_panel=True)), 422 if form.errors else 200
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/documents/<int:document_id>")
+@login_required
+def document(operation_id: int, step_id: int, document_id: int):
+    """Download a step's document (anyone who sees the operation)."""
+    found = _document_of(get_or_404(Operation, operation_id), step_id, document_id)
+    return serve(found.stored_name, found.original, found.mimetype)
+
+
+@bp.route("/<int:operation_id>/steps/<int:step_id>/documents/<int:document_id>/delete",
+          methods=["POST"])
+@manage_required
+def delete_document(operation_id: int, step_id: int, document_id: int):
+    """Detach a document from a task step."""
+    operation = get_or_404(Operation, operation_id)
+    found = _document_of(operation, step_id, document_id)
+    step = _step_of(operation, step_id)
+    remove_document(found)
+    db.session.commit()
+    db.session.refresh(step)
+    return render_template("operations/_step_documents.html", step=step,
+                           document_form=DocumentForm(formdata=None, prefix="document"),
+                           **_panel(operation, refresh_panel=True))

@@ -1,1 +1,175 @@
-"""(filled by the operations module work in progress)"""
+"""The clients of an operation (« Liste des clients concernés par l'opération »): list,
+add one client, add a client query's result, remove; the client file's operations."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.auth.scope import get_or_404
+from webapp.clients.forms import branch_choices
+from webapp.clients.models import Client, Language
+from webapp.clients.queries import Filters
+from webapp.extensions import db
+from webapp.htmx import is_htmx, render
+from webapp.operations import bp
+from webapp.operations import queries_targets as queries
+from webapp.operations import services_targets as services
+from webapp.operations.forms_targets import BulkTargetForm, ClientTargetForm, TargetForm
+from webapp.operations.models import Operation, Target
+from webapp.operations.rules import can_add_targets
+from webapp.operations.services_targets import TargetError, may_edit_targets
+from webapp.pagination import paginate
+
+
+def _filters(values) -> Filters:
+    """The client list's filters, from a query string or a form."""
+    def number(name):
+        raw = values.get(name, "")
+        return int(raw) if raw.isdigit() else 0
+
+    return Filters(q=values.get("q", "").strip()[:100], branch_id=number("branch_id"),
+                   advisor_id=number("advisor_id"), language=values.get("language", "")[:5])
+
+
+def _editable_or_403(operation: Operation) -> None:
+    if not may_edit_targets(current_user, operation):
+        abort(403)
+
+
+def _page(operation: Operation, block: str = "targets_list", status: int = 200,
+          form: TargetForm | None = None, bulk: BulkTargetForm | None = None,
+          filters: Filters | None = None):
+    """The targets page (or one of its blocks): every path gets its context here."""
+    advisor_id = request.args.get("advisor_id", 0, type=int)
+    page = paginate(queries.target_rows(operation.id, advisor_id),
+                    request.args.get("page", 1, type=int))
+    editable = may_edit_targets(current_user, operation)
+    preview = (queries.bulk_preview(operation.id, filters)
+               if filters is not None and editable else None)
+    filters = filters or Filters()
+    return render(
+        "operations/targets.html", block, status=status, operation=operation, page=page,
+        advisor_id=advisor_id, advisors=queries.target_advisors(operation.id),
+        totals=queries.target_totals(operation.id, advisor_id),
+        contacted=queries.contacted([t.id for t in page.items]), editable=editable,
+        open_for_clients=can_add_targets(operation.archived),
+        form=form or TargetForm(operation=operation, formdata=None),
+        bulk=bulk or BulkTargetForm(formdata=None, prefix="bulk"), filters=filters,
+        preview=preview,
+        branches=branch_choices("Toutes"), client_advisors=queries.assignable_advisors(),
+        languages=Language.choices(), today=date.today())
+
+
+@bp.route("/<int:operation_id>/targets")
+@login_required
+def targets(operation_id: int):
+    """« Liste des clients concernés par l'opération », filtered by advisor."""
+    operation = get_or_404(Operation, operation_id)
+    return _page(operation)
+
+
+@bp.route("/<int:operation_id>/targets", methods=["POST"])
+@login_required
+def add_target(operation_id: int):
+    """Add one client (picked, or created in the picker's dialog) to the operation."""
+    operation = get_or_404(Operation, operation_id)
+    _editable_or_403(operation)
+    form = TargetForm(operation=operation)
+    if form.validate_on_submit():
+        try:
+            target = services.add_target(operation, form.client, form.advisor_id.data or None,
+                                form.potential.data, form.entry_date.data)
+        except TargetError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{target.client.full_name} a été ajouté(e) à l'opération.", "success")
+            return redirect(url_for("operations.targets", operation_id=operation.id))
+    return _page(operation, "add_form", status=422, form=form)
+
+
+@bp.route("/<int:operation_id>/targets/bulk")
+@login_required
+def bulk_preview(operation_id: int):
+    """How many clients a client query adds (the « Ajouter les N clients » button)."""
+    operation = get_or_404(Operation, operation_id)
+    _editable_or_403(operation)
+    return _page(operation, "bulk", filters=_filters(request.args))
+
+
+@bp.route("/<int:operation_id>/targets/bulk", methods=["POST"])
+@login_required
+def add_targets_bulk(operation_id: int):
+    """Add every client a client query matches, in one transaction."""
+    operation = get_or_404(Operation, operation_id)
+    _editable_or_403(operation)
+    form = BulkTargetForm(prefix="bulk")
+    filters = _filters(request.form)
+    if form.validate_on_submit():
+        try:
+            result = services.add_targets_bulk(operation, filters, form.potential.data,
+                                      form.entry_date.data)
+        except TargetError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            skipped = (f" ; {result.skipped} déjà présent(s), ignoré(s)"
+                       if result.skipped else "")
+            flash(f"{result.added} client(s) ajouté(s) à l'opération{skipped}.", "success")
+            return redirect(url_for("operations.targets", operation_id=operation.id))
+    return _page(operation, "bulk", status=422, bulk=form, filters=filters)
+
+
+@bp.route("/targets/<int:target_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_target(target_id: int):
+    """Take a client out of the operation, after a confirmation that counts what goes."""
+    target = get_or_404(Target, target_id)
+    operation = target.operation
+    _editable_or_403(operation)
+    if request.method == "POST":
+        name = target.client.full_name
+        services.remove_target(target)
+        db.session.commit()
+        flash(f"{name} a été retiré(e) de l'opération.", "success")
+        return redirect(url_for("operations.targets", operation_id=operation.id))
+    records, files = queries.records_of(target)
+    return render("operations/target_remove.html", "confirm", target=target,
+                  records=records, files=files)
+
+
+def _client_section(client: Client, form: ClientTargetForm | None = None, status: int = 200):
+    return render("operations/client_targets.html", "section", status=status, client=client,
+                  targets=queries.client_targets(client.id),
+                  form=form or ClientTargetForm(client=client, user=current_user,
+                                                formdata=None),
+                  today=date.today())
+
+
+@bp.route("/clients/<int:client_id>")
+@login_required
+def client_targets(client_id: int):
+    """A client file's « Opérations commerciales » section (loaded into the file)."""
+    return _client_section(get_or_404(Client, client_id))
+
+
+@bp.route("/clients/<int:client_id>", methods=["POST"])
+@login_required
+def add_client_target(client_id: int):
+    """« Ajouter à une opération » from the client file; then its follow-up opens."""
+    client = get_or_404(Client, client_id)
+    form = ClientTargetForm(client=client, user=current_user)
+    if form.validate_on_submit():
+        try:
+            target = services.add_target(form.operation, client, form.advisor_id.data or None,
+                                form.potential.data, form.entry_date.data)
+        except TargetError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            url = url_for("operations.timeline", target_id=target.id)
+            if is_htmx():
+                return "", 204, {"HX-Redirect": url}
+            return redirect(url)
+    return _client_section(client, form, status=422)

@@ -166,10 +166,13 @@ def can_delete_step(validated_records: int) -> bool:
 # --- Conclusion ---------------------------------------------------------------------------
 
 def conclusion_error(amount: Decimal | None, success: bool, kind_positive: bool) -> str | None:
-    """The collected amount is ≥ 0; success is what the conclusion kind says (Vente and
-    Signature are successes; Refus and Sans décision are not)."""
+    """The collected amount is ≥ 0, and given for a success (« le montant de la collecte
+    réalisé »); success is what the conclusion kind says (Vente and Signature are
+    successes; Refus and Sans décision are not)."""
     if amount is not None and amount < 0:
         return "Le montant collecté ne peut pas être négatif."
+    if success and kind_positive and amount is None:
+        return "Indiquez le montant collecté pour une conclusion positive."
     if success != kind_positive:
         return ("Cette conclusion est un succès." if kind_positive
                 else "Cette conclusion n'est pas un succès.")

@@ -1,0 +1,184 @@
+"""Forms of the per-client timeline: a step's record (by the step's kind), an unplanned
+event, an attachment, the conclusion and the accounts of a success."""
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from webapp.choices import options
+from webapp.operations.models import (
+    ConclusionKind,
+    RecordStatus,
+    Step,
+    StepKind,
+    StepRecord,
+    Target,
+)
+from webapp.operations.queries_timeline import Progress
+from webapp.operations.rules import (
+    conclusion_error,
+    unchecked_mandatory_actions,
+)
+
+REQUIRED = "Ce champ est obligatoire."
+MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
+# Which fields each kind of step asks for (« la fenêtre qui s'ouvre dépend de la nature de
+# l'étape »); every kind has a status, a date and notes.
+KIND_FIELDS = {
+    StepKind.TASK: {"actions"},
+    StepKind.MEETING: {"time", "place"},
+    StepKind.REMINDER: set(),
+    StepKind.FOLLOWUP: set(),
+    StepKind.MAIL: set(),
+}
+OPTIONAL_FIELDS = {"actions", "time", "place"}
+
+
+def _names(items) -> str:
+    return ", ".join(f"« {name} »" for name in items)
+
+
+class StepRecordForm(FlaskForm):
+    """A step done or planned for a target; the fields depend on the step's kind."""
+
+    status = SelectField("Statut", choices=RecordStatus.choices(), default=RecordStatus.PLANNED)
+    day = DateField("Date", validators=[DataRequired(REQUIRED)])
+    time = StringField("Heure", validators=[
+        Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+                           message="Indiquez l'heure au format HH:MM (ex. 14:30).")])
+    place = StringField("Lieu", validators=[Optional(), Length(max=200)])
+    actions = SelectMultipleField("Actions réalisées", coerce=int, validate_choice=True)
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, step: Step, progress: Progress, record: StepRecord | None = None,
+                 **kwargs):
+        if record is not None and "data" not in kwargs:
+            kwargs["data"] = {"status": record.status, "day": record.day, "time": record.time,
+                              "place": record.place, "notes": record.notes,
+                              "actions": sorted(record.checked)}
+        super().__init__(*args, **kwargs)
+        self.step, self.progress, self.record = step, progress, record
+        for name in OPTIONAL_FIELDS - KIND_FIELDS[StepKind(step.kind)]:
+            delattr(self, name)
+        if "actions" in self:
+            self.actions.choices = options((a.id, a.label) for a in step.actions)
+        if step.kind == StepKind.FOLLOWUP:
+            self.notes.label.text = "Compte rendu"
+
+    def refusal(self) -> str | None:
+        """Why this step cannot be recorded now, in French (None when it can): an earlier
+        mandatory step is missing, whatever the select offered."""
+        if missing := self.progress.missing_before(self.step.id):
+            word = "l'étape obligatoire" if len(missing) == 1 else "les étapes obligatoires"
+            return (f"Impossible de saisir l'étape « {self.step.name} » : terminez d'abord "
+                    f"{word} {_names(s.name for s in missing)}.")
+        if self.record is None and self.step.id in self.progress.recorded:
+            return (f"L'étape « {self.step.name} » est déjà saisie : modifiez-la dans le "
+                    "suivi ou annulez-la.")
+        return None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if message := self.refusal():
+            self.form_errors.append(message)
+            return False
+        return valid
+
+    def validate_status(self, field):
+        if field.data != RecordStatus.DONE or "actions" not in self:
+            return
+        unchecked = unchecked_mandatory_actions(
+            [(a.id, a.mandatory) for a in self.step.actions], set(self.actions.data or []))
+        if unchecked:
+            labels = [a.label for a in self.step.actions if a.id in unchecked]
+            word = "l'action obligatoire" if len(labels) == 1 else "les actions obligatoires"
+            raise ValidationError(f"La tâche ne peut pas être « Terminée » : cochez d'abord "
+                                  f"{word} {_names(labels)}.")
+
+
+class EventForm(FlaskForm):
+    """An unplanned event (an extra meeting…): it never counts as a step done."""
+
+    kind = SelectField("Nature", choices=StepKind.choices(), default=StepKind.MEETING)
+    title = StringField("Intitulé", validators=[DataRequired(REQUIRED), Length(max=200)])
+    status = SelectField("Statut", choices=RecordStatus.choices(), default=RecordStatus.DONE)
+    day = DateField("Date", validators=[DataRequired(REQUIRED)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+
+    def __init__(self, *args, record: StepRecord | None = None, **kwargs):
+        if record is not None and "data" not in kwargs:
+            kwargs["data"] = {"kind": record.kind, "title": record.title,
+                              "status": record.status, "day": record.day,
+                              "notes": record.notes}
+        super().__init__(*args, **kwargs)
+        self.record = record
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField("Pièce jointe (PDF, PNG ou JPEG)",
+                     validators=[FileRequired("Choisissez un fichier.")])
+
+
+class ConclusionForm(FlaskForm):
+    """« Terminé » for this client: conclusion, date, amount collected; success is what the
+    conclusion kind says (Vente, Signature)."""
+
+    version = HiddenField()
+    conclusion_kind_id = SelectField("Conclusion", coerce=int,
+                                     validators=[DataRequired(REQUIRED)])
+    conclusion_date = DateField("Date de la conclusion", validators=[DataRequired(REQUIRED)])
+    amount = DecimalField("Montant collecté (€)", places=2, validators=[Optional()])
+
+    def __init__(self, *args, target: Target, kinds: list[ConclusionKind], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target, self.kinds = target, kinds
+        self.conclusion_kind_id.choices = options(
+            [(0, "— Choisir —"),
+             *((k.id, f"{k.name} ({'succès' if k.positive else 'échec'})") for k in kinds)])
+
+    def kind(self) -> ConclusionKind | None:
+        return next((k for k in self.kinds if k.id == self.conclusion_kind_id.data), None)
+
+    def validate_conclusion_kind_id(self, field):
+        if self.kind() is None:
+            raise ValidationError("Choisissez une conclusion de la liste.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The amount against the kind: ≥ 0 (rules.conclusion_error, success being what the
+        kind says, a success needs its amount)."""
+        valid = super().validate(extra_validators)
+        kind, amount = self.kind(), self.amount
+        if kind is None or amount.errors:
+            return valid
+        if amount.data is not None and amount.data > MAX_AMOUNT:
+            amount.errors.append("Ce montant est trop élevé.")
+        elif error := conclusion_error(amount.data, kind.positive, kind.positive):
+            amount.errors.append(error)
+        return valid and not amount.errors
+
+
+class AccountsForm(FlaskForm):
+    """The client's accounts a successful conclusion is linked to."""
+
+    accounts = SelectMultipleField("Comptes liés à la vente", coerce=int)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accounts.choices = options((a.id, str(a)) for a in accounts)
+
+
+class VersionForm(FlaskForm):
+    """Only the version seen (reopening a conclusion)."""
+
+    version = HiddenField()
