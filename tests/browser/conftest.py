@@ -69,6 +69,10 @@ def live_server(app, org, make_client, make_branch):
     db.session.commit()  # end the read transaction above: the server threads write
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Request threads are joined at server_close(): a request still running when the
+    # test ends (an htmx load) must give its database connection back before the
+    # engine is disposed.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     site.url = f"http://127.0.0.1:{server.server_port}"

@@ -4,8 +4,16 @@ import json
 from pathlib import Path
 
 from webapp.data.registry import BY_NAME, FORMAT, SECTIONS
-from webapp.data.schema import Field, Invalid
-from webapp.data.sections import Context, Item, Section, Tally, referenced, rows_by_key
+from webapp.data.schema import Invalid
+from webapp.data.sections import (
+    Context,
+    Item,
+    Section,
+    Tally,
+    parse_item,
+    referenced,
+    rows_by_key,
+)
 from webapp.database import analyze
 from webapp.extensions import db
 from webapp.history import cli_actor
@@ -52,33 +60,12 @@ def _validate_section(section: Section, raw, ctx: Context) -> None:
     if not isinstance(raw, list):
         ctx.error(section.name, "liste attendue")
         raw = []
-    items = [_check_item(element, section.fields, f"{section.name}[{index}]", ctx)
+    items = [parse_item(element, section.fields, f"{section.name}[{index}]", ctx)
              for index, element in enumerate(raw)]
     items = ctx.items[section.name] = [item for item in items if item is not None]
     _declare(section, items, ctx)
     _check_refs(section, items, ctx)
     section.check(items, ctx)
-
-
-def _check_item(raw, fields: dict[str, Field], path: str, ctx: Context) -> Item | None:
-    if not isinstance(raw, dict):
-        ctx.error(path, "objet attendu")
-        return None
-    item = Item(path, {})
-    for name in raw:
-        if name not in fields:
-            ctx.fail(item, name, "champ inconnu")
-    for name, field in fields.items():
-        try:
-            value = field.check(raw[name]) if raw.get(name) is not None else None
-        except Invalid as error:
-            ctx.fail(item, name, str(error))
-            continue
-        if value is None and field.required:
-            ctx.fail(item, name, "champ obligatoire")
-        elif name in raw:
-            item.values[name] = value
-    return item
 
 
 def _declare(section: Section, items: list[Item], ctx: Context) -> None:

@@ -33,6 +33,7 @@ from webapp.data.sections import (
     chunks,
     ids_by_key,
     objects_by_key,
+    parse_item,
     rows_by_key,
 )
 from webapp.extensions import db
@@ -202,36 +203,13 @@ STEP_SIMPLE = ("name", "kind", "mandatory", "propose_next", "instructions")
 STEP_DEFAULTS = {"kind": StepKind.TASK, "mandatory": True, "propose_next": False}
 
 
-def _parse(raw, fields: dict[str, Field], path: str, ctx: Context) -> Item | None:
-    """One nested object of the file, checked field by field (as the importer does for
-    the objects of a section)."""
-    if not isinstance(raw, dict):
-        ctx.error(path, "objet attendu")
-        return None
-    item = Item(path, {})
-    for name in raw:
-        if name not in fields:
-            ctx.fail(item, name, "champ inconnu")
-    for name, spec in fields.items():
-        try:
-            value = spec.check(raw[name]) if raw.get(name) is not None else None
-        except Invalid as error:
-            ctx.fail(item, name, str(error))
-            continue
-        if value is None and spec.required:
-            ctx.fail(item, name, "champ obligatoire")
-        elif name in raw:
-            item.values[name] = value
-    return item
-
-
 def _parse_list(parent: Item, name: str, fields: dict[str, Field], ctx: Context) -> None:
     """Replace the raw list ``parent.values[name]`` by its checked items (null: absent)."""
     raw = parent.values.get(name)
     if raw is None:
         parent.values.pop(name, None)
         return
-    parsed = [_parse(element, fields, f"{parent.path}.{name}[{index}]", ctx)
+    parsed = [parse_item(element, fields, f"{parent.path}.{name}[{index}]", ctx)
               for index, element in enumerate(raw)]
     parent.values[name] = [item for item in parsed if item is not None]
 
@@ -245,7 +223,7 @@ def _parse_nested(item: Item, ctx: Context) -> None:
     for target in item.values.get("targets", []):
         _parse_list(target, "records", RECORD_FIELDS, ctx)
         if target.values.get("conclusion") is not None:
-            target.values["conclusion"] = _parse(target.values["conclusion"],
+            target.values["conclusion"] = parse_item(target.values["conclusion"],
                                                  CONCLUSION_FIELDS,
                                                  f"{target.path}.conclusion", ctx)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from webapp.data.schema import Field
+from webapp.data.schema import Field, Invalid
 from webapp.extensions import db
 
 CHUNK = 5000  # keys per IN (…) query: well under SQLite's and PostgreSQL's limits
@@ -144,3 +144,26 @@ def check_unique(items: list[Item], ctx: Context, name: str, owners: dict[str, s
         elif value in owners and owners[value] != item.key:
             ctx.fail(item, name, taken)
         seen.setdefault(value, item)
+
+
+def parse_item(raw, fields: dict[str, Field], path: str, ctx: Context) -> Item | None:
+    """One object of the file, checked field by field: unknown fields, bad values and
+    missing required ones are errors at their path."""
+    if not isinstance(raw, dict):
+        ctx.error(path, "objet attendu")
+        return None
+    item = Item(path, {})
+    for name in raw:
+        if name not in fields:
+            ctx.fail(item, name, "champ inconnu")
+    for name, spec in fields.items():
+        try:
+            value = spec.check(raw[name]) if raw.get(name) is not None else None
+        except Invalid as error:
+            ctx.fail(item, name, str(error))
+            continue
+        if value is None and spec.required:
+            ctx.fail(item, name, "champ obligatoire")
+        elif name in raw:
+            item.values[name] = value
+    return item
