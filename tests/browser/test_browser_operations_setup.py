@@ -101,3 +101,33 @@ def test_manager_sets_up_an_operation(tablet_page, live_server, org, make_user, 
     expect(row).to_contain_text("Non démarrée")
     shoot(page, "operations-list")
     axe_check(page, "operations list")
+
+
+@pytest.mark.parametrize("tablet", ["portrait-768x1024"], indirect=True)
+def test_operations_reordered_with_the_keyboard(tablet_page, org, make_operation, log_in,
+                                                axe_check):
+    """The ↑ / ↓ buttons: the keyboard's way to do what dragging does; the order is kept."""
+    from sqlalchemy import select
+
+    from webapp.operations.models import Operation
+
+    page = tablet_page
+    org["manager"].manage_operations = True
+    db.session.commit()
+    first = make_operation(org["manager"], name="Épargne retraite", position=1)
+    second = make_operation(org["manager"], name="Prévoyance TNS", position=2)
+    log_in(page, "manager")
+    page.goto("/operations/")
+    down = page.get_by_role("button", name="Descendre « Épargne retraite »")
+    down.focus()
+    with page.expect_response(lambda r: r.url.endswith("/operations/reorder")) as posted:
+        page.keyboard.press("Enter")
+    assert posted.value.status == 204
+    expect(page.locator("tbody tr").first).to_contain_text("Prévoyance TNS")
+    expect(down).to_be_focused()
+    axe_check(page, "operations list, reordered")
+    page.reload()
+    expect(page.locator("tbody tr").first).to_contain_text("Prévoyance TNS")
+    db.session.expire_all()
+    order = db.session.scalars(select(Operation.id).order_by(Operation.position)).all()
+    assert order == [second.id, first.id]
