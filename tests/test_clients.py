@@ -196,3 +196,19 @@ def test_picker_searches_in_scope(org, clients, login):
     http = login(org["advisor"])
     assert "Roux" in http.get("/clients/picker?q=ro&picker=p&field=f").text
     assert "Durand" not in http.get("/clients/picker?q=du&picker=p&field=f").text
+
+
+def test_search_count_stops_at_its_cap(org, login, make_client, monkeypatch, app):
+    """Past the cap the list says "Plus de N clients" and still pages on."""
+    from webapp.clients import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 3)
+    app.config["PAGE_SIZE"] = 2
+    for i in range(5):
+        make_client("Jean", f"Martin{i}", advisor=org["advisor"])
+    http = login(org["advisor"])
+    first = http.get("/clients/?q=mart")
+    assert "Plus de 3 clients" in first.text and "Suivante" in first.text
+    assert "sur" not in first.text.split("Page 1", 1)[1][:20]
+    third = http.get("/clients/?q=mart&page=3")
+    assert "Martin4" in third.text

@@ -19,11 +19,12 @@ class Page:
     items: list
     number: int
     size: int
-    total: int  # at most COUNT_CAP + 1
+    total: int  # at most cap + 1
+    cap: int = COUNT_CAP
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
 
     @property
     def pages(self) -> int:
@@ -43,9 +44,9 @@ def page_size() -> int:
     return current_app.config["PAGE_SIZE"]
 
 
-def count_capped(stmt: Select) -> int:
-    """The number of rows of ``stmt``, counting no further than COUNT_CAP + 1."""
-    limited = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+def count_capped(stmt: Select, cap: int = COUNT_CAP) -> int:
+    """The number of rows of ``stmt``, counting no further than ``cap`` + 1."""
+    limited = stmt.order_by(None).limit(cap + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(limited))
 
 

@@ -18,6 +18,9 @@ from webapp.extensions import db
 from webapp.pagination import Page, count_capped, page_size, paginate
 
 MAX_SEARCH_PAGE = 40
+# A search as you type counts its matches up to here ("plus de 200 clients"): a two-letter
+# prefix can match thousands, and counting them all would cost more than finding a page.
+SEARCH_COUNT_CAP = 200
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,9 @@ def search_page(filters: Filters, number: int = 1, size: int | None = None,
     if not keys:
         return Page(items=[], number=1, size=size, total=0)
     ids = _ranked_ids(keys, filters, number * size)[(number - 1) * size:number * size]
-    total = count_capped(matching(select(Client.id), filters)) if count else len(ids)
-    return Page(items=_load(ids), number=number, size=size, total=total)
+    total = (count_capped(matching(select(Client.id), filters), SEARCH_COUNT_CAP) if count
+             else len(ids))
+    return Page(items=_load(ids), number=number, size=size, total=total, cap=SEARCH_COUNT_CAP)
 
 
 def client_page(filters: Filters, number: int = 1) -> Page:
