@@ -212,3 +212,43 @@ def test_search_count_stops_at_its_cap(org, login, make_client, monkeypatch, app
     assert "sur" not in first.text.split("Page 1", 1)[1][:20]
     third = http.get("/clients/?q=mart&page=3")
     assert "Martin4" in third.text
+
+
+ACCOUNT = {"product": "Assurance vie", "number": "AV-000123", "opened_on": "2025-06-01",
+           "amount": "15000"}
+
+
+def test_add_an_account_to_a_client(org, clients, login):
+    from webapp.clients.models import Account
+
+    anne = clients["anne"]
+    http = login(org["advisor"])
+    response = http.post(f"/clients/{anne.id}/accounts", data=ACCOUNT,
+                         headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert "Assurance vie n° AV-000123" in response.text
+    [account] = db.session.scalars(select(Account)).all()
+    assert (account.client_id, str(account.amount)) == (anne.id, "15000.00")
+    assert "Comptes et contrats" in http.get(f"/clients/{anne.id}").text
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"product": ""}, "Ce champ est obligatoire."),
+    ({"number": "x" * 41}, "40 caract"),
+    ({"opened_on": "hier"}, "date"),
+    ({"amount": "beaucoup"}, "décimal"),
+    ({"amount": "-5"}, "Le montant doit être positif."),
+])
+def test_account_bad_input(org, clients, login, data, message):
+    from webapp.clients.models import Account
+
+    response = login(org["advisor"]).post(f"/clients/{clients['anne'].id}/accounts",
+                                          data={**ACCOUNT, **data})
+    assert response.status_code == 422 and message in response.text
+    assert db.session.scalar(select(func.count(Account.id))) == 0
+
+
+def test_account_of_another_teams_client_is_404(org, clients, login):
+    response = login(org["advisor"]).post(f"/clients/{clients['paul'].id}/accounts",
+                                          data=ACCOUNT)
+    assert response.status_code == 404

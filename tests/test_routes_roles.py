@@ -79,6 +79,9 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              "operations.link_accounts": followers(409),  # not a success: no accounts
              "operations.cancel_record": followers(302),
              "operations.delete_attachment": followers(302),
+             # An empty account form: 422 for whoever sees the client.
+             "clients.add_account": {r: 422 for r in ROLES}
+             | {"anonymous": 302, "other_advisor": 404},
              **{f"operations.{name}": MANAGERS_ONLY for name in (
                  "reorder", "duplicate", "archive", "delete", "new_share", "update_share",
                  "delete_share", "clear_all_shares", "remove_step", "reorder_steps",

@@ -3,9 +3,25 @@
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from webapp.auth.models import Branch, Role, User
 from webapp.auth.scope import scoped
@@ -96,6 +112,17 @@ class ClientForm(FlaskForm):
             raise ValidationError("Un client ne peut pas se recommander lui-même.")
         if self.referrer() is None:
             raise ValidationError("Client introuvable.")
+
+
+class AccountForm(FlaskForm):
+    """An account or contract the client holds."""
+
+    number = StringField("Numéro", validators=[DataRequired(REQUIRED), Length(max=40)])
+    product = StringField("Produit", validators=[DataRequired(REQUIRED), Length(max=120)])
+    opened_on = DateField("Ouvert le", validators=[Optional()])
+    amount = DecimalField("Montant (€)", places=2, validators=[
+        Optional(), NumberRange(min=0, max=999_999_999_999,
+                                message="Le montant doit être positif.")])
 
 
 # Field labels for the history table, taken from the form so they never diverge.

@@ -8,10 +8,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.auth.scope import get_or_404
 from webapp.clients import bp
-from webapp.clients.forms import FIELD_LABELS, ClientForm, advisor_choices, branch_choices
+from webapp.clients.forms import (
+    FIELD_LABELS,
+    AccountForm,
+    ClientForm,
+    advisor_choices,
+    branch_choices,
+)
 from webapp.clients.models import Client, Language
 from webapp.clients.queries import Filters, client_page, search_page
-from webapp.clients.services import HISTORY_VALUES, conflicts, referrals, save_client
+from webapp.clients.services import (
+    HISTORY_VALUES,
+    accounts_of,
+    conflicts,
+    referrals,
+    save_client,
+)
+from webapp.clients.services import add_account as add_account_to
 from webapp.extensions import db
 from webapp.history import history_of, value_labels
 from webapp.htmx import render
@@ -47,16 +60,36 @@ def index():
                   languages=Language.choices)
 
 
+def _detail_context(client: Client, account_form: AccountForm | None = None) -> dict:
+    """What the client page and its htmx sections need (one source for both)."""
+    history = history_of(client)
+    return {"client": client, "referrals": referrals(client), "history": history,
+            "history_values": value_labels(history, HISTORY_VALUES),
+            "field_labels": FIELD_LABELS, "languages": Language.choices(),
+            "accounts": accounts_of(client), "account_form": account_form or AccountForm()}
+
+
 @bp.route("/<int:client_id>")
 @login_required
 def detail(client_id: int):
-    """A client file with its advisor history and its change history."""
+    """A client file with its advisor history, its accounts and its change history."""
     client = get_or_404(Client, client_id)
-    history = history_of(client)
-    return render_template("clients/detail.html", client=client,
-                           referrals=referrals(client), history=history,
-                           history_values=value_labels(history, HISTORY_VALUES),
-                           field_labels=FIELD_LABELS, languages=Language.choices())
+    return render_template("clients/detail.html", **_detail_context(client))
+
+
+@bp.route("/<int:client_id>/accounts", methods=["POST"])
+@login_required
+def add_account(client_id: int):
+    """Record an account or contract of the client (htmx: the accounts section)."""
+    client = get_or_404(Client, client_id)
+    form = AccountForm()
+    if form.validate_on_submit():
+        add_account_to(client, form)
+        db.session.commit()
+        form = AccountForm(formdata=None)
+    status = 422 if form.errors else 200
+    return render("clients/detail.html", "accounts", status=status,
+                  **_detail_context(client, form))
 
 
 @bp.route("/new", methods=["GET", "POST"])

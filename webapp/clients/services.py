@@ -8,7 +8,7 @@ from sqlalchemy import select
 from webapp.auth.models import Branch, User
 from webapp.auth.scope import scoped
 from webapp.choices import label_of
-from webapp.clients.models import AdvisorPeriod, Client, Language
+from webapp.clients.models import Account, AdvisorPeriod, Client, Language
 from webapp.clients.rules import Phone
 from webapp.extensions import db
 from webapp.history import enum_labels, names_by_id
@@ -95,6 +95,21 @@ def conflicts(client: Client, form) -> list[Conflict]:
             found.append(Conflict(str(field.label.text), _shown(field, saved),
                                   _shown(field, typed)))
     return found
+
+
+def add_account(client: Client, form) -> Account:
+    """Record an account or contract of the client."""
+    account = Account(client_id=client.id, number=form.number.data.strip(),
+                      product=form.product.data.strip(), opened_on=form.opened_on.data,
+                      amount=form.amount.data)
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def accounts_of(client: Client) -> list[Account]:
+    return db.session.scalars(select(Account).where(Account.client_id == client.id)
+                              .order_by(Account.opened_on.desc(), Account.id)).all()
 
 
 def referrals(client: Client) -> list[Client]:

@@ -1,0 +1,34 @@
+"""Demo step: accounts and contracts held by a third of the clients, inserted in bulk
+(a won sale in an operation is linked to them)."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select
+
+from webapp.clients.models import Account, Client
+from webapp.data.demo_state import Demo
+from webapp.extensions import db
+
+CHUNK = 5000
+PRODUCTS = ("Assurance vie", "PER individuel", "Livret A", "Compte-titres",
+            "Contrat prévoyance", "PEA")
+SHARE = 3  # one client in three holds accounts
+
+
+def create(demo: Demo) -> None:
+    rows = []
+    for client_id in db.session.scalars(select(Client.id).order_by(Client.id)):
+        if demo.rng.randrange(SHARE):
+            continue
+        for n in range(demo.rng.randint(1, 2)):
+            rows.append({
+                "client_id": client_id, "number": f"{client_id:07d}-{n + 1:02d}",
+                "product": demo.rng.choice(PRODUCTS),
+                "opened_on": demo.today - timedelta(days=demo.rng.randint(30, 3650)),
+                "amount": demo.rng.randrange(1_000, 200_000, 500)})
+        if len(rows) >= CHUNK:
+            db.session.execute(insert(Account), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(Account), rows)
+    demo.counts["Comptes"] = db.session.scalar(select(func.count(Account.id)))
