@@ -1,12 +1,12 @@
 """`flask data import`: validation of the whole file, all-or-nothing load, idempotence."""
 
-import copy
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.documents import DROP, edited
 from webapp.auth.models import Branch, Role, Team, User
 from webapp.clients.models import AdvisorPeriod, Client
 from webapp.extensions import db
@@ -31,25 +31,9 @@ def run_import(runner, tmp_path):
     return run
 
 
-DROP = object()
-
-
 def doc_with(**changes):
-    """A copy of VALID; ``changes`` maps ``"clients.0.phone"`` to a new value (None: drop)."""
-    doc = copy.deepcopy(VALID)
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        target = doc
-        for part in parents:
-            target = target[int(part) if part.isdigit() else part]
-        last = int(last) if last.isdigit() else last
-        if value is DROP:
-            del target[last]
-        elif isinstance(target, list) and last == len(target):
-            target.append(value)
-        else:
-            target[last] = value
-    return doc
+    """A copy of VALID; ``changes`` maps ``"clients.0.phone"`` to a new value."""
+    return edited(VALID, changes)
 
 
 def counts():

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.documents import DROP, edited
 from webapp.extensions import db
 from webapp.history import AuditRow
 from webapp.operations.models import (
@@ -76,25 +77,11 @@ def run_import(runner, tmp_path):
 
 
 def doc_with(**changes):
-    """A copy of VALID; ``changes`` maps ``"0.targets.1.potential"`` (under
+    """A copy of VALID; ``changes`` maps ``"0__targets__1__potential"`` (under
     ``operations``) to a new value; DROP deletes the field."""
-    doc = copy.deepcopy(VALID)
-    for path, value in changes.items():
-        *parents, last = path.split("__")
-        target = doc["operations"]
-        for part in parents:
-            target = target[int(part) if part.isdigit() else part]
-        last = int(last) if last.isdigit() else last
-        if value is DROP:
-            del target[last]
-        elif isinstance(target, list) and last == len(target):
-            target.append(value)
-        else:
-            target[last] = value
-    return doc
+    return edited(VALID, changes, separator="__", root="operations")
 
 
-DROP = object()
 
 
 def counts():

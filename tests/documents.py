@@ -1,0 +1,24 @@
+"""Editing pilote/v1 test documents by path."""
+
+import copy
+
+DROP = object()  # as a change's value: delete the field
+
+
+def edited(doc: dict, changes: dict, separator: str = ".", root: str | None = None) -> dict:
+    """A copy of ``doc`` where each path (``"clients.0.phone"``, under ``root`` if given)
+    gets its new value; DROP deletes the field, an index one past the end appends."""
+    doc = copy.deepcopy(doc)
+    for path, value in changes.items():
+        *parents, last = path.split(separator)
+        target = doc[root] if root else doc
+        for part in parents:
+            target = target[int(part) if part.isdigit() else part]
+        last = int(last) if last.isdigit() else last
+        if value is DROP:
+            del target[last]
+        elif isinstance(target, list) and last == len(target):
+            target.append(value)
+        else:
+            target[last] = value
+    return doc
