@@ -44,6 +44,8 @@ EXPECTED = {
     # Operations: a target of Marc's, in an operation run by the Lyon manager (access
     # team); the admin's operations access is "own": he neither follows nor runs it.
     "operations.index": SIGNED_IN,
+    # Everyone gets their scope's figures (zeros when they follow nothing).
+    "supervision.metrics_json": SIGNED_IN,
     # Managing operations takes manage_operations, which nobody holds here: 403 first.
     **{f"operations.{name}": MANAGERS_ONLY for name in (
         "create", "edit", "shares", "new_step", "edit_step")},

@@ -1,0 +1,7 @@
+"""Supervision of commercial operations: the figures of METRICS.md, computed once."""
+
+from flask import Blueprint
+
+bp = Blueprint("supervision", __name__)
+
+from webapp.supervision import routes  # noqa: E402, F401

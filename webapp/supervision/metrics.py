@@ -1,0 +1,204 @@
+"""Every figure of METRICS.md, for a scope, with SQL aggregates (no loop over targets).
+
+A scope is the viewer's visible targets (their hierarchy and ``operations_access``),
+optionally one operation and one advisor, seen on an ``as_of`` date. The pilotage box,
+the tabs, the exports and ``metrics.json`` all read ``compute``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select
+
+from webapp.auth.models import Access, User
+from webapp.auth.scope import scoped, users_under
+from webapp.extensions import db
+from webapp.operations.models import AdvisorObjective, Operation, Step, StepRecord, Target
+from webapp.operations.rules import Share, share_amount
+from webapp.supervision.rates import Calendar, calendar, expected, ratio
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Scope:
+    viewer: User
+    as_of: date
+    operation: Operation | None = None
+    advisor: User | None = None
+
+
+@dataclass
+class StepFigures:
+    key: str | None
+    name: str
+    position: int
+    concerned: int = 0
+    completed: int = 0
+    no_longer_concerned: int = 0
+    progress_rate: Decimal | None = None
+    passage_rate: Decimal | None = None
+
+
+@dataclass
+class Figures:
+    objective: Decimal
+    potential: Decimal
+    collected: Decimal
+    remaining_to_objective: Decimal
+    remaining_potential: Decimal
+    calendar: Calendar | None
+    expected_to_date: Decimal | None
+    progress_rate: Decimal | None
+    total: int
+    accepted: int
+    refused: int
+    in_progress: int
+    transformation_rate: Decimal | None
+    equipment_rate: Decimal | None
+    steps: list[StepFigures] = field(default_factory=list)
+
+
+def targets_in(scope: Scope) -> Select:
+    """The ids of the targets a scope covers."""
+    stmt = scoped(select(Target.id), Target, scope.viewer).join(Target.operation)
+    if scope.operation is not None:
+        stmt = stmt.where(Target.operation_id == scope.operation.id)
+    else:
+        stmt = stmt.where(Operation.archived.is_(False))
+    if scope.advisor is not None:
+        stmt = stmt.where(Target.advisor_id == scope.advisor.id)
+    return stmt
+
+
+def operations_in(scope: Scope) -> list[Operation]:
+    if scope.operation is not None:
+        return [scope.operation]
+    stmt = scoped(select(Operation), Operation, scope.viewer).where(
+        Operation.archived.is_(False)).order_by(Operation.position, Operation.id)
+    return list(db.session.scalars(stmt))
+
+
+def _objective(operation: Operation, scope: Scope, shares: list[AdvisorObjective],
+               team: set[int] | None) -> Decimal:
+    """The operation's objective, or the shares of the advisors the scope narrows to."""
+    if scope.advisor is None and team is None:
+        return operation.objective or ZERO
+    wanted = {scope.advisor.id} if scope.advisor is not None else team
+    return sum((share_amount(operation.objective, Share(s.amount, s.percent))
+                for s in shares if s.operation_id == operation.id and s.advisor_id in wanted),
+               ZERO)
+
+
+def _team(scope: Scope, operation: Operation) -> set[int] | None:
+    """None when the viewer sees the whole operation, else the advisors they see."""
+    viewer = scope.viewer
+    if viewer.operations_access == Access.ALL or viewer.id in (
+            operation.responsible_id, operation.created_by_id):
+        return None
+    if viewer.operations_access == Access.TEAM:
+        return set(db.session.scalars(users_under(viewer)))
+    return {viewer.id}
+
+
+def _objectives(operations: list[Operation], scope: Scope) -> list[Decimal]:
+    shares = list(db.session.scalars(select(AdvisorObjective).where(
+        AdvisorObjective.operation_id.in_([o.id for o in operations]))))
+    return [_objective(o, scope, shares, _team(scope, o)) for o in operations]
+
+
+def _counts(scope: Scope, sale_steps: Select) -> dict:
+    """One pass over the scope's targets: sums and counts."""
+    positive = and_(Target.concluded, Target.success.is_(True))
+    sold = select(StepRecord.target_id).where(StepRecord.step_id.in_(sale_steps),
+                                              StepRecord.status == "done")
+    row = db.session.execute(
+        select(func.count(Target.id).label("total"),
+               func.coalesce(func.sum(Target.potential), 0).label("potential"),
+               func.coalesce(func.sum(case((positive, Target.amount), else_=0)), 0)
+               .label("collected"),
+               func.coalesce(func.sum(case((Target.concluded.is_(False), Target.potential),
+                                           else_=0)), 0).label("remaining_potential"),
+               func.count(case((positive, 1))).label("accepted"),
+               func.count(case((and_(Target.concluded, Target.success.is_not(True)), 1)))
+               .label("refused"),
+               func.count(case((or_(positive, Target.id.in_(sold)), 1)))
+               .label("transformable"))
+        .where(Target.id.in_(targets_in(scope)))
+    ).one()
+    return row._asdict()
+
+
+def compute(scope: Scope) -> Figures:
+    """All the figures of a scope."""
+    operations = operations_in(scope)
+    objectives = _objectives(operations, scope)
+    objective = sum(objectives, ZERO)
+    sale_steps = select(Operation.sale_step_id).where(
+        Operation.id.in_([o.id for o in operations]))
+    c = _counts(scope, sale_steps)
+    collected = Decimal(c["collected"])
+    one = scope.operation is not None
+    cal = calendar(scope.operation.start, scope.operation.end, scope.as_of) if one else None
+    expected_total = sum((expected(obj, calendar(o.start, o.end, scope.as_of))
+                          for o, obj in zip(operations, objectives, strict=True)), ZERO)
+    started = any(scope.as_of >= o.start for o in operations)
+    total, accepted = c["total"], c["accepted"]
+    return Figures(
+        objective=objective, potential=Decimal(c["potential"]), collected=collected,
+        remaining_to_objective=max(objective - collected, ZERO),
+        remaining_potential=Decimal(c["remaining_potential"]),
+        calendar=cal,
+        expected_to_date=expected_total if started else None,
+        progress_rate=ratio(collected, expected_total) if started else None,
+        total=total, accepted=accepted, refused=c["refused"],
+        in_progress=total - accepted - c["refused"],
+        transformation_rate=ratio(accepted, c["transformable"]),
+        equipment_rate=ratio(accepted, total),
+        steps=step_figures(scope) if one else [],
+    )
+
+
+def step_figures(scope: Scope) -> list[StepFigures]:
+    """Per step of one operation: concerned, completed, no longer concerned, rates."""
+    steps = list(db.session.scalars(select(Step).where(
+        Step.operation_id == scope.operation.id).order_by(Step.position)))
+    live = and_(StepRecord.status != "cancelled", StepRecord.step_id.is_not(None))
+    in_scope = StepRecord.target_id.in_(targets_in(scope))
+    per_step = db.session.execute(
+        select(StepRecord.step_id,
+               func.count(func.distinct(StepRecord.target_id)).label("recorded"),
+               func.count(func.distinct(case((StepRecord.status == "done",
+                                              StepRecord.target_id)))).label("completed"))
+        .where(live, in_scope).group_by(StepRecord.step_id)).all()
+    recorded = {r.step_id: (r.recorded, r.completed) for r in per_step}
+    reach = (select(StepRecord.target_id, func.max(Step.position).label("reach"),
+                    func.count(case((StepRecord.status == "planned", 1))).label("planned"))
+             .join(Step, Step.id == StepRecord.step_id).where(live, in_scope)
+             .group_by(StepRecord.target_id).subquery())
+    # A literal 0, not a bound parameter: PostgreSQL must see the same expression in the
+    # select list and in GROUP BY.
+    reached = func.coalesce(reach.c.reach, literal_column("0"))
+    per_reach = db.session.execute(
+        select(reached.label("reach"), Target.concluded,
+               func.count(case((func.coalesce(reach.c.planned, literal_column("0")) == 0, 1)))
+               .label("idle"),
+               func.count().label("n"))
+        .select_from(Target).outerjoin(reach, reach.c.target_id == Target.id)
+        .where(Target.id.in_(targets_in(scope)))
+        .group_by(reached, Target.concluded)).all()
+    figures = []
+    for step in steps:
+        rec, done = recorded.get(step.id, (0, 0))
+        waiting = sum(r.idle for r in per_reach
+                      if not r.concluded and r.reach + 1 == step.position)
+        gone = sum(r.n for r in per_reach if r.concluded and r.reach < step.position)
+        figures.append(StepFigures(step.key, step.name, step.position, concerned=rec + waiting,
+                                   completed=done, no_longer_concerned=gone))
+    for this, following in zip(figures, [*figures[1:], None], strict=True):
+        this.progress_rate = ratio(this.completed, this.concerned)
+        this.passage_rate = ratio(following.concerned, this.completed) if following else None
+    return figures
+
+

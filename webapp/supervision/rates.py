@@ -1,0 +1,44 @@
+"""Pure arithmetic of METRICS.md: every division guarded, exact decimals, rounding last."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator, or None (shown "—") when the denominator is 0."""
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def percent(value: Decimal | None) -> float | None:
+    """A ratio as a percentage rounded to 2 decimals (66.67), None stays None."""
+    if value is None:
+        return None
+    return float((value * 100).quantize(CENT, ROUND_HALF_UP))
+
+
+def cents(value: Decimal) -> str:
+    return str(Decimal(value).quantize(CENT, ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Calendar:
+    duration_days: int
+    day_number: int
+    days_remaining: int
+
+
+def calendar(start: date, end: date, as_of: date) -> Calendar:
+    """duration = end − start + 1; day number = as_of − start + 1 clamped to [0, duration]."""
+    duration = (end - start).days + 1
+    day = min(max((as_of - start).days + 1, 0), duration)
+    return Calendar(duration, day, duration - day)
+
+
+def expected(objective: Decimal, cal: Calendar) -> Decimal:
+    """What should be collected by now: objective × day number / duration."""
+    return objective * cal.day_number / cal.duration_days if cal.duration_days else Decimal(0)

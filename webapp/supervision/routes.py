@@ -1,0 +1,67 @@
+"""`GET /supervision/metrics.json`: the stable JSON contract of METRICS.md."""
+
+from datetime import date
+
+from flask import abort, jsonify, request
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from webapp.auth.models import User
+from webapp.auth.scope import scoped
+from webapp.extensions import db
+from webapp.operations.models import Operation
+from webapp.supervision import bp
+from webapp.supervision.metrics import Figures, Scope, compute
+from webapp.supervision.rates import cents, percent
+
+
+def _by_id_or_key(model, value: str | None):
+    """An object named by its id or its external key, within the viewer's scope; 404."""
+    if not value:
+        return None
+    condition = model.key == value
+    if value.isdigit():
+        condition = or_(condition, model.id == int(value))
+    found = db.session.scalar(scoped(select(model).where(condition), model))
+    return found if found is not None else abort(404)
+
+
+def as_json(figures: Figures, scope: Scope) -> dict:
+    cal = figures.calendar
+    return {
+        "scope": {"operation": scope.operation and (scope.operation.key or scope.operation.id),
+                  "advisor": scope.advisor and (scope.advisor.key or scope.advisor.id),
+                  "as_of": scope.as_of.isoformat()},
+        "objective": cents(figures.objective), "potential": cents(figures.potential),
+        "collected": cents(figures.collected),
+        "remaining_to_objective": cents(figures.remaining_to_objective),
+        "remaining_potential": cents(figures.remaining_potential),
+        "duration_days": cal and cal.duration_days, "day_number": cal and cal.day_number,
+        "days_remaining": cal and cal.days_remaining,
+        "expected_to_date": (cents(figures.expected_to_date)
+                             if figures.expected_to_date is not None else None),
+        "progress_rate": percent(figures.progress_rate),
+        "clients": {"total": figures.total, "accepted": figures.accepted,
+                    "refused": figures.refused, "in_progress": figures.in_progress},
+        "transformation_rate": percent(figures.transformation_rate),
+        "equipment_rate": percent(figures.equipment_rate),
+        "steps": [{"key": s.key, "name": s.name, "position": s.position,
+                   "concerned": s.concerned, "completed": s.completed,
+                   "no_longer_concerned": s.no_longer_concerned,
+                   "progress_rate": percent(s.progress_rate),
+                   "passage_rate": percent(s.passage_rate)} for s in figures.steps],
+    }
+
+
+@bp.route("/metrics.json")
+@login_required
+def metrics_json():
+    """The supervision figures of the viewer's scope (METRICS.md JSON contract)."""
+    try:
+        as_of = date.fromisoformat(request.args.get("as_of") or date.today().isoformat())
+    except ValueError:
+        return jsonify(error="as_of : date attendue au format AAAA-MM-JJ."), 400
+    scope = Scope(viewer=current_user, as_of=as_of,
+                  operation=_by_id_or_key(Operation, request.args.get("operation")),
+                  advisor=_by_id_or_key(User, request.args.get("advisor")))
+    return jsonify(as_json(compute(scope), scope))
