@@ -46,6 +46,7 @@ EXPECTED = {
     "operations.index": SIGNED_IN,
     # Everyone gets their scope's figures (zeros when they follow nothing).
     "supervision.metrics_json": SIGNED_IN,
+    "supervision.pilotage": SIGNED_IN,
     # Managing operations takes manage_operations, which nobody holds here: 403 first.
     **{f"operations.{name}": MANAGERS_ONLY for name in (
         "create", "edit", "shares", "new_step", "edit_step")},

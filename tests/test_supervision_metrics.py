@@ -198,3 +198,25 @@ def test_metrics_json_scope(org, campaign, login):
     assert login(org["advisor"]).get(url).get_json()["clients"]["total"] == 1
     assert login(org["other_advisor"]).get("/supervision/metrics.json").get_json()[
         "clients"]["total"] == 0
+
+
+def test_pilotage_box_all_then_one_operation(org, campaign, login):
+    first, (a,) = campaign(1, name="Épargne retraite T1")
+    campaign(1, objective="200000", name="Prévoyance TNS")
+    conclude(a, "Vente", "30000")
+    http = login(org["manager"])
+    box = http.get("/supervision/pilotage", headers={"HX-Request": "true"})
+    assert box.status_code == 200 and "<html" not in box.text
+    assert "Toutes mes opérations" in box.text and "600\u202f000\u00a0€" in box.text
+    one = http.get(f"/supervision/pilotage?operation={first.id}", headers={"HX-Request": "true"})
+    assert "400\u202f000\u00a0€" in one.text and "30\u202f000\u00a0€" in one.text
+    assert "Jours écoulés / restants" in one.text
+    assert "<html" in http.get("/supervision/pilotage").text
+    assert 'hx-get="/supervision/pilotage"' in http.get("/").text  # the manager's home box
+
+
+def test_pilotage_box_scope(org, campaign, login):
+    operation, _ = campaign(1)
+    http = login(org["other_advisor"])
+    assert http.get(f"/supervision/pilotage?operation={operation.id}").status_code == 404
+    assert "Aucune opération à piloter." in http.get("/supervision/pilotage").text

@@ -130,8 +130,8 @@ def _counts(scope: Scope, sale_steps: Select) -> dict:
     return row._asdict()
 
 
-def compute(scope: Scope) -> Figures:
-    """All the figures of a scope."""
+def compute(scope: Scope, steps: bool = True) -> Figures:
+    """All the figures of a scope (the step table only for one operation, if asked)."""
     operations = operations_in(scope)
     objectives = _objectives(operations, scope)
     objective = sum(objectives, ZERO)
@@ -156,7 +156,7 @@ def compute(scope: Scope) -> Figures:
         in_progress=total - accepted - c["refused"],
         transformation_rate=ratio(accepted, c["transformable"]),
         equipment_rate=ratio(accepted, total),
-        steps=step_figures(scope) if one else [],
+        steps=step_figures(scope) if one and steps else [],
     )
 
 

@@ -1,4 +1,4 @@
-"""`GET /supervision/metrics.json`: the stable JSON contract of METRICS.md."""
+"""Supervision routes: the pilotage box and `metrics.json` (the JSON contract of METRICS.md)."""
 
 from datetime import date
 
@@ -9,9 +9,10 @@ from sqlalchemy import or_, select
 from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
+from webapp.htmx import render
 from webapp.operations.models import Operation
 from webapp.supervision import bp
-from webapp.supervision.metrics import Figures, Scope, compute
+from webapp.supervision.metrics import Figures, Scope, compute, operations_in
 from webapp.supervision.rates import cents, percent
 
 
@@ -51,6 +52,17 @@ def as_json(figures: Figures, scope: Scope) -> dict:
                    "progress_rate": percent(s.progress_rate),
                    "passage_rate": percent(s.passage_rate)} for s in figures.steps],
     }
+
+
+@bp.route("/pilotage")
+@login_required
+def pilotage():
+    """The pilotage box: all my operations, or one when its line is chosen (htmx)."""
+    scope = Scope(viewer=current_user, as_of=date.today(),
+                  operation=_by_id_or_key(Operation, request.args.get("operation")))
+    return render("supervision/pilotage.html", "pilotage",
+                  figures=compute(scope, steps=False), scope=scope,
+                  operations=operations_in(Scope(viewer=current_user, as_of=scope.as_of)))
 
 
 @bp.route("/metrics.json")
