@@ -236,7 +236,7 @@ def test_add_an_account_to_a_client(org, clients, login):
     ({"product": ""}, "Ce champ est obligatoire."),
     ({"number": "x" * 41}, "40 caract"),
     ({"opened_on": "hier"}, "date"),
-    ({"amount": "beaucoup"}, "décimal"),
+    ({"amount": "beaucoup"}, "Saisissez un montant en euros"),
     ({"amount": "-5"}, "Le montant doit être positif."),
 ])
 def test_account_bad_input(org, clients, login, data, message):

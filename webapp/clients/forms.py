@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
-    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -18,7 +17,6 @@ from wtforms.validators import (
     DataRequired,
     Email,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -29,6 +27,7 @@ from webapp.choices import options
 from webapp.clients.models import Civility, Client, Language
 from webapp.clients.rules import is_placeholder_name, parse_phone
 from webapp.extensions import db
+from webapp.fields import money_field
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -120,9 +119,7 @@ class AccountForm(FlaskForm):
     number = StringField("Numéro", validators=[DataRequired(REQUIRED), Length(max=40)])
     product = StringField("Produit", validators=[DataRequired(REQUIRED), Length(max=120)])
     opened_on = DateField("Ouvert le", validators=[Optional()])
-    amount = DecimalField("Montant (€)", places=2, validators=[
-        Optional(), NumberRange(min=0, max=999_999_999_999,
-                                message="Le montant doit être positif.")])
+    amount = money_field("Montant (€)", "Le montant doit être positif.")
 
 
 # Field labels for the history table, taken from the form so they never diverge.

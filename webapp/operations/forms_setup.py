@@ -1,6 +1,6 @@
 """Forms of the operations' set-up: the operation, its objective split, its steps."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,44 +13,13 @@ from webapp.auth.models import Role, User
 from webapp.auth.scope import scoped
 from webapp.choices import options
 from webapp.extensions import db
+from webapp.fields import FrenchDecimalField
 from webapp.operations.models import AdvisorObjective, Operation, StepKind
 from webapp.operations.rules import Share, creation_errors, dates_error, share_error
 
 REQUIRED = "Ce champ est obligatoire."
 RESPONSIBLE_ROLES = (Role.MANAGER, Role.ADVISOR, Role.ADMIN)
 SHARE_ROLES = (Role.MANAGER, Role.ADVISOR)
-
-
-class DecimalText(StringField):
-    """A number typed the French way (« 12 500,50 »): spaces and a comma accepted; never
-    NaN nor infinite; at most ``limit`` in absolute value (the column's precision)."""
-
-    def __init__(self, label=None, validators=None, limit=Decimal("1e12"), places=2,
-                 **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.limit = limit
-        self.places = places
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        # 40000, 12.5: what one would type, not the column's 40000.00 or 50.0000.
-        return "" if self.data is None else format(self.data.normalize(), "f")
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").replace("\u202f", "").replace("\u00a0", "")
-        raw = raw.replace(" ", "").replace(",", ".")
-        if not raw:
-            self.data = None
-            return
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or abs(value) >= self.limit:
-            self.data = None
-            raise ValueError("Saisissez un nombre (par exemple 12 500,50).")
-        self.data = value.quantize(Decimal(1).scaleb(-self.places))
 
 
 def responsible_choices(keep: int | None = None):
@@ -78,7 +47,7 @@ def advisor_choices(operation: Operation):
 class _OperationFields(FlaskForm):
     name = StringField("Nom", validators=[Length(max=200)])
     responsible_id = SelectField("Responsable", coerce=int)
-    objective = DecimalText("Objectif (€)", validators=[Optional()])
+    objective = FrenchDecimalField("Objectif (€)", validators=[Optional()])
     start = DateField("Date de début", validators=[Optional()])
     end = DateField("Date de fin", validators=[Optional()])
     notify_start = BooleanField("Avertir les conseillers du début de l'opération")
@@ -142,8 +111,8 @@ class OperationForm(_OperationFields):
 
 
 class _ShareFields(FlaskForm):
-    amount = DecimalText("Montant (€)", validators=[Optional()])
-    percent = DecimalText("Part (%)", validators=[Optional()], limit=Decimal(1000),
+    amount = FrenchDecimalField("Montant (€)", validators=[Optional()])
+    percent = FrenchDecimalField("Part (%)", validators=[Optional()], limit=Decimal(1000),
                           places=4)
 
     def validate(self, extra_validators=None):

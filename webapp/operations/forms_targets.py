@@ -1,15 +1,14 @@
 """Forms that put clients in an operation: one client, a client query, from a client file."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import InputRequired, ValidationError
 
 from webapp.choices import options
 from webapp.clients.models import Client
+from webapp.fields import money_field
 from webapp.operations.models import Operation
 from webapp.operations.queries_targets import (
     addable_operations,
@@ -21,34 +20,9 @@ from webapp.operations.rules import can_add_targets
 from webapp.operations.services_targets import ALREADY, ARCHIVED
 
 REQUIRED = "Ce champ est obligatoire."
-MAX_MONEY = Decimal("999999999999.99")  # Numeric(14, 2)
-
-
-class MoneyField(DecimalField):
-    """An amount in €, typed the French way: « 50 000,50 » (a text input: a number input
-    refuses the spaces and the comma)."""
-
-    widget = TextInput()
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].replace("\u00a0", "").replace(" ", "").replace("€", "")
-        try:
-            self.data = Decimal(text.replace(",", "."))
-            if not self.data.is_finite():
-                raise InvalidOperation
-        except InvalidOperation as error:
-            self.data = None
-            raise ValueError("Saisissez un montant en euros, par exemple 50 000,00.") from error
-
-
 def potential_field():
-    return MoneyField("Potentiel (€)", places=2, validators=[
-        Optional(), NumberRange(min=0, max=MAX_MONEY, message=(
-            "Le potentiel doit être compris entre 0 et 999 999 999 999,99 €."))],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    return money_field("Potentiel (€)",
+                       "Le potentiel doit être compris entre 0 et 999 999 999 999,99 €.")
 
 
 def entry_date_field():

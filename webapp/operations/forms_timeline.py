@@ -1,13 +1,11 @@
 """Forms of the per-client timeline: a step's record (by the step's kind), an unplanned
 event, an attachment, the conclusion and the accounts of a success."""
 
-from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -17,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from webapp.choices import options
+from webapp.fields import money_field
 from webapp.operations.models import (
     ConclusionKind,
     RecordStatus,
@@ -32,7 +31,6 @@ from webapp.operations.rules import (
 )
 
 REQUIRED = "Ce champ est obligatoire."
-MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 # Which fields each kind of step asks for (« la fenêtre qui s'ouvre dépend de la nature de
 # l'étape »); every kind has a status, a date and notes.
 KIND_FIELDS = {
@@ -138,7 +136,8 @@ class ConclusionForm(FlaskForm):
     conclusion_kind_id = SelectField("Conclusion", coerce=int,
                                      validators=[DataRequired(REQUIRED)])
     conclusion_date = DateField("Date de la conclusion", validators=[DataRequired(REQUIRED)])
-    amount = DecimalField("Montant collecté (€)", places=2, validators=[Optional()])
+    # The lower bound is rules.conclusion_error's, as for the import.
+    amount = money_field("Montant collecté (€)", "Ce montant est trop élevé.", minimum=None)
 
     def __init__(self, *args, target: Target, kinds: list[ConclusionKind], **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,9 +160,7 @@ class ConclusionForm(FlaskForm):
         kind, amount = self.kind(), self.amount
         if kind is None or amount.errors:
             return valid
-        if amount.data is not None and amount.data > MAX_AMOUNT:
-            amount.errors.append("Ce montant est trop élevé.")
-        elif error := conclusion_error(amount.data, kind.positive, kind.positive):
+        if error := conclusion_error(amount.data, kind.positive, kind.positive):
             amount.errors.append(error)
         return valid and not amount.errors
 
