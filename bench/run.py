@@ -391,14 +391,14 @@ def measure(scenario: Scenario, ctx: Context, sessions: Sessions, args,
     if scenario.role not in ctx.accounts:
         row.note = f"SKIP (no {scenario.role} login)"
         return row
-    count = min(args.requests, scenario.max_requests or args.requests)
+    count = 1 if scenario.once else min(args.requests, scenario.max_requests or args.requests)
     try:
         browsers = [sessions.get(scenario.role, t) for t in range(args.concurrency)]
     except (LoginFailed, OSError) as error:
         row.note = f"FAIL (login: {error})"
         return row
     for browser in browsers:
-        for i in range(args.warmup):
+        for i in range(0 if scenario.once else args.warmup):
             try:
                 scenario.perform(ctx, browser, i)
             except Exception:  # noqa: BLE001  (an error shows in the measured loop)

@@ -37,6 +37,7 @@ class Scenario:
     role: str = "manager"               # whose session drives it (admin, manager, advisor)
     expect: tuple[int, ...] = (200,)    # accepted status codes (last response of a run)
     max_requests: int | None = None     # caps --requests (slow round trips)
+    once: bool = False                  # changes the data: one measured run, no warm-up
     run: Callable[["Context", Browser, int], list] | None = None
 
     def resolve(self, value, ctx: "Context", i: int):
@@ -143,6 +144,32 @@ def timeline_url(ctx: Context, i: int) -> str:
     return f"/operations/targets/{cycle(ctx.cached(big_operation_targets), i)}"
 
 
+# --- supervision ------------------------------------------------------------------------
+
+def big_operation_id(ctx: Context) -> list[int]:
+    return [row[0] for row in ctx.sql("SELECT id FROM operation WHERE key = :key",
+                                      key=BIG_OPERATION)] or [0]
+
+
+def supervision_url(path: str, **args) -> Callable[[Context, int], str]:
+    """A supervision page of the big operation (the admin sees its 20 000 targets)."""
+    def url(ctx: Context, _i: int) -> str:
+        query = urlencode({"operation": ctx.cached(big_operation_id)[0], **args})
+        return f"/supervision/{path}?{query}"
+
+    return url
+
+
+def bulk_conclude_everything_left(ctx: Context, browser: Browser, _i: int) -> list:
+    """End of campaign: every client still in progress in the big operation concluded
+    « Sans décision » at once (select all N matching, confirmed)."""
+    kind = ctx.sql("SELECT id FROM conclusion_kind WHERE name = 'Sans décision'")[0][0]
+    url = supervision_url("gestion/conclure", figure="in_progress")(ctx, 0)
+    form = {"all": "1", "conclusion_kind_id": str(kind), "conclusion_date": "2026-11-22",
+            "amount": "", "confirmed": "1"}
+    return [browser.request("POST", url, dict(HTMX), form)]
+
+
 # --- login ----------------------------------------------------------------------------
 
 def login_round_trip(ctx: Context, _browser: Browser, _i: int) -> list:
@@ -165,4 +192,17 @@ SCENARIOS: list[Scenario] = [
     Scenario("client picker search", picker_url, headers=HTMX, target_ms=30),
     Scenario("client timeline (20 000-target operation)", timeline_url, role="advisor",
              target_ms=30),
+    Scenario("metrics.json (20 000-target operation)", supervision_url("metrics.json"),
+             role="admin", target_ms=150),
+    Scenario("Synthèse (20 000-target operation)", supervision_url("synthese"), role="admin",
+             target_ms=150),
+    Scenario("Gestion, first page (20 000 targets)", supervision_url("gestion"),
+             role="admin", target_ms=60),
+    Scenario("Bilan – Détail by advisor (20 000 targets)",
+             supervision_url("detail", group="advisor"), role="admin"),
+    Scenario("Excel export (20 000 rows)", supervision_url("gestion/export.xlsx"),
+             role="admin", target_ms=5000, max_requests=5),
+    # Last: it changes the data.
+    Scenario("bulk conclude, every client left (≥ 5 000)", run=bulk_conclude_everything_left,
+             role="admin", target_ms=2000, expect=(204,), once=True),
 ]

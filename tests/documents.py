@@ -22,3 +22,18 @@ def edited(doc: dict, changes: dict, separator: str = ".", root: str | None = No
         else:
             target[last] = value
     return doc
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """A PDF's pages as text (``pdftotext -layout``, Debian poppler-utils), each line's runs
+    of spaces collapsed to one so that table cells read ``a b c``."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(data)
+        pdf.flush()
+        text = subprocess.run(["pdftotext", "-layout", pdf.name, "-"], check=True,
+                              capture_output=True, text=True).stdout
+    return ["\n".join(" ".join(line.split()) for line in page.splitlines())
+            for page in text.split("\f") if page.strip()]

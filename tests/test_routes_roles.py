@@ -47,6 +47,15 @@ EXPECTED = {
     # Everyone gets their scope's figures (zeros when they follow nothing).
     "supervision.metrics_json": SIGNED_IN,
     "supervision.pilotage": SIGNED_IN,
+    # The Bilan tabs and the Détail's expanded rows: the viewer's scope (maybe empty).
+    "supervision.detail": SIGNED_IN,
+    "supervision.detail_rows": SIGNED_IN,
+    "supervision.synthese": SIGNED_IN,
+    "supervision.edition": SIGNED_IN,  # kind "synthese", all one's operations
+    # Gestion: the list, the bulk conclusion's dialog (nothing selected) and the export.
+    "supervision.gestion": SIGNED_IN,
+    "supervision.conclude": SIGNED_IN,
+    "supervision.export_excel": SIGNED_IN,
     # Managing operations takes manage_operations, which nobody holds here: 403 first.
     **{f"operations.{name}": MANAGERS_ONLY for name in (
         "create", "edit", "shares", "new_step", "edit_step")},
@@ -94,7 +103,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              "operations.add_targets_bulk": followers(422) | {"advisor": 403},
              # Offered only the operations one may add to: an empty choice is invalid.
              "operations.add_client_target": {r: 422 for r in ROLES}
-             | {"anonymous": 302, "other_advisor": 404}}
+             | {"anonymous": 302, "other_advisor": 404},
+}
 
 
 def _urls(app, ids):
@@ -137,8 +147,9 @@ def visit(app, org, make_client, make_operation, make_target, login):
     message = queue_mail("test", "x@example.fr", "test", user=org["admin"])
     db.session.commit()
     ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
-           "alert_id": alert.id, "message_id": message.id,
-           **_operation_ids(org, client, make_operation, make_target)}
+           "alert_id": alert.id, "message_id": message.id, "kind": "synthese",
+           **_operation_ids(org, client, make_operation, make_target),
+}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])

@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.notifications import bp as notifications_bp
     from webapp.notifications.commands import outbox_cli, reminders_cli
     from webapp.operations import bp as operations_bp
+    from webapp.operations import progress as operations_progress
     from webapp.supervision import bp as supervision_bp
 
     app.register_blueprint(auth_bp)
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(data_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(operations_bp, url_prefix="/operations")
+    operations_progress.init_app(app)
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)

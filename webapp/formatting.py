@@ -1,7 +1,7 @@
 """French display formats: the one set of Jinja filters for amounts, rates and dates."""
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
@@ -17,6 +17,14 @@ def money(value) -> str:
     value = Decimal(str(value))
     pattern = "#,##0 ¤" if value == value.to_integral_value() else "#,##0.00 ¤"
     return format_decimal(value, format=pattern.replace("¤", "").strip()) + "\u00a0€"
+
+
+def euros(value) -> str:
+    """A figure of the supervision, to the euro (METRICS.md: round only for display):
+    `334 426 €` for 334 426,23."""
+    if value is None:
+        return DASH
+    return money(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def rate(value) -> str:
@@ -55,7 +63,8 @@ def field_labels(form) -> dict[str, str]:
     return {field.short_name: str(field.label.text) for field in form}
 
 
-FILTERS = {"money": money, "rate": rate, "day": day, "moment": moment, "number": number}
+FILTERS = {"money": money, "euros": euros, "rate": rate, "day": day, "moment": moment,
+           "number": number}
 
 
 def init_app(app) -> None:

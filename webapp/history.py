@@ -114,6 +114,19 @@ def _after_flush(session: Session, _context):
         session.connection().execute(insert(AuditRow), rows)
 
 
+def log_bulk_update(object_type: str, changes: list[tuple[int, str, object, object]]) -> None:
+    """Audit rows for an UPDATE statement run in bulk, which the session hook cannot see:
+    (object id, field, old, new) for each changed field, in the caller's transaction."""
+    user_id, actor = _actor()
+    now = datetime.now(UTC)
+    rows = [{"at": now, "user_id": user_id, "actor": actor, "object_type": object_type,
+             "object_id": object_id, "action": "update", "field": name,
+             "old": _text(old), "new": _text(new)}
+            for object_id, name, old, new in changes if _text(old) != _text(new)]
+    if rows:
+        db.session.execute(insert(AuditRow), rows)
+
+
 def history_of(obj) -> list[AuditRow]:
     """The audit rows of one record, newest first."""
     return db.session.scalars(

@@ -44,15 +44,20 @@ def page_size() -> int:
     return current_app.config["PAGE_SIZE"]
 
 
-def count_capped(stmt: Select, cap: int = COUNT_CAP) -> int:
-    """The number of rows of ``stmt``, counting no further than ``cap`` + 1."""
-    limited = stmt.order_by(None).limit(cap + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(limited))
+def count_capped(stmt: Select, cap: int | None = COUNT_CAP) -> int:
+    """The number of rows of ``stmt``, counting no further than ``cap`` + 1 (None: all)."""
+    limited = stmt.order_by(None)
+    if cap is not None:
+        limited = limited.limit(cap + 1)
+    return db.session.scalar(select(func.count()).select_from(limited.subquery()))
 
 
-def paginate(stmt: Select, number: int, size: int | None = None) -> Page:
-    """One page of ``stmt``'s rows and the (capped) total."""
+def paginate(stmt: Select, number: int, size: int | None = None,
+             cap: int | None = COUNT_CAP) -> Page:
+    """One page of ``stmt``'s rows and the total, counted up to ``cap`` (None: exact)."""
     size = size or page_size()
     number = max(1, number)
-    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
-    return Page(items=items, number=number, size=size, total=count_capped(stmt))
+    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).unique().all()
+    total = count_capped(stmt, cap)
+    return Page(items=items, number=number, size=size, total=total,
+                cap=total if cap is None else cap)

@@ -18,6 +18,7 @@ from webapp.auth.models import Role, User
 from webapp.clients.models import Client
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
+from webapp.operations import progress
 from webapp.operations.defaults import ensure_defaults
 from webapp.operations.models import (
     AdvisorObjective,
@@ -223,6 +224,7 @@ def _targets(env: _Env, operation_id: int, campaign: Campaign, start: date,
             db.session.execute(insert(StepRecord.__table__), records[part:part + CHUNK])
         env.targets += len(rows)
         env.records += len(records)
+    progress.refresh(db.session, Target.operation_id == operation_id)
 
 
 def _walk(env: _Env, campaign: Campaign, start: date, steps: list[_Step],

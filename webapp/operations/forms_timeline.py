@@ -128,20 +128,19 @@ class AttachmentForm(FlaskForm):
                      validators=[FileRequired("Choisissez un fichier.")])
 
 
-class ConclusionForm(FlaskForm):
-    """« Terminé » for this client: conclusion, date, amount collected; success is what the
-    conclusion kind says (Vente, Signature)."""
+class ConclusionFields(FlaskForm):
+    """A conclusion: kind, date, amount collected; success is what the conclusion kind says
+    (Vente, Signature). One client's (the timeline) or many at once (Supervision)."""
 
-    version = HiddenField()
     conclusion_kind_id = SelectField("Conclusion", coerce=int,
                                      validators=[DataRequired(REQUIRED)])
     conclusion_date = DateField("Date de la conclusion", validators=[DataRequired(REQUIRED)])
     # The lower bound is rules.conclusion_error's, as for the import.
     amount = money_field("Montant collecté (€)", "Ce montant est trop élevé.", minimum=None)
 
-    def __init__(self, *args, target: Target, kinds: list[ConclusionKind], **kwargs):
+    def __init__(self, *args, kinds: list[ConclusionKind], **kwargs):
         super().__init__(*args, **kwargs)
-        self.target, self.kinds = target, kinds
+        self.kinds = kinds
         self.conclusion_kind_id.choices = options(
             [(0, "— Choisir —"),
              *((k.id, f"{k.name} ({'succès' if k.positive else 'échec'})") for k in kinds)])
@@ -163,6 +162,16 @@ class ConclusionForm(FlaskForm):
         if error := conclusion_error(amount.data, kind.positive, kind.positive):
             amount.errors.append(error)
         return valid and not amount.errors
+
+
+class ConclusionForm(ConclusionFields):
+    """« Terminé » for this client, with the version it was read at."""
+
+    version = HiddenField()
+
+    def __init__(self, *args, target: Target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
 
 
 class AccountsForm(FlaskForm):

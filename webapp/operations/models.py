@@ -4,15 +4,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -193,8 +196,16 @@ class Target(Audited, db.Model):
     success: Mapped[bool | None] = mapped_column(Boolean)
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
     version: Mapped[int] = mapped_column(default=1)
+    # Where the target stands in the plan, derived from its step records by
+    # webapp/operations/progress.py (never set by hand): reach(t), a planned record, and
+    # bit k-1 set for a live / done record of the step at position k.
+    reach: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    planned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    live_steps: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    done_steps: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
+    __audit_exclude__ = frozenset({"reach", "planned", "live_steps", "done_steps"})
 
     operation: Mapped[Operation] = relationship()
     client: Mapped[Client] = relationship()

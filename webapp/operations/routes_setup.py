@@ -38,7 +38,7 @@ from webapp.operations.queries_setup import (
     started_targets,
     target_counts,
 )
-from webapp.operations.rules import can_delete_operation
+from webapp.operations.rules import can_delete_operation, steps_error
 from webapp.operations.services_setup import (
     Refused,
     add_action,
@@ -325,6 +325,8 @@ def new_step(operation_id: int):
     form = StepForm(prefix="step")
     if not form.validate_on_submit():
         return _step_dialog(operation, None, form, 422 if form.errors else 200)
+    if error := steps_error(len(operation.steps) + 1):
+        return _step_dialog(operation, None, form, 422, error=error)
     step = add_step(operation, form)
     db.session.commit()
     db.session.refresh(operation)

@@ -48,6 +48,15 @@ def dates_error(start: date | None, end: date | None) -> str | None:
     return None
 
 
+# The plan of an operation fits a 64-bit mask (webapp/operations/progress.py).
+MAX_STEPS = 62
+
+
+def steps_error(count: int) -> str | None:
+    """More steps than a plan holds."""
+    return f"Une opération compte au plus {MAX_STEPS} étapes." if count > MAX_STEPS else None
+
+
 def creation_errors(name: str | None, start: date | None, end: date | None, steps: int,
                     sale_step_chosen: bool) -> list[str]:
     """« Vous devez au minimum lui donner un nom, renseigner une date de début et de fin,
@@ -59,6 +68,8 @@ def creation_errors(name: str | None, start: date | None, end: date | None, step
         errors.append(error)
     if steps < 1:
         errors.append("Définissez au moins une étape.")
+    elif error := steps_error(steps):
+        errors.append(error)
     elif not sale_step_chosen:
         errors.append("Choisissez l'étape de vente.")
     return errors

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervision", __name__)
 
-from webapp.supervision import routes  # noqa: E402, F401
+from webapp.supervision import routes, routes_bilan, routes_editions, routes_gestion  # noqa: E402, F401

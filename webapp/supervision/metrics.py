@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from webapp.auth.models import Access, User
 from webapp.auth.scope import scoped, users_under
 from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective, Operation, Step, StepRecord, Target
+from webapp.operations.progress import bit
 from webapp.operations.rules import Share, share_amount
 from webapp.supervision.rates import Calendar, calendar, expected, ratio
 
@@ -39,6 +40,7 @@ class StepFigures:
     no_longer_concerned: int = 0
     progress_rate: Decimal | None = None
     passage_rate: Decimal | None = None
+    id: int = 0  # the step's id, for the drill-down links
 
 
 @dataclass
@@ -102,7 +104,7 @@ def _team(scope: Scope, operation: Operation) -> set[int] | None:
     return {viewer.id}
 
 
-def _objectives(operations: list[Operation], scope: Scope) -> list[Decimal]:
+def operation_objectives(operations: list[Operation], scope: Scope) -> list[Decimal]:
     shares = list(db.session.scalars(select(AdvisorObjective).where(
         AdvisorObjective.operation_id.in_([o.id for o in operations]))))
     return [_objective(o, scope, shares, _team(scope, o)) for o in operations]
@@ -133,7 +135,7 @@ def _counts(scope: Scope, sale_steps: Select) -> dict:
 def compute(scope: Scope, steps: bool = True) -> Figures:
     """All the figures of a scope (the step table only for one operation, if asked)."""
     operations = operations_in(scope)
-    objectives = _objectives(operations, scope)
+    objectives = operation_objectives(operations, scope)
     objective = sum(objectives, ZERO)
     sale_steps = select(Operation.sale_step_id).where(
         Operation.id.in_([o.id for o in operations]))
@@ -161,44 +163,29 @@ def compute(scope: Scope, steps: bool = True) -> Figures:
 
 
 def step_figures(scope: Scope) -> list[StepFigures]:
-    """Per step of one operation: concerned, completed, no longer concerned, rates."""
+    """Per step of one operation: concerned, completed, no longer concerned, rates.
+
+    The targets carry where they stand in the plan (``webapp/operations/progress.py``): one
+    GROUP BY over the scope's targets gives a few dozen groups, summed per step here."""
     steps = list(db.session.scalars(select(Step).where(
         Step.operation_id == scope.operation.id).order_by(Step.position)))
-    live = and_(StepRecord.status != "cancelled", StepRecord.step_id.is_not(None))
-    in_scope = StepRecord.target_id.in_(targets_in(scope))
-    per_step = db.session.execute(
-        select(StepRecord.step_id,
-               func.count(func.distinct(StepRecord.target_id)).label("recorded"),
-               func.count(func.distinct(case((StepRecord.status == "done",
-                                              StepRecord.target_id)))).label("completed"))
-        .where(live, in_scope).group_by(StepRecord.step_id)).all()
-    recorded = {r.step_id: (r.recorded, r.completed) for r in per_step}
-    reach = (select(StepRecord.target_id, func.max(Step.position).label("reach"),
-                    func.count(case((StepRecord.status == "planned", 1))).label("planned"))
-             .join(Step, Step.id == StepRecord.step_id).where(live, in_scope)
-             .group_by(StepRecord.target_id).subquery())
-    # A literal 0, not a bound parameter: PostgreSQL must see the same expression in the
-    # select list and in GROUP BY.
-    reached = func.coalesce(reach.c.reach, literal_column("0"))
-    per_reach = db.session.execute(
-        select(reached.label("reach"), Target.concluded,
-               func.count(case((func.coalesce(reach.c.planned, literal_column("0")) == 0, 1)))
-               .label("idle"),
-               func.count().label("n"))
-        .select_from(Target).outerjoin(reach, reach.c.target_id == Target.id)
+    groups = db.session.execute(
+        select(Target.concluded, Target.reach, Target.planned, Target.live_steps,
+               Target.done_steps, func.count().label("n"))
         .where(Target.id.in_(targets_in(scope)))
-        .group_by(reached, Target.concluded)).all()
+        .group_by(Target.concluded, Target.reach, Target.planned, Target.live_steps,
+                  Target.done_steps)).all()
     figures = []
     for step in steps:
-        rec, done = recorded.get(step.id, (0, 0))
-        waiting = sum(r.idle for r in per_reach
-                      if not r.concluded and r.reach + 1 == step.position)
-        gone = sum(r.n for r in per_reach if r.concluded and r.reach < step.position)
-        figures.append(StepFigures(step.key, step.name, step.position, concerned=rec + waiting,
-                                   completed=done, no_longer_concerned=gone))
+        mask = bit(step.position)
+        figures.append(StepFigures(
+            step.key, step.name, step.position, id=step.id,
+            concerned=sum(g.n for g in groups if g.live_steps & mask or (
+                not g.concluded and not g.planned and g.reach + 1 == step.position)),
+            completed=sum(g.n for g in groups if g.done_steps & mask),
+            no_longer_concerned=sum(g.n for g in groups
+                                    if g.concluded and g.reach < step.position)))
     for this, following in zip(figures, [*figures[1:], None], strict=True):
         this.progress_rate = ratio(this.completed, this.concerned)
         this.passage_rate = ratio(following.concerned, this.completed) if following else None
     return figures
-
-

@@ -1,30 +1,13 @@
 """Supervision routes: the pilotage box and `metrics.json` (the JSON contract of METRICS.md)."""
 
-from datetime import date
-
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
-from webapp.auth.models import User
-from webapp.auth.scope import scoped
-from webapp.extensions import db
 from webapp.htmx import render
-from webapp.operations.models import Operation
 from webapp.supervision import bp
 from webapp.supervision.metrics import Figures, Scope, compute, operations_in
+from webapp.supervision.params import AS_OF_ERROR, parse_as_of, scope_from_args
 from webapp.supervision.rates import cents, percent
-
-
-def _by_id_or_key(model, value: str | None):
-    """An object named by its id or its external key, within the viewer's scope; 404."""
-    if not value:
-        return None
-    condition = model.key == value
-    if value.isdigit():
-        condition = or_(condition, model.id == int(value))
-    found = db.session.scalar(scoped(select(model).where(condition), model))
-    return found if found is not None else abort(404)
 
 
 def as_json(figures: Figures, scope: Scope) -> dict:
@@ -58,8 +41,7 @@ def as_json(figures: Figures, scope: Scope) -> dict:
 @login_required
 def pilotage():
     """The pilotage box: all my operations, or one when its line is chosen (htmx)."""
-    scope = Scope(viewer=current_user, as_of=date.today(),
-                  operation=_by_id_or_key(Operation, request.args.get("operation")))
+    scope = scope_from_args()
     return render("supervision/pilotage.html", "pilotage",
                   figures=compute(scope, steps=False), scope=scope,
                   operations=operations_in(Scope(viewer=current_user, as_of=scope.as_of)))
@@ -69,11 +51,8 @@ def pilotage():
 @login_required
 def metrics_json():
     """The supervision figures of the viewer's scope (METRICS.md JSON contract)."""
-    try:
-        as_of = date.fromisoformat(request.args.get("as_of") or date.today().isoformat())
-    except ValueError:
-        return jsonify(error="as_of : date attendue au format AAAA-MM-JJ."), 400
-    scope = Scope(viewer=current_user, as_of=as_of,
-                  operation=_by_id_or_key(Operation, request.args.get("operation")),
-                  advisor=_by_id_or_key(User, request.args.get("advisor")))
+    as_of = parse_as_of(request.args.get("as_of"))
+    if as_of is None:
+        return jsonify(error=AS_OF_ERROR), 400
+    scope = scope_from_args(as_of)
     return jsonify(as_json(compute(scope), scope))

@@ -1,0 +1,44 @@
+"""Supervision, Gestion tab: a manager concludes 3 clients in bulk, the Synthèse follows,
+and a figure opens exactly its clients."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_supervision_metrics import campaign  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def test_bulk_conclusion_then_synthese_then_drill_down(tablet_page, org, campaign,  # noqa: F811
+                                                        log_in, shoot, axe_check):
+    page = tablet_page
+    operation, targets = campaign(5, name="Épargne retraite T4")
+    chosen = sorted(targets, key=lambda t: t.client.last_name)[:3]
+    names = [f"{t.client.last_name} {t.client.first_name}" for t in chosen]
+    log_in(page, "manager")
+    page.goto(f"/supervision/gestion?operation={operation.id}")
+    expect(page.locator("#gestion-total")).to_have_text("5 clients")
+    axe_check(page, "gestion list")
+    for target in chosen:
+        page.locator(f"#target-{target.id}").check()
+    page.get_by_role("button", name="Conclure…").click()
+    dialog = page.locator("#conclude-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("3 clients en cours seront conclus")
+    dialog.get_by_label("Conclusion", exact=True).select_option(label="Refus (échec)")
+    dialog.get_by_role("button", name="Continuer").click()
+    expect(dialog.locator("#conclude-summary")).to_contain_text("Refus")
+    axe_check(page, "bulk conclusion confirmation")
+    shoot(page, "bulk-confirm")
+    dialog.get_by_role("button", name="Confirmer : conclure 3 clients").click()
+    expect(page.get_by_role("alert").filter(has_text="3 clients conclus")).to_be_visible()
+
+    page.get_by_role("link", name="Bilan – Synthèse").click()
+    refused = page.locator("a.drill[href*='figure=refused']").first
+    expect(refused).to_have_text("3")
+    expect(page.locator("a.drill[href*='figure=in_progress']").first).to_have_text("2")
+    shoot(page, "synthese-after-bulk")
+    refused.click()
+    expect(page.locator("#gestion-total")).to_have_text("3 clients")
+    rows = page.locator("#gestion-table tbody a.row-link")
+    expect(rows).to_have_text(names)
