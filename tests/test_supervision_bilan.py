@@ -12,7 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.test_supervision_gestion import listed
-from tests.test_supervision_metrics import campaign, conclude, record  # noqa: F401
+from tests.test_supervision_metrics import (  # noqa: F401
+    campaign,
+    conclude,
+    play_transformation_example,
+    record,
+)
 from webapp.auth.models import Access, Role
 from webapp.extensions import db
 from webapp.formatting import money, rate
@@ -93,16 +98,7 @@ def played(org, campaign):  # noqa: F811
     """METRICS.md's examples in one operation of 10 targets of Marc's (as_of day 51 of 61):
     2 signed (one before, one after the sale step), 1 refused after it, 1 before it."""
     operation, targets = campaign(10)
-    early, late, refused_after, refused_before = targets[:4]
-    record(early, 1)
-    conclude(early, "Signature", "150000")
-    for target in (late, refused_after):
-        for position in (1, 2, 3):
-            record(target, position)
-    conclude(late, "Signature", "50000")
-    conclude(refused_after, "Refus")
-    record(refused_before, 1)
-    conclude(refused_before, "Sans décision")
+    play_transformation_example(targets, early="150000", late="50000")
     return operation, targets
 
 

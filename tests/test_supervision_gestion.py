@@ -10,7 +10,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.test_supervision_metrics import campaign, conclude, record  # noqa: F401
+from tests.test_supervision_metrics import (  # noqa: F401
+    campaign,
+    conclude,
+    play_transformation_example,
+    record,
+)
 from webapp.extensions import db
 from webapp.history import AuditRow
 from webapp.operations.models import ConclusionKind, Target
@@ -41,16 +46,8 @@ def listed(client, operation, **args) -> set[str]:
 def played(org, campaign):  # noqa: F811
     """The METRICS.md worked examples in one operation of 10 targets."""
     operation, targets = campaign(10)
-    early, late, refused_after, refused_before, planned = targets[:5]
-    record(early, 1)
-    conclude(early, "Signature", "1000")
-    for target in (late, refused_after):
-        for position in (1, 2, 3):
-            record(target, position)
-    conclude(late, "Signature", "5000")
-    conclude(refused_after, "Refus")
-    record(refused_before, 1)
-    conclude(refused_before, "Sans décision")
+    play_transformation_example(targets)
+    planned = targets[4]
     record(planned, 1)
     record(planned, 2, status="planned")
     return operation, targets

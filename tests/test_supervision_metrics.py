@@ -81,20 +81,27 @@ def test_operation_not_started_has_no_progress_rate(org, campaign):
     assert f.calendar.day_number == 0 and f.calendar.days_remaining == 61
 
 
+def play_transformation_example(targets, early="1000", late="5000") -> None:
+    """METRICS.md's transformation example on the first four targets: one signed before
+    the sale step (Signature, position 3), one signed after it, one refused after it, one
+    refused before it."""
+    signed_early, signed_late, refused_after, refused_before = targets[:4]
+    record(signed_early, 1)
+    conclude(signed_early, "Signature", early)
+    for target in (signed_late, refused_after):
+        for position in (1, 2, 3):
+            record(target, position)
+    conclude(signed_late, "Signature", late)
+    conclude(refused_after, "Refus")
+    record(refused_before, 1)
+    conclude(refused_before, "Sans décision")
+
+
 def test_transformation_and_equipment_rates(org, campaign):
     """2 signed (one before, one after the sale step), 1 refused after it → 2 / 3 = 66,67 %;
     a refusal before the sale step is not counted; 2 signed out of 10 → 20 %."""
     operation, targets = campaign(10)
-    early, late, refused_after, refused_before = targets[:4]
-    record(early, 1)
-    conclude(early, "Signature", "1000")
-    for target in (late, refused_after):
-        for position in (1, 2, 3):
-            record(target, position)
-    conclude(late, "Signature", "5000")
-    conclude(refused_after, "Refus")
-    record(refused_before, 1)
-    conclude(refused_before, "Sans décision")
+    play_transformation_example(targets)
     f = figures(org, operation)
     assert round(f.transformation_rate * 100, 2) == Decimal("66.67")
     assert f.equipment_rate == Decimal("0.2")
