@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from webapp import create_app
 from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.services import place_team
+from webapp.backoffice.defaults import ensure_defaults as ensure_backoffice_defaults
 from webapp.clients.models import Client
 from webapp.clients.rules import parse_phone
 from webapp.clients.services import assign_advisor, set_phone
@@ -73,6 +74,7 @@ def _empty_database():
     db.drop_all()
     db.create_all()
     ensure_defaults()
+    ensure_backoffice_defaults()
     db.session.commit()
 
 
@@ -301,3 +303,55 @@ def make_target(app):
         return target
 
     return make
+
+
+@pytest.fixture
+def make_bo_request(app):
+    """``make_bo_request(author, client, "Cotation R1", to=[chris], copies=[david])``: a
+    request to the BO as the intake form makes it (subject, first state, checklist)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from webapp.backoffice.models import BoRequest, Checklist, RequestRecipient, RequestType
+    from webapp.backoffice.rules import subject, workflow
+
+    def make(author, client, type_name="Demande de stats", label=None, deadline=None,
+             state=None, assignee=None, to=(), copies=()):
+        request_type = db.session.scalar(select(RequestType).where(
+            RequestType.name == type_name))
+        flow = workflow(request_type.workflow)
+        state = state or flow.initial
+        label = label or type_name
+        request = BoRequest(
+            type=request_type, client=client, label=label,
+            subject=subject(client.full_name, label), state=state,
+            closed=flow.state(state).closed, author=author, assignee=assignee,
+            deadline=deadline or date.today() + timedelta(days=7))
+        request.recipients = ([RequestRecipient(user_id=u.id, copy=False) for u in to]
+                              + [RequestRecipient(user_id=u.id, copy=True) for u in copies])
+        if request_type.checklist:
+            request.checklist = Checklist()
+        db.session.add(request)
+        db.session.commit()
+        return request
+
+    return make
+
+
+@pytest.fixture
+def route_type(app):
+    """``route_type("Cotation R1", to=[chris], copies=[david])``: the matrix's people."""
+    from sqlalchemy import select
+
+    from webapp.backoffice.models import RequestType, RoutingEntry
+
+    def route(type_name, to=(), copies=()):
+        request_type = db.session.scalar(select(RequestType).where(
+            RequestType.name == type_name))
+        request_type.routes = ([RoutingEntry(user_id=u.id, copy=False) for u in to]
+                               + [RoutingEntry(user_id=u.id, copy=True) for u in copies])
+        db.session.commit()
+        return request_type
+
+    return route

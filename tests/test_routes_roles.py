@@ -6,6 +6,7 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from tests.test_backoffice_factories import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
 from tests.test_history_uploads_migrations import PNG
 from webapp import uploads
 from webapp.extensions import db
@@ -71,6 +72,7 @@ EXPECTED = {
     "operations.remove_target": FOLLOWERS | {"advisor": 403},
     # A client file's operations: whoever sees the client (Léa does not see Marc's).
     "operations.client_targets": LYON_CLIENT,
+    **BACKOFFICE_GET,  # the back-office desk (tests/test_backoffice_factories.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -104,7 +106,7 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              # Offered only the operations one may add to: an empty choice is invalid.
              "operations.add_client_target": {r: 422 for r in ROLES}
              | {"anonymous": 302, "other_advisor": 404},
-}
+             **BACKOFFICE_POST}
 
 
 def _urls(app, ids):
@@ -141,7 +143,7 @@ def _operation_ids(org, client, make_operation, make_target) -> dict:
 
 
 @pytest.fixture
-def visit(app, org, make_client, make_operation, make_target, login):
+def visit(app, org, make_client, make_operation, make_target, login, make_bo_request):
     client = make_client(advisor=org["advisor"], phone="0612345678")
     alert = notify(org["advisor"].id, "test", "Alerte de Marc", url="/")
     message = queue_mail("test", "x@example.fr", "test", user=org["admin"])
@@ -149,7 +151,7 @@ def visit(app, org, make_client, make_operation, make_target, login):
     ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
            "alert_id": alert.id, "message_id": message.id, "kind": "synthese",
            **_operation_ids(org, client, make_operation, make_target),
-}
+           **backoffice_ids(org, client, make_bo_request)}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])

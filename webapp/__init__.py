@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     slowlog.init_app(app)
 
     from webapp.auth import bp as auth_bp
+    from webapp.backoffice import bp as backoffice_bp
     from webapp.clients import bp as clients_bp
     from webapp.data import bp as data_bp
     from webapp.home import bp as home_bp
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(operations_bp, url_prefix="/operations")
     operations_progress.init_app(app)
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
+    app.register_blueprint(backoffice_bp, url_prefix="/bo")
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
 

@@ -37,12 +37,16 @@ UNLABELLED_JS = """(root) => {
 
 
 def go_nav(page: Page, name: str) -> None:
-    """Follow a link of the main navigation, opening the collapsed menu first (portrait)."""
+    """Follow a link of the main navigation, opening the collapsed menu first (portrait),
+    and the Administration menu when the link is in it."""
     toggler = page.get_by_role("button", name="Ouvrir le menu")
     if toggler.is_visible():
         toggler.tap()
     nav = page.get_by_role("navigation", name="Navigation principale")
-    nav.get_by_role("link", name=name, exact=True).tap()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.get_by_role("button", name="Administration").tap()
+    link.tap()
 
 
 def open_referrer_dialog(page: Page, how=None) -> Locator:

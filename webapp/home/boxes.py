@@ -17,14 +17,14 @@ OPERATIONS = Box("operations", "Opérations en cours", "Aucune opération commer
 PILOTAGE = Box("pilotage", "Pilotage", "Les indicateurs des opérations apparaîtront ici.")
 ALERTS = Box("alerts", "Alertes", "Aucune alerte.")
 PIPELINE = Box("pipeline", "Mes opportunités", "Aucune opportunité à traiter.")
-REQUESTS = Box("requests", "Demandes à traiter", "Aucune demande en attente.")
+REQUESTS = Box("requests", "Demandes au back-office", "Aucune demande en attente.")
 TEAM = Box("team", "Mon équipe", "Les résultats de l'équipe apparaîtront ici.")
 ADMIN = Box("admin", "Administration", "Gérez les utilisateurs, les équipes et les données.")
 
 BY_ROLE = {
     Role.ADMIN: (ADMIN, ALERTS, CLIENTS),
-    Role.MANAGER: (PILOTAGE, ALERTS, TEAM, OPERATIONS),
-    Role.ADVISOR: (OPERATIONS, ALERTS, CLIENTS),
+    Role.MANAGER: (PILOTAGE, ALERTS, TEAM, OPERATIONS, REQUESTS),
+    Role.ADVISOR: (OPERATIONS, ALERTS, CLIENTS, REQUESTS),
     Role.BDC_AGENT: (PIPELINE, ALERTS, CLIENTS),
     Role.BO_ASSISTANT: (REQUESTS, ALERTS, CLIENTS),
 }
