@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pilote_pages import PASSWORD
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from webapp.extensions import db
@@ -149,7 +149,10 @@ def tablet_page(request, new_context, live_server, tablet):
                   lambda route: route.fulfill(path=AXE_JS,
                                               content_type="application/javascript"))
     page = context.new_page()
-    page.set_default_timeout(5_000)
+    # Generous enough for a loaded 2-core machine (the two engines' suites, a bench);
+    # a real hang still fails within seconds.
+    page.set_default_timeout(10_000)
+    expect.set_options(timeout=10_000)
     problems = PageProblems(page)
     yield page
     report = getattr(request.node, "rep_call", None)
