@@ -206,3 +206,9 @@ SCENARIOS: list[Scenario] = [
     Scenario("bulk conclude, every client left (≥ 5 000)", run=bulk_conclude_everything_left,
              role="admin", target_ms=2000, expect=(204,), once=True),
 ]
+
+# The pipeline's pages (they import this module: appended once it is complete), before the
+# bulk conclusion, which must stay last.
+from scenarios_opportunities import OPPORTUNITY_SCENARIOS  # noqa: E402
+
+SCENARIOS[-1:-1] = OPPORTUNITY_SCENARIOS

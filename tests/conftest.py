@@ -18,6 +18,7 @@ from webapp.clients.rules import parse_phone
 from webapp.clients.services import assign_advisor, set_phone
 from webapp.extensions import db
 from webapp.operations.defaults import ensure_defaults
+from webapp.opportunities.defaults import ensure_defaults as ensure_opportunity_defaults
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -74,6 +75,7 @@ def _empty_database():
     db.drop_all()
     db.create_all()
     ensure_defaults()
+    ensure_opportunity_defaults()
     ensure_backoffice_defaults()
     db.session.commit()
 
@@ -355,3 +357,25 @@ def route_type(app):
         return request_type
 
     return route
+
+
+@pytest.fixture
+def make_opportunity(app):
+    """``make_opportunity(client, stage="En traitement", type_name="Lead Internet",
+    **fields)``: an opportunity named after its client (fields: owner=, amount=, …)."""
+    from sqlalchemy import select
+
+    from webapp.opportunities.models import Opportunity, OpportunityType, Stage
+
+    def make(client, stage="En traitement", type_name="Lead Internet", **fields):
+        opportunity = Opportunity(
+            client=client, name=fields.pop("name", client.full_name),
+            stage=db.session.scalar(select(Stage).where(Stage.name == stage)),
+            type=db.session.scalar(select(OpportunityType)
+                                   .where(OpportunityType.name == type_name)),
+            has_trade_in=fields.pop("has_trade_in", False), **fields)
+        db.session.add(opportunity)
+        db.session.commit()
+        return opportunity
+
+    return make

@@ -199,7 +199,7 @@ def test_several_errors_load_nothing_and_are_all_listed(run_import):
     ({"format": "pilote/v2"},
      "format: format « pilote/v2 » non pris en charge (attendu : « pilote/v1 »)"),
     ({"format": DROP}, "format: champ obligatoire (« pilote/v1 »)"),
-    ({"opportunities": []}, "opportunities: section inconnue"),
+    ({"meetings": []}, "meetings: section inconnue"),
     ({"teams.1.parent": "t-lyon"},
      "teams[0].parent: cycle dans la hiérarchie des équipes : t-lyon → t-ouest → t-lyon"),
     ({"teams.1.parent": "t-ouest"},

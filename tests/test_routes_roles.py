@@ -8,6 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.test_backoffice_factories import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
 from tests.test_history_uploads_migrations import PNG
+from tests.test_opportunity_factories import OPPORTUNITY_GET, OPPORTUNITY_POST, opportunity_ids
 from webapp import uploads
 from webapp.extensions import db
 from webapp.notifications.alerts import notify
@@ -73,6 +74,7 @@ EXPECTED = {
     # A client file's operations: whoever sees the client (Léa does not see Marc's).
     "operations.client_targets": LYON_CLIENT,
     **BACKOFFICE_GET,  # the back-office desk (tests/test_backoffice_factories.py)
+    **OPPORTUNITY_GET,  # the pipeline (tests/test_opportunity_factories.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -106,7 +108,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              # Offered only the operations one may add to: an empty choice is invalid.
              "operations.add_client_target": {r: 422 for r in ROLES}
              | {"anonymous": 302, "other_advisor": 404},
-             **BACKOFFICE_POST}
+             **BACKOFFICE_POST,
+             **OPPORTUNITY_POST}
 
 
 def _urls(app, ids):
@@ -151,7 +154,8 @@ def visit(app, org, make_client, make_operation, make_target, login, make_bo_req
     ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
            "alert_id": alert.id, "message_id": message.id, "kind": "synthese",
            **_operation_ids(org, client, make_operation, make_target),
-           **backoffice_ids(org, client, make_bo_request)}
+           **backoffice_ids(org, client, make_bo_request),
+           **opportunity_ids(org, client)}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])

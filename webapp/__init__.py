@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.notifications.commands import outbox_cli, reminders_cli
     from webapp.operations import bp as operations_bp
     from webapp.operations import progress as operations_progress
+    from webapp.opportunities import bp as opportunities_bp
     from webapp.supervision import bp as supervision_bp
 
     app.register_blueprint(auth_bp)
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(operations_bp, url_prefix="/operations")
     operations_progress.init_app(app)
+    app.register_blueprint(opportunities_bp, url_prefix="/opportunities")
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.register_blueprint(backoffice_bp, url_prefix="/bo")
     app.cli.add_command(outbox_cli)

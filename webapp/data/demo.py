@@ -15,7 +15,13 @@ from sqlalchemy import select, text
 
 from webapp.auth.models import Branch, Team, User
 from webapp.clients.models import Client
-from webapp.data import demo_accounts, demo_clients, demo_operations, demo_people
+from webapp.data import (
+    demo_accounts,
+    demo_clients,
+    demo_operations,
+    demo_opportunities,
+    demo_people,
+)
 from webapp.data.demo_state import Demo
 from webapp.database import analyze
 from webapp.extensions import db
@@ -23,7 +29,7 @@ from webapp.extensions import db
 DEFAULT_SCALE = 300
 SEED = 2026
 STEPS = (demo_people.create, demo_clients.create, demo_accounts.create,
-         demo_operations.create)
+         demo_operations.create, demo_opportunities.create)
 
 
 def database_is_empty() -> bool:

@@ -1,0 +1,257 @@
+"""The opportunity form (seed 003 « Comment bien remplir l'opportunité »), also used, cut
+down to the missing fields, by the dialog a refused move opens."""
+
+from datetime import date
+
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
+
+from webapp.auth.models import Branch, Role, User
+from webapp.auth.scope import scoped
+from webapp.choices import options
+from webapp.clients.models import Client, Language
+from webapp.extensions import db
+from webapp.fields import money_field
+from webapp.opportunities.models import BranchStaff, Duty, LostReason, OpportunityType
+from webapp.opportunities.rules import NeedsConfirmation, default_name, mobile_phone, name_error
+
+REQUIRED = "Ce champ est obligatoire."
+NONE = 0
+YEAR = "Indiquez une année entre 1950 et {max}."
+OWNER_ROLES = (Role.BDC_AGENT, Role.MANAGER, Role.ADVISOR, Role.ADMIN)
+
+
+def user_choices(roles, blank: str, keep: int | None = None):
+    """Active users of ``roles`` the viewer sees, and the current value (never refused)."""
+    rows = db.session.execute(
+        scoped(select(User.id, User.name), User)
+        .where((User.active & User.role.in_(roles)) | (User.id == (keep or -1)))
+        .order_by(User.name)).all()
+    return options([(NONE, blank), *((r.id, r.name) for r in rows)])
+
+
+def branch_choices(blank="— Aucune —"):
+    rows = db.session.execute(select(Branch.id, Branch.name).order_by(Branch.name)).all()
+    return options([(NONE, blank), *((b.id, b.name) for b in rows)])
+
+
+def type_choices():
+    rows = db.session.execute(select(OpportunityType.id, OpportunityType.name)
+                              .order_by(OpportunityType.position)).all()
+    return options((t.id, t.name) for t in rows)
+
+
+def reason_choices():
+    rows = db.session.execute(select(LostReason.id, LostReason.name)
+                              .order_by(LostReason.position)).all()
+    return options([(NONE, "—"), *((r.id, r.name) for r in rows)])
+
+
+def filter_choices() -> dict:
+    """The choices of the board's and the list's filters."""
+    return {"owners": user_choices(OWNER_ROLES, "Tous"), "branches": branch_choices("Toutes"),
+            "types": [*options([(NONE, "Tous")]), *type_choices()]}
+
+
+def _to_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _max_year() -> int:
+    return date.today().year + 2
+
+
+class OpportunityForm(FlaskForm):
+    """Every field of the opportunity; the client's file fills what is left blank."""
+
+    version = HiddenField()
+    client_id = HiddenField("Fiche client")  # set by the client picker
+    type_id = SelectField("Type", coerce=int)
+    name = StringField("Nom de l'opportunité", validators=[Length(max=160)],
+                       description="Prénom et nom du client, comme sa fiche.")
+    phone = StringField("Téléphone cellulaire", validators=[Optional(), Length(max=30)])
+    phone_confirmed = BooleanField("C'est un cellulaire")
+    email = EmailField("Courriel", validators=[
+        Optional(), Length(max=254), Email("Adresse e-mail invalide.")])
+    branch_id = SelectField("Succursale du rendez-vous", coerce=int, default=NONE)
+    language = SelectField("Langue", default="")
+    owner_id = SelectField("Gestionnaire de l'opportunité", coerce=int, default=NONE)
+    spex_id = SelectField("Spécialiste expérience client (SPEX)", coerce=int, default=NONE)
+    sales_director_id = SelectField("DV (directeur des ventes en poste)", coerce=int,
+                                    default=NONE)
+    purpose = StringField("Finalité", validators=[Optional(), Length(max=200)])
+    amount = money_field("Montant potentiel (€)", "Le montant doit être positif.")
+    probability = IntegerField("Probabilité (%)", validators=[
+        Optional(), NumberRange(0, 100, "Indiquez un pourcentage entre 0 et 100.")])
+    expected_close_on = DateField("Date de clôture prévue", validators=[Optional()])
+    vehicle_make = StringField("Marque", validators=[Optional(), Length(max=60)])
+    vehicle_model = StringField("Modèle", validators=[Optional(), Length(max=60)])
+    vehicle_year = IntegerField("Année", validators=[Optional()])
+    stock_number = StringField("No stock", validators=[Optional(), Length(max=30)])
+    vehicle_notes = TextAreaField("Notes véhicule recherché",
+                                  validators=[Optional(), Length(max=5000)])
+    has_trade_in = BooleanField("Le client a un véhicule d'échange")
+    trade_make = StringField("Marque reprise", validators=[Optional(), Length(max=60)])
+    trade_model = StringField("Modèle reprise", validators=[Optional(), Length(max=60)])
+    trade_year = IntegerField("Année reprise", validators=[Optional()])
+    trade_odometer = IntegerField("Odomètre reprise (km)", validators=[
+        Optional(), NumberRange(0, 2_000_000, "Indiquez un kilométrage entre 0 et "
+                                              "2 000 000.")])
+    follow_up_on = DateField("Date du suivi à faire", validators=[Optional()])
+    remarks = TextAreaField("Remarques", validators=[Optional(), Length(max=20000)])
+    lost_reason_id = SelectField("Raison de la perte", coerce=int, default=NONE)
+    sale_date = DateField("Date de vente", validators=[Optional()])
+    delivery_date = DateField("Date de livraison", validators=[Optional()])
+
+    def __init__(self, *args, opportunity=None, only: tuple[str, ...] | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opportunity = opportunity
+        self.parsed_phone = None
+        self.phone_needs_confirmation = False
+        self._client: tuple[int | None, Client | None] = (None, None)
+        if only is not None:  # the dialog of a refused move: the missing fields only
+            keep = set(only) | {"version", "csrf_token"}
+            if "phone" in keep:
+                keep.add("phone_confirmed")
+            for name in [f.short_name for f in self if f.short_name not in keep]:
+                delattr(self, name)
+        if "type_id" in self:
+            self.type_id.choices = type_choices()
+        if "branch_id" in self:
+            self.branch_id.choices = branch_choices()
+        if "language" in self:
+            self.language.choices = [*options([("", "—")]), *Language.choices()]
+        for name, roles, blank in (("owner_id", OWNER_ROLES, "— Personne —"),
+                                   ("spex_id", (Role.ADVISOR,), "— À attribuer —"),
+                                   ("sales_director_id", (Role.MANAGER,), "— À choisir —")):
+            if name in self:
+                current = getattr(opportunity, name, None) if opportunity else None
+                getattr(self, name).choices = user_choices(roles, blank, current)
+        if "lost_reason_id" in self:
+            self.lost_reason_id.choices = reason_choices()
+        if opportunity is None and not self.is_submitted() and "owner_id" in self:
+            # « S'assurer de mettre son nom dans "Gestionnaire de l'opportunité" »
+            self.owner_id.data = current_user.id
+
+    # --- the client file --------------------------------------------------------------
+
+    def client(self) -> Client | None:
+        """The client file chosen (or the opportunity's), if the viewer may see it."""
+        client_id = (_to_int(self.client_id.data) if "client_id" in self
+                     else getattr(self.opportunity, "client_id", None))
+        if not client_id:
+            return None
+        if self._client[0] != client_id:
+            self._client = (client_id, db.session.scalar(
+                scoped(select(Client).where(Client.id == client_id), Client)))
+        return self._client[1]
+
+    def validate_client_id(self, field):
+        if not field.data:
+            raise ValidationError("Associez la fiche client : recherchez-la ou créez-la.")
+        if self.client() is None:
+            raise ValidationError("Client introuvable.")
+        field.data = self.client().id
+
+    def validate(self, extra_validators=None) -> bool:
+        """The client file fills what was left blank (what was typed always wins): the
+        name (« Nom de l'opportunité : Nom du client »), a mobile, the e-mail, the
+        language, the branch."""
+        client = self.client() if "client_id" in self else None
+        if client is not None:
+            mobile = (client.phone if client.phone_is_mobile else
+                      client.phone2 if client.phone2_is_mobile else None)
+            for name, value in (("name", default_name(client.first_name, client.last_name)),
+                                ("phone", mobile), ("email", client.email),
+                                ("language", client.language),
+                                ("branch_id", client.branch_id)):
+                field = getattr(self, name)
+                if field.data in (None, "", NONE) and value not in (None, ""):
+                    field.data, field.raw_data = value, [str(value)]
+        return super().validate(extra_validators)
+
+    def validate_name(self, field):
+        client = self.client()
+        if client is not None:
+            error = name_error(field.data, client.first_name, client.last_name)
+        else:
+            error = name_error(field.data, None, None)
+        if error:
+            raise ValidationError(error)
+
+    def validate_phone(self, field):
+        if not field.data:
+            return
+        try:
+            self.parsed_phone = mobile_phone(field.data, self.phone_confirmed.data)
+        except NeedsConfirmation as error:
+            self.phone_needs_confirmation = True
+            raise ValidationError(str(error)) from error
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _check_year(self, field):
+        if field.data is not None and not 1950 <= field.data <= _max_year():
+            raise ValidationError(YEAR.format(max=_max_year()))
+
+    validate_vehicle_year = _check_year
+    validate_trade_year = _check_year
+
+
+class ActionForm(FlaskForm):
+    """Actions without fields (copy an expired opportunity): the CSRF token only."""
+
+
+# Field labels for the history table, taken from the form so they never diverge.
+FIELD_LABELS = {name: f.args[0] for name, f in vars(OpportunityForm).items()
+                if isinstance(f, UnboundField) and f.args} | {
+    "stage_id": "Étape", "phone_is_mobile": "Téléphone cellulaire confirmé",
+    "key": "Clé externe", "copied_from_id": "Copiée de", "created_by_id": "Créée par"}
+
+
+class StaffForm(FlaskForm):
+    """A SPEX joins a branch's rotation, or a DV its DV group."""
+
+    branch_id = SelectField("Succursale", coerce=int, default=NONE)
+    duty = SelectField("Rôle", choices=Duty.choices(), default=Duty.SPEX)
+    user_id = SelectField("Utilisateur", coerce=int, default=NONE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch_id.choices = branch_choices("— Choisir —")
+        self.user_id.choices = user_choices((Role.ADVISOR, Role.MANAGER), "— Choisir —")
+
+    def validate_branch_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez la succursale.")
+
+    def validate_user_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez l'utilisateur.")
+        role = db.session.scalar(select(User.role).where(User.id == field.data))
+        wanted = Role.ADVISOR if self.duty.data == Duty.SPEX else Role.MANAGER
+        if role != wanted:
+            raise ValidationError("Un SPEX est un conseiller ; un DV est un responsable."
+                                  if role is not None else "Utilisateur introuvable.")
+        taken = db.session.scalar(select(BranchStaff.id).where(
+            BranchStaff.branch_id == self.branch_id.data, BranchStaff.user_id == field.data,
+            BranchStaff.duty == self.duty.data))
+        if taken:
+            raise ValidationError("Déjà inscrit dans cette succursale pour ce rôle.")

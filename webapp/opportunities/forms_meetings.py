@@ -1,0 +1,119 @@
+"""The meeting form (seed 003 « Création d'une réunion ») and the call forms."""
+
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from webapp.auth.models import Role
+from webapp.choices import options
+from webapp.clients.models import Language
+from webapp.opportunities.forms import NONE, OWNER_ROLES, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.models import Device, ESign, Meeting, MeetingCategory, MeetingStatus
+from webapp.opportunities.rules import DEPOSIT_KINDS, receipt_missing
+
+DATETIME = "%Y-%m-%dT%H:%M"
+WHEN = "Indiquez la date et l'heure."
+
+
+class MeetingForm(FlaskForm):
+    version = HiddenField()
+    starts_at = DateTimeLocalField("Date et heure", format=DATETIME,
+                                   validators=[DataRequired(WHEN)])
+    duration_minutes = IntegerField("Durée (minutes)", default=60, validators=[
+        InputRequired(REQUIRED), NumberRange(15, 480, "Entre 15 et 480 minutes.")])
+    category = SelectField("Catégorie de réunion", choices=MeetingCategory.choices(),
+                           default=MeetingCategory.MEETING)
+    virtual = BooleanField("Rendez-vous virtuel")
+    device = SelectField("Téléphone du client (si virtuel)",
+                         choices=[*options([("", "—")]), *Device.choices()], default="")
+    branch_id = SelectField("Succursale", coerce=int, default=NONE)
+    language = SelectField("Langue", choices=Language.choices(), default="fr")
+    stock_numbers = StringField("No de stock", validators=[Optional(), Length(max=200)],
+                                description="Un ou plusieurs, séparés par des virgules ; "
+                                            "vide pour un rendez-vous inventaire.")
+    deposit_kind = SelectField("Dépôt", choices=options([("", "Aucun dépôt"),
+                                                         *DEPOSIT_KINDS.items()]), default="")
+    receipt = FileField("Reçu du dépôt (PDF ou image)")
+    esign_status = SelectField("DocuSign", choices=[*options([("", "—")]), *ESign.choices()],
+                               default="")
+    transfer = BooleanField("Transfert")
+    status = SelectField("Statut", choices=MeetingStatus.choices(),
+                         default=MeetingStatus.PLANNED)
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    spex_id = SelectField("SPEX attitré au rendez-vous", coerce=int, default=NONE)
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.branch_id.choices = branch_choices("— Choisir —")
+        self.spex_id.choices = user_choices((Role.ADVISOR,), "— Choisir —",
+                                            meeting.spex_id if meeting else None)
+
+    def validate_branch_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez la succursale où aura lieu le rendez-vous.")
+
+    def validate_spex_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez le SPEX attitré au rendez-vous.")
+
+    def validate_device(self, field):
+        if self.virtual.data and not field.data:
+            raise ValidationError("Si virtuel : indiquez si le client a un iPhone ou un "
+                                  "Android.")
+
+    @property
+    def uploaded(self):
+        data = self.receipt.data
+        return data if data is not None and getattr(data, "filename", "") else None
+
+    def validate_receipt(self, field):
+        has_receipt = bool(self.meeting and self.meeting.receipt_name) or bool(self.uploaded)
+        if receipt_missing(self.deposit_kind.data or None, has_receipt):
+            raise ValidationError("Joignez le reçu du dépôt (« Si dépôt : ne pas oublier de "
+                                  "mettre le reçu en pièce jointe »).")
+
+
+class CallForm(FlaskForm):
+    """« Programmer un appel »."""
+
+    scheduled_at = DateTimeLocalField("Date et heure de l'appel", format=DATETIME,
+                                      validators=[DataRequired(WHEN)])
+    subject = StringField("Objet", default="Appel de suivi",
+                          validators=[DataRequired(REQUIRED), Length(max=200)])
+    assigned_to_id = SelectField("Qui appelle", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assigned_to_id.choices = user_choices(OWNER_ROLES, "— Choisir —")
+        if not self.is_submitted():
+            self.assigned_to_id.data = current_user.id
+
+    def validate_assigned_to_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez qui passe l'appel.")
+
+
+class CallDoneForm(FlaskForm):
+    """The call was made: its notes go to the opportunity's remarks."""
+
+    notes = TextAreaField("Notes de l'appel", validators=[
+        DataRequired("Saisissez vos notes : elles vont dans les remarques de "
+                     "l'opportunité."), Length(max=5000)])

@@ -1,0 +1,285 @@
+"""Read queries of the kanban and the list: filters, column totals, cards.
+
+The board reads at most ``CARDS`` (+1) cards per column, each column from the index of
+its stage (``ix_opportunity_board``, or the owner's / the branch's under a filter) in
+one UNION ALL; counts and sums per column come from one GROUP BY. A column's next page
+continues after the last card shown (keyset), so page 50 costs what page 1 does.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, func, select, tuple_, union_all
+from sqlalchemy.orm import aliased
+
+from webapp.auth.models import User
+from webapp.auth.scope import scoped
+from webapp.clients.models import Client
+from webapp.extensions import db
+from webapp.formatting import day, moment
+from webapp.opportunities.models import (
+    Call,
+    Meeting,
+    MeetingStatus,
+    Opportunity,
+    OpportunityType,
+    Stage,
+    local_day,
+)
+from webapp.opportunities.rules import is_expired, stock_conflicts
+
+CARDS = 20
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The board's and the list's filters, as URL arguments (a view can be bookmarked)."""
+
+    owner_id: int = 0
+    branch_id: int = 0
+    type_id: int = 0
+    since: date | None = None  # created from
+    until: date | None = None  # created until (included)
+    stage_id: int = 0  # the list only: the board shows every stage
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        return cls(owner_id=_int(args.get("owner_id")), branch_id=_int(args.get("branch_id")),
+                   type_id=_int(args.get("type_id")), since=_date(args.get("since")),
+                   until=_date(args.get("until")), stage_id=_int(args.get("stage_id")))
+
+    def as_args(self, board: bool = False) -> dict:
+        """The filters that are set, as URL arguments."""
+        values = {k: (v.isoformat() if isinstance(v, date) else v)
+                  for k, v in vars(self).items() if v}
+        if board:
+            values.pop("stage_id", None)
+        return values
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def day_start(day_: date) -> datetime:
+    """Local midnight of ``day_`` as a UTC instant (the stored timestamps are UTC)."""
+    return datetime.combine(day_, time(), _zone()).astimezone(UTC)
+
+
+def visible(stmt: Select, filters: Filters, board: bool = False) -> Select:
+    """``stmt`` (on Opportunity) restricted to the viewer's scope and the filters."""
+    stmt = scoped(stmt, Opportunity)
+    if filters.owner_id:
+        stmt = stmt.where(Opportunity.owner_id == filters.owner_id)
+    if filters.branch_id:
+        stmt = stmt.where(Opportunity.branch_id == filters.branch_id)
+    if filters.type_id:
+        stmt = stmt.where(Opportunity.type_id == filters.type_id)
+    if filters.since:
+        stmt = stmt.where(Opportunity.created_at >= day_start(filters.since))
+    if filters.until:
+        stmt = stmt.where(Opportunity.created_at < day_start(filters.until + timedelta(days=1)))
+    if filters.stage_id and not board:
+        stmt = stmt.where(Opportunity.stage_id == filters.stage_id)
+    return stmt
+
+
+def stages() -> list[Stage]:
+    return db.session.scalars(select(Stage).order_by(Stage.position)).all()
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int = 0
+    amount: Decimal = Decimal(0)
+
+
+def totals(filters: Filters, stage_ids: list[int] | None = None) -> dict[int, Total]:
+    """Count and summed amount per stage, in one GROUP BY."""
+    stmt = visible(select(Opportunity.stage_id, func.count(), func.sum(Opportunity.amount)),
+                   filters, board=True).group_by(Opportunity.stage_id)
+    if stage_ids is not None:
+        stmt = stmt.where(Opportunity.stage_id.in_(stage_ids))
+    return {stage_id: Total(count, amount or Decimal(0))
+            for stage_id, count, amount in db.session.execute(stmt)}
+
+
+# --- cards ------------------------------------------------------------------------------
+
+def encode_cursor(entered_at: datetime, opportunity_id: int) -> str:
+    return f"{entered_at.isoformat()}~{opportunity_id}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The last card shown of a column, or None (first page) when absent or garbled."""
+    try:
+        moment_, _, opportunity_id = (text or "").rpartition("~")
+        return datetime.fromisoformat(moment_), int(opportunity_id)
+    except ValueError:
+        return None
+
+
+def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None):
+    """The ids of a column's next CARDS + 1 cards, in the board's order (an index range)."""
+    stmt = visible(select(Opportunity.id), filters, board=True).where(
+        Opportunity.stage_id == stage_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(Opportunity.stage_entered_at, Opportunity.id) < after)
+    return (stmt.order_by(Opportunity.stage_entered_at.desc(), Opportunity.id.desc())
+            .limit(CARDS + 1))
+
+
+@dataclass
+class Card:
+    id: int
+    name: str
+    stage_id: int
+    entered: datetime  # the stage entry time: the column's order and cursor
+    client_id: int
+    client_name: str
+    type_name: str
+    vehicle: str
+    stock_number: str | None
+    amount: Decimal | None
+    owner_name: str | None
+    expired: bool = False
+    meeting_today: bool = False
+    next_action: str | None = None
+    conflicts: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Column:
+    stage: Stage
+    total: Total
+    cards: list[Card]
+    cursor: str | None  # the next page's, None when the column is complete
+
+
+def _vehicle(row) -> str:
+    return " ".join(str(v) for v in (row.vehicle_make, row.vehicle_model, row.vehicle_year)
+                    if v)
+
+
+def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
+    """The cards of the opportunities ``picked`` (a subquery with an ``id`` column) and
+    their badges, in two queries (the next meeting and call as correlated subqueries, the
+    conflicts from the same subquery): no list of ids goes back to the database."""
+    owner = aliased(User)
+    next_meeting = (select(func.min(Meeting.starts_at))
+                    .where(Meeting.opportunity_id == Opportunity.id,
+                           Meeting.status == MeetingStatus.PLANNED,
+                           Meeting.starts_at >= datetime.combine(today, time()))
+                    .scalar_subquery())
+    next_call = (select(func.min(Call.scheduled_at))
+                 .where(Call.opportunity_id == Opportunity.id, Call.done_at.is_(None))
+                 .scalar_subquery())
+    rows = db.session.execute(
+        select(Opportunity.id, Opportunity.name, Opportunity.stage_id, Opportunity.client_id,
+               Opportunity.stage_entered_at, Opportunity.vehicle_make,
+               Opportunity.vehicle_model, Opportunity.vehicle_year, Opportunity.stock_number,
+               Opportunity.stock_key, Opportunity.amount, Opportunity.created_at,
+               Opportunity.follow_up_on, Client.first_name, Client.last_name,
+               OpportunityType.name.label("type_name"), owner.name.label("owner_name"),
+               next_meeting.label("meeting"), next_call.label("call"))
+        .join(picked, picked.c.id == Opportunity.id)
+        .join(Client, Client.id == Opportunity.client_id)
+        .join(OpportunityType, OpportunityType.id == Opportunity.type_id)
+        .outerjoin(owner, owner.id == Opportunity.owner_id)).all()
+    conflicts = _conflicts(picked) if any(r.stock_key for r in rows) else {}
+    return [Card(
+        id=r.id, name=r.name, stage_id=r.stage_id, entered=r.stage_entered_at,
+        client_id=r.client_id, client_name=f"{r.first_name} {r.last_name}",
+        type_name=r.type_name, vehicle=_vehicle(r), stock_number=r.stock_number,
+        amount=r.amount, owner_name=r.owner_name,
+        expired=is_expired(local_day(r.created_at), today,
+                           stage_by_id[r.stage_id].expires_after_days),
+        meeting_today=r.meeting is not None and r.meeting.date() == today,
+        next_action=next_action(r.meeting, r.call, r.follow_up_on),
+        conflicts=conflicts.get(r.id, [])) for r in rows]
+
+
+def next_action(meeting: datetime | None, call: datetime | None,
+                follow_up: date | None) -> str | None:
+    """The card's next thing to do: the soonest of the next meeting, call and follow-up."""
+    candidates = [(when, kind) for when, kind in (
+        (meeting, "meeting"), (call, "call"),
+        (datetime.combine(follow_up, time()) if follow_up else None, "follow_up"))
+        if when is not None]
+    if not candidates:
+        return None
+    when, kind = min(candidates, key=lambda c: c[0])
+    if kind == "follow_up":
+        return f"Suivi {day(follow_up)}"
+    return f"{'Rendez-vous' if kind == 'meeting' else 'Appel'} {moment(when)}"
+
+
+def _conflicts(picked) -> dict[int, list[int]]:
+    """Other active (neither lost nor invalid) opportunities on the cards' stock numbers,
+    whoever may see them: the flag must show even when the other one is not the viewer's."""
+    shown = select(Opportunity.stock_key).join(picked, picked.c.id == Opportunity.id).where(
+        Opportunity.stock_key.is_not(None))
+    rows = db.session.execute(
+        select(Opportunity.id, Opportunity.stock_key)
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .where(Opportunity.stock_key.in_(shown), Stage.lost.is_(False),
+               Stage.invalid.is_(False))).all()
+    return stock_conflicts(rows)
+
+
+def _column(stage: Stage, cards: list[Card], total: Total) -> Column:
+    """A column from its cards (at most CARDS + 1: one more says there is a next page)."""
+    cards = sorted(cards, key=lambda c: (c.entered, c.id), reverse=True)
+    shown = cards[:CARDS]
+    cursor = encode_cursor(shown[-1].entered, shown[-1].id) if len(cards) > CARDS else None
+    return Column(stage, total, shown, cursor)
+
+
+def board(filters: Filters, today: date) -> list[Column]:
+    """Every column with its first cards, count and summed amount."""
+    all_stages = stages()
+    if not all_stages:
+        return []
+    picked = union_all(*(select(_column_ids(s.id, filters, None).subquery())
+                         for s in all_stages)).subquery()
+    by_stage: dict[int, list[Card]] = {}
+    for card in _cards(picked, {s.id: s for s in all_stages}, today):
+        by_stage.setdefault(card.stage_id, []).append(card)
+    sums = totals(filters)
+    return [_column(s, by_stage.get(s.id, []), sums.get(s.id, Total())) for s in all_stages]
+
+
+def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date) -> Column:
+    """The next cards of one column (the total is not recomputed: 0 here)."""
+    picked = _column_ids(stage.id, filters, decode_cursor(cursor)).subquery()
+    return _column(stage, _cards(picked, {stage.id: stage}, today), Total())
+
+
+def one_card(opportunity: Opportunity, today: date) -> Card | None:
+    picked = select(Opportunity.id).where(Opportunity.id == opportunity.id).subquery()
+    cards = _cards(picked, {opportunity.stage.id: opportunity.stage}, today)
+    return cards[0] if cards else None
+
+
+def matches(opportunity: Opportunity, filters: Filters) -> bool:
+    """Whether the board's filters keep ``opportunity`` (after a move)."""
+    stmt = visible(select(Opportunity.id), filters, board=True).where(
+        Opportunity.id == opportunity.id)
+    return db.session.scalar(stmt) is not None

@@ -1,0 +1,53 @@
+"""The « Mes opportunités » box of the home page: my opportunities by stage, expired
+ones, today's calls and meetings."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from webapp.auth.models import User
+from webapp.extensions import db
+from webapp.opportunities.models import Call, Meeting, MeetingStatus, Opportunity, Stage
+from webapp.opportunities.queries_board import day_start
+from webapp.opportunities.rules import last_valid_creation_day
+
+LISTED = 8
+
+
+@dataclass
+class Pipeline:
+    by_stage: list[tuple[Stage, int]]
+    expired: int
+    calls: list[Call]
+    meetings: list[Meeting]
+
+
+def my_pipeline(user: User, today: date) -> Pipeline:
+    """What the user manages (as owner) and has to do today."""
+    counts = dict(db.session.execute(
+        select(Opportunity.stage_id, func.count()).where(Opportunity.owner_id == user.id)
+        .group_by(Opportunity.stage_id)).all())
+    stages = db.session.scalars(select(Stage).order_by(Stage.position)).all()
+    expired = sum(
+        db.session.scalar(select(func.count()).where(
+            Opportunity.owner_id == user.id, Opportunity.stage_id == stage.id,
+            Opportunity.created_at < day_start(
+                last_valid_creation_day(today, stage.expires_after_days))))
+        for stage in stages if stage.expires_after_days is not None and counts.get(stage.id))
+    start = datetime.combine(today, time())
+    calls = db.session.scalars(
+        select(Call).where(Call.assigned_to_id == user.id, Call.done_at.is_(None),
+                           Call.scheduled_at < start + timedelta(days=1))
+        .options(selectinload(Call.opportunity)).order_by(Call.scheduled_at)
+        .limit(LISTED)).all()
+    meetings = db.session.scalars(
+        select(Meeting).join(Opportunity, Opportunity.id == Meeting.opportunity_id)
+        .where(or_(Opportunity.owner_id == user.id, Meeting.spex_id == user.id),
+               Meeting.status == MeetingStatus.PLANNED, Meeting.starts_at >= start,
+               Meeting.starts_at < start + timedelta(days=1))
+        .options(selectinload(Meeting.opportunity)).order_by(Meeting.starts_at)
+        .limit(LISTED)).all()
+    return Pipeline([(s, counts[s.id]) for s in stages if counts.get(s.id)], expired, calls,
+                    meetings)

@@ -1,0 +1,60 @@
+"""The list view of the pipeline (same filters as the board) and its export rows."""
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, selectinload
+
+from webapp.auth.models import Branch, User
+from webapp.clients.models import Client
+from webapp.extensions import db
+from webapp.opportunities.models import Opportunity, OpportunityType, Stage, local_day
+from webapp.opportunities.queries_board import Filters, visible
+from webapp.opportunities.rules import is_expired
+from webapp.pagination import Page, paginate
+
+EXPORT_CHUNK = 2000
+COLUMNS = ("N°", "Nom", "Client", "Téléphone", "Courriel", "Type", "Étape", "Expirée",
+           "Gestionnaire", "SPEX", "DV", "Succursale", "Montant", "Probabilité (%)",
+           "Clôture prévue", "Véhicule", "No stock", "Suivi à faire", "Créée le")
+
+
+def _ordered(stmt):
+    return stmt.order_by(Opportunity.created_at.desc(), Opportunity.id.desc())
+
+
+def list_page(filters: Filters, number: int) -> Page:
+    stmt = _ordered(visible(select(Opportunity), filters)).options(
+        selectinload(Opportunity.client), selectinload(Opportunity.stage),
+        selectinload(Opportunity.type), selectinload(Opportunity.owner),
+        selectinload(Opportunity.branch))
+    return paginate(stmt, number)
+
+
+def export_rows(filters: Filters, today: date) -> Iterator[tuple]:
+    """Every row the filters keep, read a chunk at a time (memory stays flat)."""
+    owner, spex, director = aliased(User), aliased(User), aliased(User)
+    stmt = _ordered(visible(
+        select(Opportunity.id, Opportunity.name, Client.first_name, Client.last_name,
+               Opportunity.phone, Opportunity.email, OpportunityType.name, Stage.name,
+               Stage.expires_after_days, owner.name, spex.name, director.name, Branch.name,
+               Opportunity.amount, Opportunity.probability, Opportunity.expected_close_on,
+               Opportunity.vehicle_make, Opportunity.vehicle_model, Opportunity.vehicle_year,
+               Opportunity.stock_number, Opportunity.follow_up_on, Opportunity.created_at)
+        .join(Client, Client.id == Opportunity.client_id)
+        .join(OpportunityType, OpportunityType.id == Opportunity.type_id)
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .outerjoin(owner, owner.id == Opportunity.owner_id)
+        .outerjoin(spex, spex.id == Opportunity.spex_id)
+        .outerjoin(director, director.id == Opportunity.sales_director_id)
+        .outerjoin(Branch, Branch.id == Opportunity.branch_id), filters)
+    ).execution_options(yield_per=EXPORT_CHUNK)
+    for (id_, name, first, last, phone, email, type_, stage, days, owner_name, spex_name,
+         director_name, branch, amount, probability, close, make, model, year, stock,
+         follow_up, created_at) in db.session.execute(stmt):
+        created = local_day(created_at)
+        yield (id_, name, f"{first} {last}", phone, email, type_, stage,
+               "Oui" if is_expired(created, today, days) else "Non", owner_name, spex_name,
+               director_name, branch, amount, probability, close,
+               " ".join(str(v) for v in (make, model, year) if v), stock, follow_up, created)

@@ -1,0 +1,138 @@
+"""The kanban: the board, a column's next cards, the « Déplacer vers… » menu and the move.
+
+A move answers with out-of-band swaps (the card leaves its column, enters the new one at
+the top, both totals change); a move the stage refuses answers with the dialog of what
+is missing (fields to fill, the meeting to create, or the expired opportunity to copy).
+"""
+
+import json
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.auth.scope import get_or_404
+from webapp.extensions import db
+from webapp.htmx import is_htmx, render
+from webapp.opportunities import bp, services
+from webapp.opportunities.board_updates import moved_response
+from webapp.opportunities.card_urls import CardUrls
+from webapp.opportunities.forms import NONE, ActionForm, OpportunityForm, filter_choices
+from webapp.opportunities.models import Opportunity, Stage
+from webapp.opportunities.queries_board import Filters, board, column_page, stages
+from webapp.opportunities.rotation import proposed_spex
+from webapp.opportunities.routes_meetings import meeting_form_context
+from webapp.opportunities.rules import EXPIRED_MESSAGE, Requirement
+
+MOVE_PAGE = "opportunities/move.html"
+
+
+def _filters() -> Filters:
+    return Filters.from_args(request.args)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The kanban: one column per stage, filters in the URL."""
+    filters = _filters()
+    columns = board(filters, date.today())
+    # The filter options are callables: only the whole page (not the htmx block) reads them.
+    args = filters.as_args(board=True)
+    return render("opportunities/board.html", "board", columns=columns, filters=filters,
+                  args=args, urls=CardUrls.build(args), choices=filter_choices)
+
+
+@bp.route("/stages/<int:stage_id>/cards")
+@login_required
+def column_cards(stage_id: int):
+    """The next cards of a column, after ``cursor`` (htmx, on scroll)."""
+    stage = db.session.get(Stage, stage_id) or abort(404)
+    filters = _filters()
+    column = column_page(stage, filters, request.args.get("cursor"), date.today())
+    args = filters.as_args(board=True)
+    return render_template("opportunities/_cards.html", column=column, args=args,
+                           urls=CardUrls.build(args))
+
+
+@bp.route("/<int:opportunity_id>/move")
+@login_required
+def move_menu(opportunity_id: int):
+    """« Déplacer vers… »: the stages, as buttons (touch and keyboard)."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    return render(MOVE_PAGE, "dialog", opportunity=opportunity, stages=stages(),
+                  step="menu", args=_filters().as_args(board=True),
+                  board=request.args.get("view") == "board")
+
+
+def _fields(missing: list[Requirement]) -> tuple[str, ...]:
+    return tuple(r.field for r in missing if r.field)
+
+
+def _refused(opportunity: Opportunity, stage: Stage, missing: list[Requirement],
+             form=None, status: int = 200):
+    """The dialog of a refused move: the fields to fill first, else the expired
+    opportunity to copy, else the meeting to create."""
+    args = _filters().as_args(board=True)
+    context = {"opportunity": opportunity, "stage": stage, "missing": missing, "args": args,
+               "board": request.args.get("view") == "board"}
+    fields = _fields(missing)
+    if fields:
+        if form is None:
+            form = OpportunityForm(formdata=None, obj=opportunity, opportunity=opportunity,
+                                   only=fields)
+            if "phone" in form:
+                form.phone_confirmed.data = bool(opportunity.phone_is_mobile)
+        proposal = None
+        if "spex_id" in form and not form.spex_id.data:
+            proposal = proposed_spex(opportunity.branch_id)
+            form.spex_id.data = proposal or NONE
+        context |= {"step": "fields", "form": form, "proposal": proposal}
+    elif any(r.key == "not_expired" for r in missing):
+        context |= {"step": "expired", "message": EXPIRED_MESSAGE, "form": ActionForm()}
+    else:
+        context |= {"step": "meeting",
+                    **meeting_form_context(opportunity, view=context["board"], args=args)}
+    body, code, headers = render(MOVE_PAGE, "dialog", status=status, **context)
+    headers["HX-Trigger"] = json.dumps({"kanban:refused": {"id": opportunity.id}})
+    return body, code, headers
+
+
+@bp.route("/<int:opportunity_id>/move", methods=["POST"])
+@login_required
+def move(opportunity_id: int):
+    """Move to another stage; the missing fields (``fill``) may come with the request."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
+    old_stage_id, today = opportunity.stage_id, date.today()
+    missing = services.missing_for(opportunity, stage, today)
+    if request.form.get("fill") and _fields(missing):
+        form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
+        if not form.validate_on_submit():
+            return _refused(opportunity, stage, missing, form, status=422)
+        services.update(opportunity, form)
+    missing = services.move(opportunity, stage, today)
+    db.session.commit()  # the fields filled in the dialog are kept, moved or not
+    if missing:
+        return _refused(opportunity, stage, missing)
+    if request.args.get("view") == "board" and is_htmx():
+        return moved_response(opportunity, old_stage_id, _filters())
+    flash(f"Opportunité déplacée vers « {stage.name} ».", "success")
+    if is_htmx():
+        return "", 200, {"HX-Redirect": url_for("opportunities.detail",
+                                                opportunity_id=opportunity.id)}
+    return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
+
+
+@bp.route("/<int:opportunity_id>/copy", methods=["POST"])
+@login_required
+def copy(opportunity_id: int):
+    """Copy an expired opportunity into a new one (« on doit créer une nouvelle OPP »)."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    new = services.copy(opportunity, current_user, date.today())
+    db.session.commit()
+    flash("Nouvelle opportunité créée à partir de l'opportunité expirée.", "success")
+    target = url_for("opportunities.detail", opportunity_id=new.id)
+    return ("", 200, {"HX-Redirect": target}) if is_htmx() else redirect(target)

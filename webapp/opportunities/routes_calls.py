@@ -1,0 +1,55 @@
+"""Calls, scheduled from the opportunity (« Programmer un appel », not from the client
+file); the notes of a call made go to the opportunity's remarks."""
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+
+from webapp.auth.scope import get_or_404
+from webapp.extensions import db
+from webapp.htmx import is_htmx
+from webapp.opportunities import bp
+from webapp.opportunities.forms_meetings import CallDoneForm, CallForm
+from webapp.opportunities.models import Call, Opportunity
+from webapp.opportunities.routes_opportunity import PAGE, detail_context
+from webapp.opportunities.services_meetings import call_done as record_call_done
+from webapp.opportunities.services_meetings import schedule_call
+
+
+def _answer(opportunity: Opportunity, status: int = 200, **forms):
+    """The calls section (htmx, with the remarks out of band) or the page again."""
+    if not is_htmx():
+        if status == 200:
+            return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
+        return render_template(PAGE, **detail_context(opportunity, **forms)), status
+    context = detail_context(opportunity, **forms)
+    body = render_block(PAGE, "calls", **context) + render_template(
+        "opportunities/_remarks.html", opportunity=opportunity, oob=True)
+    return body, status, {"Vary": "HX-Request"}
+
+
+@bp.route("/<int:opportunity_id>/calls", methods=["POST"])
+@login_required
+def new_call(opportunity_id: int):
+    """Schedule a call; it appears in the assignee's alerts on the day."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    form = CallForm()
+    if form.validate_on_submit():
+        schedule_call(opportunity, form, current_user)
+        db.session.commit()
+        return _answer(opportunity)
+    return _answer(opportunity, 422, call_form=form)
+
+
+@bp.route("/calls/<int:call_id>/done", methods=["POST"])
+@login_required
+def call_done(call_id: int):
+    """The call was made: its notes are appended to the opportunity's remarks."""
+    call = get_or_404(Call, call_id)
+    form = CallDoneForm()
+    if form.validate_on_submit() and call.done_at is None:
+        record_call_done(call, form.notes.data, current_user)
+        db.session.commit()
+        return _answer(call.opportunity)
+    return _answer(call.opportunity, 422 if form.errors else 200, done_form=form,
+                   done_call_id=call.id)
