@@ -60,7 +60,7 @@ class Context:
         self.accounts = accounts  # role -> (email, password)
         self.timeout = timeout
         self._cache: dict = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a cached sample may use another
 
     def sql(self, query: str, **params) -> list:
         with self.engine.connect() as conn:

@@ -60,7 +60,7 @@ def _write_rows(sheet, found: Listing, formats) -> None:
         sheet.write(0, col, title, formats["header"])
     sheet.freeze_panes(1, 0)
     row = 0
-    for batch in export_rows(found.stmt):
+    for batch in export_rows(found):
         for (step, first, last, operation, advisor, concluded, success, conclusion,
              day, potential, amount) in batch:
             row += 1

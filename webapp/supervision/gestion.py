@@ -15,7 +15,7 @@ from webapp.clients.rules import search_key
 from webapp.database import starts_with
 from webapp.extensions import db
 from webapp.operations.models import ConclusionKind, Operation, Step, Target
-from webapp.pagination import Page, paginate
+from webapp.pagination import Page, count_capped, page_size
 from webapp.supervision.metrics import Scope, targets_in
 from webapp.supervision.sets import Drill, drill
 
@@ -68,7 +68,9 @@ class Filters:
 class Listing:
     """The list's statement and what it means, for the page, the export and the bulk."""
 
-    stmt: Select
+    kept: Select  # the targets the filters keep, unordered: to count, select, export
+    stmt: Select  # the same, joined to what it is sorted on, in order
+    order: list
     drill: Drill | None
     team: Team | None = None
 
@@ -93,24 +95,23 @@ def _team(scope: Scope, team_id: int) -> Team | None:
 def listing(scope: Scope, filters: Filters) -> Listing:
     """The targets of the scope the filters keep, in the asked order."""
     chosen = drill(filters.figure, _step(scope, filters.step)) if filters.figure else None
-    stmt = (select(Target).join(Target.client).join(Target.operation)
-            .outerjoin(User, User.id == Target.advisor_id)
-            .where(Target.id.in_(targets_in(scope))))
+    kept = select(Target).where(Target.id.in_(targets_in(scope)))
     if chosen is not None:
-        stmt = stmt.where(chosen.condition)
+        kept = kept.where(chosen.condition)
     team = _team(scope, filters.team)
     if team is not None:
-        stmt = stmt.where(Target.advisor_id.in_(select(User.id).where(User.team_id.in_(
+        kept = kept.where(Target.advisor_id.in_(select(User.id).where(User.team_id.in_(
             select(Team.id).where(starts_with(Team.path, team.path))))))
-    if filters.q:
-        key = search_key(filters.q)
-        if key:
-            stmt = stmt.where(or_(starts_with(Client.name_key, key),
-                                  starts_with(Client.name_key_rev, key)))
-    columns = SORTS[filters.sort]
-    order = [c.desc() if filters.desc else c.asc() for c in columns]
-    stmt = stmt.order_by(*order, Target.id.desc() if filters.desc else Target.id)
-    return Listing(stmt=stmt, drill=chosen, team=team)
+    key = search_key(filters.q)
+    if key:
+        kept = kept.where(Target.client_id.in_(select(Client.id).where(or_(
+            starts_with(Client.name_key, key), starts_with(Client.name_key_rev, key)))))
+    joined = {"client": kept.join(Target.client), "operation": kept.join(Target.operation),
+              "advisor": kept.outerjoin(User, User.id == Target.advisor_id)}
+    order = [c.desc() if filters.desc else c.asc() for c in SORTS[filters.sort]]
+    order.append(Target.id.desc() if filters.desc else Target.id)
+    return Listing(kept=kept, stmt=joined.get(filters.sort, kept).order_by(*order),
+                   order=order, drill=chosen, team=team)
 
 
 def with_rows(stmt: Select) -> Select:
@@ -121,19 +122,32 @@ def with_rows(stmt: Select) -> Select:
 
 def page_of(listing_: Listing, number: int) -> Page:
     """One page of the list, with its exact total (the bulk says how many it concludes);
-    a row's « Étape » is its target's ``reach``."""
-    return paginate(with_rows(listing_.stmt), number, cap=None)
+    a row's « Étape » is its target's ``reach``.
+
+    The page's ids are sorted first (narrow rows: sorting 20 000 full rows costs three
+    times as much), then their rows are loaded."""
+    size, number = page_size(), max(1, number)
+    ids = db.session.scalars(listing_.stmt.with_only_columns(Target.id)
+                             .limit(size).offset((number - 1) * size)).all()
+    rows = {t.id: t for t in db.session.scalars(
+        with_rows(select(Target).where(Target.id.in_(ids)))).unique()}
+    total = count_capped(listing_.kept, cap=None)
+    return Page(items=[rows[i] for i in ids], number=number, size=size, total=total,
+                cap=total)
 
 
-def export_rows(stmt: Select):
+def export_rows(found: Listing):
     """Every row of the list as plain tuples, CHUNK at a time, read through a streaming
     cursor (no ORM objects held: memory stays flat)."""
-    rows = (stmt.with_only_columns(
-        Target.reach, Client.first_name, Client.last_name, Operation.name, User.name,
-        Target.concluded, Target.success, ConclusionKind.name, Target.conclusion_date,
-        Target.potential, Target.amount)
-        .outerjoin(ConclusionKind, ConclusionKind.id == Target.conclusion_kind_id)
-        .execution_options(yield_per=CHUNK))
+    rows = (select(Target.reach, Client.first_name, Client.last_name, Operation.name,
+                   User.name, Target.concluded, Target.success, ConclusionKind.name,
+                   Target.conclusion_date, Target.potential, Target.amount)
+            .join(Client, Client.id == Target.client_id)
+            .join(Operation, Operation.id == Target.operation_id)
+            .outerjoin(User, User.id == Target.advisor_id)
+            .outerjoin(ConclusionKind, ConclusionKind.id == Target.conclusion_kind_id)
+            .where(Target.id.in_(found.kept.with_only_columns(Target.id)))
+            .order_by(*found.order).execution_options(yield_per=CHUNK))
     yield from db.session.execute(rows).partitions()
 
 

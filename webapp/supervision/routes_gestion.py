@@ -62,7 +62,7 @@ def conclude():
     """« Conclure »: conclusion kind, date and amount for every selected client, shown
     with its count first, then applied in one transaction."""
     scope, filters = scope_from_args(), Filters.from_args(request.args)
-    ids = _chosen_ids(listing(scope, filters).stmt)
+    ids = _chosen_ids(listing(scope, filters).kept)
     chosen = selection(ids)
     if request.method == "POST":
         form = BulkConclusionForm(kinds=conclusion_kinds())
