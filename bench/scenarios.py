@@ -161,10 +161,11 @@ def supervision_url(path: str, **args) -> Callable[[Context, int], str]:
 
 
 def bulk_conclude_everything_left(ctx: Context, browser: Browser, _i: int) -> list:
-    """End of campaign: every client still in progress in the big operation concluded
-    « Sans décision » at once (select all N matching, confirmed)."""
+    """End of the campaigns: every client still in progress in every operation (5 170 at
+    --scale 100000, 4 201 of them in the big one) concluded « Sans décision » at once
+    (select all N matching, confirmed)."""
     kind = ctx.sql("SELECT id FROM conclusion_kind WHERE name = 'Sans décision'")[0][0]
-    url = supervision_url("gestion/conclure", figure="in_progress")(ctx, 0)
+    url = "/supervision/gestion/conclure?figure=in_progress"
     form = {"all": "1", "conclusion_kind_id": str(kind), "conclusion_date": "2026-11-22",
             "amount": "", "confirmed": "1"}
     return [browser.request("POST", url, dict(HTMX), form)]
@@ -203,7 +204,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("Excel export (20 000 rows)", supervision_url("gestion/export.xlsx"),
              role="admin", target_ms=5000, max_requests=5),
     # Last: it changes the data.
-    Scenario("bulk conclude, every client left (≥ 5 000)", run=bulk_conclude_everything_left,
+    Scenario("bulk conclude, every client left (5 170)", run=bulk_conclude_everything_left,
              role="admin", target_ms=2000, expect=(204,), once=True),
 ]
 

@@ -2,8 +2,10 @@
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from babel.numbers import parse_pattern
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from webapp.choices import label_of
 
@@ -15,8 +17,15 @@ def money(value) -> str:
     if value is None:
         return DASH
     value = Decimal(str(value))
-    pattern = "#,##0 ¤" if value == value.to_integral_value() else "#,##0.00 ¤"
-    return format_decimal(value, format=pattern.replace("¤", "").strip()) + "\u00a0€"
+    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
+    return _pattern(pattern).apply(value, get_locale()) + "\u00a0€"
+
+
+@lru_cache(maxsize=8)
+def _pattern(text: str):
+    """A parsed Babel number pattern (parsing it costs 7× formatting with it: a board of
+    260 cards spent 10 ms there)."""
+    return parse_pattern(text)
 
 
 def euros(value) -> str:

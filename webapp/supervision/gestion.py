@@ -95,19 +95,25 @@ def _team(scope: Scope, team_id: int) -> Team | None:
 def listing(scope: Scope, filters: Filters) -> Listing:
     """The targets of the scope the filters keep, in the asked order."""
     chosen = drill(filters.figure, _step(scope, filters.step)) if filters.figure else None
-    kept = select(Target).where(Target.id.in_(targets_in(scope)))
-    if chosen is not None:
-        kept = kept.where(chosen.condition)
+    conditions = [chosen.condition] if chosen is not None else []
     team = _team(scope, filters.team)
     if team is not None:
-        kept = kept.where(Target.advisor_id.in_(select(User.id).where(User.team_id.in_(
+        conditions.append(Target.advisor_id.in_(select(User.id).where(User.team_id.in_(
             select(Team.id).where(starts_with(Team.path, team.path))))))
     key = search_key(filters.q)
     if key:
-        kept = kept.where(Target.client_id.in_(select(Client.id).where(or_(
+        conditions.append(Target.client_id.in_(select(Client.id).where(or_(
             starts_with(Client.name_key, key), starts_with(Client.name_key_rev, key)))))
-    joined = {"client": kept.join(Target.client), "operation": kept.join(Target.operation),
-              "advisor": kept.outerjoin(User, User.id == Target.advisor_id)}
+    in_scope = targets_in(scope)
+    kept = select(Target).where(Target.id.in_(in_scope), *conditions)
+    joined = {
+        # "+ 0" keeps SQLite from starting with the scope's targets (then sorting all of
+        # them by name): it walks the client name index instead and stops at the page's
+        # end, 32 → 6 ms at 20 000 targets. PostgreSQL plans it so either way.
+        "client": select(Target).join(Target.client)
+        .where((Target.id + 0).in_(in_scope), *conditions),
+        "operation": kept.join(Target.operation),
+        "advisor": kept.outerjoin(User, User.id == Target.advisor_id)}
     order = [c.desc() if filters.desc else c.asc() for c in SORTS[filters.sort]]
     order.append(Target.id.desc() if filters.desc else Target.id)
     return Listing(kept=kept, stmt=joined.get(filters.sort, kept).order_by(*order),
