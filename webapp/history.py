@@ -124,7 +124,9 @@ def log_bulk_update(object_type: str, changes: list[tuple[int, str, object, obje
              "old": _text(old), "new": _text(new)}
             for object_id, name, old, new in changes if _text(old) != _text(new)]
     if rows:
-        db.session.execute(insert(AuditRow), rows)
+        # Through the connection (Core executemany, batched): the ORM's bulk insert would
+        # split the rows wherever an old value is None, 10 000 statements for 5 000 targets.
+        db.session.connection().execute(insert(AuditRow), rows)
 
 
 def history_of(obj) -> list[AuditRow]:

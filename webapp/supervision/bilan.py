@@ -15,7 +15,7 @@ from webapp.auth.models import Team, User
 from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective, Operation, Target
 from webapp.operations.rules import Share, share_amount
-from webapp.supervision.metrics import Scope, operation_objectives, operations_in, targets_in
+from webapp.supervision.metrics import Scope, operation_objectives, operations_in, over_targets
 from webapp.supervision.params import scope_args
 from webapp.supervision.rates import ratio
 from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE, sold
@@ -80,8 +80,7 @@ def _counts() -> list:
 def grouped(scope: Scope, column) -> dict:
     """The scope's figures per value of ``column`` (one GROUP BY)."""
     rows = db.session.execute(
-        select(column.label("key"), *_counts())
-        .where(Target.id.in_(targets_in(scope))).group_by(column))
+        over_targets(scope, column.label("key"), *_counts()).group_by(column))
     return {r.key: {name: getattr(r, name) for name in COUNTED} for r in rows}
 
 

@@ -16,7 +16,7 @@ from webapp.database import starts_with
 from webapp.extensions import db
 from webapp.operations.models import ConclusionKind, Operation, Step, Target
 from webapp.pagination import Page, count_capped, page_size
-from webapp.supervision.metrics import Scope, targets_in
+from webapp.supervision.metrics import Scope, over_targets, targets_in
 from webapp.supervision.sets import Drill, drill
 
 # Sort keys offered on the column headers → ORDER BY (ties broken by target id).
@@ -105,7 +105,7 @@ def listing(scope: Scope, filters: Filters) -> Listing:
         conditions.append(Target.client_id.in_(select(Client.id).where(or_(
             starts_with(Client.name_key, key), starts_with(Client.name_key_rev, key)))))
     in_scope = targets_in(scope)
-    kept = select(Target).where(Target.id.in_(in_scope), *conditions)
+    kept = over_targets(scope, Target).where(*conditions)
     joined = {
         # "+ 0" keeps SQLite from starting with the scope's targets (then sorting all of
         # them by name): it walks the client name index instead and stops at the page's

@@ -11,7 +11,7 @@ from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
 from webapp.operations.models import Operation, Target
-from webapp.supervision.metrics import Scope, operations_in, targets_in
+from webapp.supervision.metrics import Scope, operations_in, over_targets
 
 
 def by_id_or_key(model, value: str | None):
@@ -59,7 +59,7 @@ def scope_args(scope: Scope) -> dict:
 def advisors_in(scope: Scope) -> list[User]:
     """The advisors holding targets in the scope (without its advisor), by name."""
     wide = Scope(viewer=scope.viewer, as_of=scope.as_of, operation=scope.operation)
-    ids = select(Target.advisor_id).where(Target.id.in_(targets_in(wide))).distinct()
+    ids = over_targets(wide, Target.advisor_id).distinct()
     return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
 
 
