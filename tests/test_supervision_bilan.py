@@ -23,8 +23,8 @@ from webapp.extensions import db
 from webapp.formatting import money, rate
 from webapp.operations.models import AdvisorObjective
 from webapp.supervision import charts
-from webapp.supervision.charts import pace
 from webapp.supervision.metrics import Figures, Scope, StepFigures, compute
+from webapp.supervision.rates import pace
 
 AS_OF = date(2026, 2, 20)
 HX = {"HX-Request": "true"}

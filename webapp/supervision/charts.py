@@ -17,8 +17,8 @@ from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
 from webapp.formatting import euros, rate
-from webapp.supervision.metrics import Figures, StepFigures
-from webapp.supervision.rates import percent, ratio
+from webapp.supervision.metrics import Figures, StepFigures, client_shares
+from webapp.supervision.rates import percent
 
 # Static (no hover, no drag): a finger scrolling the page is never caught by a chart.
 CONFIG = {"responsive": True, "staticPlot": True, "displayModeBar": False}
@@ -27,17 +27,6 @@ COLOURS = {"objective": "#1f3a5f", "collected": "#198754", "potential": "#86b7fe
            "behind": "#f8d7da", "ahead": "#d1e7dd", "bar": "#1f3a5f"}
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
         "size": 14, "color": "#212529"}
-PACE_LABELS = {"ahead": "En avance", "behind": "En retard"}
-
-
-def pace(progress_rate: Decimal | None) -> str | None:
-    """« S'il est supérieur à 100 %, alors vous êtes en avance, dans le cas contraire, vous
-    êtes en retard » — exactly on time (100 %) counts as ahead; no rate, no pace."""
-    if progress_rate is None:
-        return None
-    return "ahead" if progress_rate >= 1 else "behind"
-
-
 def _layout(height: int, **extra) -> dict:
     return {"height": height, "autosize": True, "separators": ", ", "font": FONT,
             "margin": {"l": 20, "r": 20, "t": 30, "b": 20},
@@ -92,24 +81,17 @@ def progress_figure(f: Figures) -> dict | None:
                              "thickness": 0.9})
 
 
-def client_shares(f: Figures) -> list[tuple[str, str, int, Decimal | None]]:
-    """(figure, label, count, share of all clients) for accepted, refused, in progress."""
-    return [(name, label, count, ratio(count, f.total)) for name, label, count in (
-        ("accepted", "Ont accepté", f.accepted), ("refused", "Ont refusé", f.refused),
-        ("in_progress", "En cours", f.in_progress))]
-
-
 def clients_figure(f: Figures) -> dict | None:
     """Clients accepted, refused and in progress, each with its percentage."""
     if not f.total:
         return None
     shares = client_shares(f)
-    return {"data": [{"type": "pie", "labels": [label for _, label, _, _ in shares],
-                      "values": [n for _, _, n, _ in shares],
-                      "customdata": [rate(share) for *_, share in shares],
+    return {"data": [{"type": "pie", "labels": [s.label for s in shares],
+                      "values": [s.count for s in shares],
+                      "customdata": [rate(s.share) for s in shares],
                       "texttemplate": "%{value} (%{customdata})", "textposition": "inside",
                       "sort": False, "direction": "clockwise", "hole": 0.45,
-                      "marker": {"colors": [COLOURS[name] for name, *_ in shares]}}],
+                      "marker": {"colors": [COLOURS[s.figure] for s in shares]}}],
             "layout": _layout(280, legend={"orientation": "h", "y": -0.05})}
 
 

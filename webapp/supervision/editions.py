@@ -20,18 +20,9 @@ from weasyprint import HTML, URLFetcher
 from webapp.auth.models import User
 from webapp.clients.rules import search_key
 from webapp.operations.models import Operation
-from webapp.supervision.metrics import Figures, Scope, compute, operations_in
+from webapp.supervision.metrics import Figures, Scope, client_shares, compute, operations_in
 from webapp.supervision.params import advisors_in
-from webapp.supervision.rates import ratio
-
-
-@dataclass(frozen=True)
-class ClientShare:
-    """A line of "Bilan en nombre de clients": a count and its share of all targets."""
-
-    label: str
-    count: int
-    share: Decimal | None
+from webapp.supervision.rates import PACE_LABELS, pace
 
 
 @dataclass(frozen=True)
@@ -56,20 +47,10 @@ class StepSection:
     advisors: list[AdvisorFigures]
 
 
-def client_shares(figures: Figures) -> list[ClientShare]:
-    """Accepted / refused / in progress, each with its percentage of all targets."""
-    counts = [("Ont accepté", figures.accepted), ("Ont refusé", figures.refused),
-              ("En cours", figures.in_progress)]
-    return [ClientShare(label, n, ratio(n, figures.total)) for label, n in counts]
-
-
-def pace(progress_rate: Decimal | None) -> str:
-    """Above 100 % the operation is ahead, below it is behind (METRICS.md, Avancement)."""
-    if progress_rate is None:
-        return ""
-    if progress_rate == 1:
-        return "dans les temps"
-    return "en avance" if progress_rate > 1 else "en retard"
+def pace_label(progress_rate: Decimal | None) -> str:
+    """« en avance » / « en retard » (rates.pace), lower case inside the printed line."""
+    found = pace(progress_rate)
+    return PACE_LABELS[found].lower() if found else ""
 
 
 def advisors_of(scope: Scope) -> list[User]:
@@ -83,7 +64,7 @@ def synthese(scope: Scope) -> dict:
     operations = [] if scope.operation is not None else [
         OperationFigures(o, compute(replace(scope, operation=o), steps=False))
         for o in operations_in(scope)]
-    return {"figures": figures, "shares": client_shares(figures), "pace": pace,
+    return {"figures": figures, "shares": client_shares(figures), "pace": pace_label,
             "operations": operations}
 
 

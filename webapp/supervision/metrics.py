@@ -62,6 +62,24 @@ class Figures:
     steps: list[StepFigures] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ClientShare:
+    """A line of « Bilan en nombre de clients »: a count and its share of all targets."""
+
+    figure: str  # the drill-down's name for these clients
+    label: str
+    count: int
+    share: Decimal | None
+
+
+def client_shares(figures: Figures) -> list[ClientShare]:
+    """Accepted, refused and in progress, each with its share of all targets."""
+    return [ClientShare(name, label, count, ratio(count, figures.total))
+            for name, label, count in (("accepted", "Ont accepté", figures.accepted),
+                                       ("refused", "Ont refusé", figures.refused),
+                                       ("in_progress", "En cours", figures.in_progress))]
+
+
 def targets_in(scope: Scope) -> Select:
     """The ids of the targets a scope covers."""
     stmt = scoped(select(Target.id), Target, scope.viewer).join(Target.operation)

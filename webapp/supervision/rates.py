@@ -42,3 +42,14 @@ def calendar(start: date, end: date, as_of: date) -> Calendar:
 def expected(objective: Decimal, cal: Calendar) -> Decimal:
     """What should be collected by now: objective × day number / duration."""
     return objective * cal.day_number / cal.duration_days if cal.duration_days else Decimal(0)
+
+
+PACE_LABELS = {"ahead": "En avance", "behind": "En retard"}
+
+
+def pace(progress_rate: Decimal | None) -> str | None:
+    """« S'il est supérieur à 100 %, alors vous êtes en avance, dans le cas contraire, vous
+    êtes en retard » — exactly on time (100 %) counts as ahead; no rate, no pace."""
+    if progress_rate is None:
+        return None
+    return "ahead" if progress_rate >= 1 else "behind"

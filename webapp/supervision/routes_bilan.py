@@ -15,10 +15,11 @@ from webapp.supervision.bilan import (
     operation_rows,
     total_of,
 )
-from webapp.supervision.charts import PACE_LABELS, Synthesis, client_shares, pace, step_chart
+from webapp.supervision.charts import Synthesis, step_chart
 from webapp.supervision.gestion import Filters, listing, page_of, state_label
-from webapp.supervision.metrics import Scope, compute
+from webapp.supervision.metrics import Scope, client_shares, compute
 from webapp.supervision.params import scope_args, scope_from_args, tab_context
+from webapp.supervision.rates import PACE_LABELS, pace
 
 MAX_DEPTH = 8
 
