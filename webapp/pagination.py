@@ -52,12 +52,9 @@ def count_capped(stmt: Select, cap: int | None = COUNT_CAP) -> int:
     return db.session.scalar(select(func.count()).select_from(limited.subquery()))
 
 
-def paginate(stmt: Select, number: int, size: int | None = None,
-             cap: int | None = COUNT_CAP) -> Page:
-    """One page of ``stmt``'s rows and the total, counted up to ``cap`` (None: exact)."""
+def paginate(stmt: Select, number: int, size: int | None = None) -> Page:
+    """One page of ``stmt``'s rows and the (capped) total."""
     size = size or page_size()
     number = max(1, number)
-    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).unique().all()
-    total = count_capped(stmt, cap)
-    return Page(items=items, number=number, size=size, total=total,
-                cap=total if cap is None else cap)
+    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
+    return Page(items=items, number=number, size=size, total=count_capped(stmt))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from webapp.auth.models import Access, User
 from webapp.auth.scope import scoped, users_under
@@ -18,6 +18,7 @@ from webapp.operations.models import AdvisorObjective, Operation, Step, StepReco
 from webapp.operations.progress import bit
 from webapp.operations.rules import Share, share_amount
 from webapp.supervision.rates import Calendar, calendar, expected, ratio
+from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE
 
 ZERO = Decimal(0)
 
@@ -135,22 +136,21 @@ def operation_objectives(operations: list[Operation], scope: Scope) -> list[Deci
 
 
 def _counts(scope: Scope, sale_steps: Select) -> dict:
-    """One pass over the scope's targets: sums and counts."""
-    positive = and_(Target.concluded, Target.success.is_(True))
+    """One pass over the scope's targets: sums and counts, on the conditions the
+    drill-down lists filter on (``sets.py``)."""
     sold = select(StepRecord.target_id).where(StepRecord.step_id.in_(sale_steps),
                                               StepRecord.status == "done")
     row = db.session.execute(
-        over_targets(scope, func.count(Target.id).label("total"),
-               func.coalesce(func.sum(Target.potential), 0).label("potential"),
-               func.coalesce(func.sum(case((positive, Target.amount), else_=0)), 0)
-               .label("collected"),
-               func.coalesce(func.sum(case((Target.concluded.is_(False), Target.potential),
-                                           else_=0)), 0).label("remaining_potential"),
-               func.count(case((positive, 1))).label("accepted"),
-               func.count(case((and_(Target.concluded, Target.success.is_not(True)), 1)))
-               .label("refused"),
-               func.count(case((or_(positive, Target.id.in_(sold)), 1)))
-               .label("transformable"))
+        over_targets(
+            scope, func.count(Target.id).label("total"),
+            func.coalesce(func.sum(Target.potential), 0).label("potential"),
+            func.coalesce(func.sum(case((POSITIVE, Target.amount), else_=0)), 0)
+            .label("collected"),
+            func.coalesce(func.sum(case((OPEN, Target.potential), else_=0)), 0)
+            .label("remaining_potential"),
+            func.count(case((POSITIVE, 1))).label("accepted"),
+            func.count(case((NEGATIVE, 1))).label("refused"),
+            func.count(case((or_(POSITIVE, Target.id.in_(sold)), 1))).label("transformable"))
     ).one()
     return row._asdict()
 
