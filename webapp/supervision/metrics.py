@@ -5,9 +5,11 @@ optionally one operation and one advisor, seen on an ``as_of`` date. The pilotag
 the tabs, the exports and ``metrics.json`` all read ``compute``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import Select, case, func, or_, select
 
@@ -118,21 +120,24 @@ def _objective(operation: Operation, scope: Scope, shares: list[AdvisorObjective
                ZERO)
 
 
-def _team(scope: Scope, operation: Operation) -> set[int] | None:
+def _team(scope: Scope, operation: Operation, under: Callable[[], set[int]]) -> set[int] | None:
     """None when the viewer sees the whole operation, else the advisors they see."""
     viewer = scope.viewer
     if viewer.operations_access == Access.ALL or viewer.id in (
             operation.responsible_id, operation.created_by_id):
         return None
     if viewer.operations_access == Access.TEAM:
-        return set(db.session.scalars(users_under(viewer)))
+        return under()
     return {viewer.id}
 
 
 def operation_objectives(operations: list[Operation], scope: Scope) -> list[Decimal]:
+    """Each operation's objective for the scope (its advisors' shares where the viewer
+    sees only part of it); the viewer's hierarchy is read once, not per operation."""
     shares = list(db.session.scalars(select(AdvisorObjective).where(
         AdvisorObjective.operation_id.in_([o.id for o in operations]))))
-    return [_objective(o, scope, shares, _team(scope, o)) for o in operations]
+    under = cache(lambda: set(db.session.scalars(users_under(scope.viewer))))
+    return [_objective(o, scope, shares, _team(scope, o, under)) for o in operations]
 
 
 def _counts(scope: Scope, sale_steps: Select) -> dict:
