@@ -128,7 +128,6 @@ def test_drag_to_rendez_vous_fills_the_missing_fields_and_sends_the_invite(
     assert event.decoded("dtstart").strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} 14:30"
 
 
-@LANDSCAPE
 def test_move_a_card_with_the_keyboard_menu_only(tablet_page, pipeline, log_in, shoot,
                                                  axe_check):
     page = tablet_page
