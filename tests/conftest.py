@@ -9,7 +9,7 @@ from flask import g
 from flask_login import FlaskLoginClient
 from sqlalchemy import create_engine, text
 
-from webapp import create_app
+from webapp import clock, create_app
 from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.services import place_team
 from webapp.backoffice.defaults import ensure_defaults as ensure_backoffice_defaults
@@ -250,7 +250,7 @@ def make_operation(app):
     """``make_operation(responsible, steps=[("Appel", "task", True, [("Vérifier", True)]),
     …], sale=3)``: an operation with its steps (name, kind, mandatory, actions) and its
     sale step (1-based position), running today unless dates are given."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from webapp.operations.models import Operation, Step, StepAction
@@ -265,7 +265,7 @@ def make_operation(app):
 
     def make(responsible, name="Épargne retraite T1", steps=None, sale=None,
              objective="400000", start=None, end=None, **fields):
-        today = date.today()
+        today = clock.today()
         operation = Operation(
             name=name, responsible=responsible, created_by=responsible,
             objective=Decimal(objective) if objective else None,
@@ -290,7 +290,6 @@ def make_operation(app):
 @pytest.fixture
 def make_target(app):
     """``make_target(operation, client, advisor=None, potential="50000")``."""
-    from datetime import date
     from decimal import Decimal
 
     from webapp.operations.models import Target
@@ -299,7 +298,7 @@ def make_target(app):
         target = Target(operation=operation, client=client,
                         advisor=advisor or client.advisor,
                         potential=Decimal(potential) if potential else None,
-                        entry_date=entry_date or date.today())
+                        entry_date=entry_date or clock.today())
         db.session.add(target)
         db.session.commit()
         return target
@@ -311,7 +310,7 @@ def make_target(app):
 def make_bo_request(app):
     """``make_bo_request(author, client, "Cotation R1", to=[chris], copies=[david])``: a
     request to the BO as the intake form makes it (subject, first state, checklist)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import select
 
@@ -329,7 +328,7 @@ def make_bo_request(app):
             type=request_type, client=client, label=label,
             subject=subject(client.full_name, label), state=state,
             closed=flow.state(state).closed, author=author, assignee=assignee,
-            deadline=deadline or date.today() + timedelta(days=7))
+            deadline=deadline or clock.today() + timedelta(days=7))
         request.recipients = ([RequestRecipient(user_id=u.id, copy=False) for u in to]
                               + [RequestRecipient(user_id=u.id, copy=True) for u in copies])
         if request_type.checklist:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.backoffice.models import BookletAllowance, BookletContract, BookletOrder
 from webapp.extensions import db
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def text(response) -> str:

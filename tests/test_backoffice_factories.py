@@ -2,12 +2,11 @@
 role table (tests/test_routes_roles.py merges them)."""
 
 import io
-from datetime import date
 
 from werkzeug.datastructures import FileStorage
 
 from tests.test_backoffice_rules import _png
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.backoffice.models import Attachment, Gesture, GestureEvidence, RequestType
 from webapp.backoffice.rules import image_size
 from webapp.extensions import db
@@ -81,7 +80,7 @@ def backoffice_ids(org, client, make_bo_request) -> dict:
     req.checklist.logo_mimetype = logo.mimetype
     proof = uploads.store(FileStorage(io.BytesIO(_png(20, 20)), "preuve.png"), "document")
     gesture = Gesture(client_id=client.id, requester_id=org["advisor"].id, amount=50,
-                      reason="Retard", status="requested", requested_on=date.today())
+                      reason="Retard", status="requested", requested_on=clock.today())
     gesture.evidence = [GestureEvidence(stored_name=proof.name, original=proof.original,
                                         mimetype=proof.mimetype, size=proof.size)]
     db.session.add_all([attachment, gesture])

@@ -4,12 +4,13 @@ comptabilisé. La réponse est adressée à l'agence avec en copie le commercial
 
 import html
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.backoffice.models import Designation, Duty, Gesture
 from webapp.extensions import db
@@ -155,9 +156,9 @@ def test_tally_per_agency_and_period(desk, login, make_client):
     for client, amount, status, days_ago in rows:
         db.session.add(Gesture(client_id=client.id, requester_id=desk["advisor"].id,
                                amount=Decimal(amount), reason="r", status=status,
-                               requested_on=date.today() - timedelta(days=days_ago)))
+                               requested_on=clock.today() - timedelta(days=days_ago)))
     db.session.commit()
-    since = (date.today() - timedelta(days=30)).isoformat()
+    since = (clock.today() - timedelta(days=30)).isoformat()
     http = login(desk["bo_assistant"])
     page = http.get("/bo/gestures", query_string={"start": since})
     body = text(page).replace("\u202f", " ").replace("\xa0", " ")

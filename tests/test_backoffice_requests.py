@@ -3,12 +3,13 @@ workflow moves and their notifications, every screen scoped by role."""
 
 import html
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.test_backoffice_rules import _png
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.backoffice.models import Attachment, BoRequest, Comment, RequestType
 from webapp.clients.models import Account
@@ -17,7 +18,7 @@ from webapp.history import AuditRow
 from webapp.notifications.models import Alert, OutboxMessage
 
 HX = {"HX-Request": "true"}
-TODAY = date.today()
+TODAY = clock.today()
 NEXT_WEEK = (TODAY + timedelta(days=7)).isoformat()
 
 

@@ -1,16 +1,17 @@
 """The operation start notification: an alert and an e-mail per advisor, once."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.notifications import reminders, worker
 from webapp.notifications.models import Alert, OutboxMessage
 from webapp.operations import reminders as operation_reminders  # registers the kind
 from webapp.operations.models import RecordStatus, StepRecord
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _run(runner):

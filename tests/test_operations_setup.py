@@ -2,13 +2,14 @@
 
 import html
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.auth.models import Access, Role
 from webapp.extensions import db
 from webapp.history import AuditRow
@@ -25,7 +26,7 @@ from webapp.operations.models import (
 from webapp.operations.queries_setup import STATUS_FILTERS, status_condition
 from webapp.operations.rules import operation_status
 
-TODAY = date.today()
+TODAY = clock.today()
 DAY = timedelta(days=1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HX = {"HX-Request": "true"}

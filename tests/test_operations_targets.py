@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, insert, select
 
+from webapp import clock
 from webapp.auth.models import Access, Role
 from webapp.clients.models import Client
 from webapp.clients.rules import search_key
@@ -15,7 +16,7 @@ from webapp.extensions import db
 from webapp.formatting import money
 from webapp.operations.models import RecordStatus, StepRecord, Target
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 
 import html
 import io
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
 
+from webapp import clock
 from webapp.auth.models import Access
 from webapp.clients.models import Account
 from webapp.extensions import db
@@ -22,7 +22,7 @@ from webapp.operations.models import (
 )
 
 HX = {"HX-Request": "true"}
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -477,7 +477,7 @@ def test_queries_do_not_grow_with_the_operation(app, setup, org, login, make_cli
     for i in range(200):
         client = make_client(f"C{i}", "Test", advisor=org["advisor"])
         other = Target(operation=setup["operation"], client=client, advisor=org["advisor"])
-        other.records = [StepRecord(step_id=steps[0].id, status="done", day=date.today())]
+        other.records = [StepRecord(step_id=steps[0].id, status="done", day=clock.today())]
         db.session.add(other)
     db.session.commit()
     more = count()

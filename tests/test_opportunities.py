@@ -1,11 +1,12 @@
 """Opportunities: create from the client search (the client file fills the blanks),
 bad input kept with French messages, detail, edit and its conflict, scope, defaults."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.opportunities.defaults import LOST_REASONS, STAGES, TYPES
@@ -252,7 +253,7 @@ def test_home_box_lists_my_pipeline_and_today(org, anne, login, make_opportunity
                      created_at=datetime.now(UTC) - timedelta(weeks=9))
     make_opportunity(anne, owner_id=org["manager"].id)
     db.session.add(Call(opportunity_id=mine.id, subject="Rappel", assigned_to_id=org[
-        "bdc_agent"].id, scheduled_at=datetime.now().replace(hour=23, minute=0)))
+        "bdc_agent"].id, scheduled_at=datetime.combine(clock.today(), time(23, 0))))
     db.session.commit()
     box = login(org["bdc_agent"]).get("/opportunities/home-box").text
     assert "<html" not in box

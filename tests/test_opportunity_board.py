@@ -4,7 +4,7 @@ conflicts, the list view and its CSV / Excel exports."""
 
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html import unescape
 
@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.history import AuditRow
 from webapp.opportunities.models import LostReason, Opportunity, Stage
@@ -191,7 +192,7 @@ def test_taken_in_charge_records_the_sale_date(http, anne, make_opportunity):
     http.post(f"/opportunities/{opportunity.id}/move", data={
         "stage_id": stage("Pris en charge").id})
     db.session.refresh(opportunity)
-    assert opportunity.sale_date == date.today()
+    assert opportunity.sale_date == clock.today()
 
 
 def test_expired_opportunity(http, anne, make_opportunity):
@@ -213,7 +214,7 @@ def test_expired_opportunity(http, anne, make_opportunity):
     assert new.id not in (expired.id, fresh.id) and new.copied_from_id == expired.id
     assert (new.stage.name, new.client_id, new.stock_number) == ("En traitement", anne.id, "A1")
     assert "Reprise de l'opportunité expirée" in new.remarks
-    assert not new.expired(date.today())
+    assert not new.expired(clock.today())
 
 
 def test_stock_conflicts_flag_both_cards(http, org, make_client, make_opportunity):

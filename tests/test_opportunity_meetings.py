@@ -5,13 +5,14 @@ follow-up on the next day; calls scheduled, reminded, their notes in the remarks
 
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.test_history_uploads_migrations import PNG
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.notifications import reminders
@@ -20,7 +21,7 @@ from webapp.notifications.worker import drain
 from webapp.opportunities.models import BranchStaff, Call, Meeting, Stage
 
 HTMX = {"HX-Request": "true"}
-WHEN = (date.today() + timedelta(days=3)).isoformat() + "T14:30"
+WHEN = (clock.today() + timedelta(days=3)).isoformat() + "T14:30"
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_meeting_created_sent_and_the_opportunity_moved(http, ready, staff, smtp
     assert (meeting.subject, meeting.priority) == ("ANNE / A1234", "gold")  # « Or : sur stock »
     db.session.refresh(ready)
     assert ready.stage.name == "Rendez-vous cédulé"
-    assert ready.follow_up_on == date.today() + timedelta(days=4)  # « le lendemain »
+    assert ready.follow_up_on == clock.today() + timedelta(days=4)  # « le lendemain »
     served = db.session.scalar(select(BranchStaff.last_assigned_at).where(
         BranchStaff.user_id == staff["marc"].id))
     assert served is not None  # Marc's turn is over: Zoé is next
@@ -211,7 +212,7 @@ def test_meeting_from_the_board_moves_the_card(http, ready):
 def test_moving_the_meeting_resends_and_moves_the_follow_up(http, ready, smtp_sink):
     http.post(f"/opportunities/{ready.id}/meetings/new", data=meeting_data(ready))
     meeting = db.session.scalar(select(Meeting))
-    later = (date.today() + timedelta(days=10)).isoformat() + "T10:00"
+    later = (clock.today() + timedelta(days=10)).isoformat() + "T10:00"
     unchanged = http.post(f"/opportunities/meetings/{meeting.id}/edit", data=meeting_data(
         ready, version=meeting.version, description="Apporter le permis"))
     assert unchanged.status_code == 302 and len(_messages()) == 1  # nothing to re-send
@@ -222,7 +223,7 @@ def test_moving_the_meeting_resends_and_moves_the_follow_up(http, ready, smtp_si
     db.session.refresh(meeting)
     db.session.refresh(ready)
     assert meeting.sequence == 1
-    assert ready.follow_up_on == date.today() + timedelta(days=11)
+    assert ready.follow_up_on == clock.today() + timedelta(days=11)
     first, second = _messages()
     assert second.subject.startswith("Rendez-vous déplacé")
     _, event = _event(second.ics)
@@ -253,7 +254,7 @@ def test_calls_are_scheduled_reminded_and_noted_in_the_remarks(http, ready, org,
                                "assigned_to_id": org["bdc_agent"].id}, headers=HTMX)
     assert bad.status_code == 422 and "Indiquez la date et l&#39;heure." in bad.text
     assert 'value="Rappel"' in bad.text and "<html" not in bad.text
-    today_at = datetime.now().replace(hour=23, minute=30, second=0, microsecond=0)
+    today_at = datetime.combine(clock.today(), time(23, 30))
     done = http.post(url, data={"scheduled_at": today_at.strftime("%Y-%m-%dT%H:%M"),
                                 "subject": "Rappel du client",
                                 "assigned_to_id": org["bdc_agent"].id}, headers=HTMX)

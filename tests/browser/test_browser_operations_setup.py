@@ -1,12 +1,13 @@
 """Setting up an operation on a tablet: a manager creates it with its first (sale) step,
 adds a task step with a mandatory action, splits the objective over two advisors."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pilote_pages import go_nav
 from playwright.sync_api import expect
 
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.extensions import db
 
@@ -19,7 +20,7 @@ def test_manager_sets_up_an_operation(tablet_page, live_server, org, make_user, 
     org["manager"].manage_operations = True
     make_user(Role.ADVISOR, team=org["lyon"], name="Julie Blanc")  # commits
     db.session.commit()
-    start = date.today() + timedelta(days=7)
+    start = clock.today() + timedelta(days=7)
 
     log_in(page, "manager")
     page.wait_for_load_state()

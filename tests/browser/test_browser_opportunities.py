@@ -4,12 +4,13 @@ creates the meeting, and the confirmation with its .ics arrives at the SMTP serv
 card moved with the keyboard menu only."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from webapp import clock
 from webapp.auth.models import Branch
 from webapp.clients.models import Client
 from webapp.extensions import db
@@ -99,7 +100,7 @@ def test_drag_to_rendez_vous_fills_the_missing_fields_and_sends_the_invite(
     dialog.get_by_role("button", name="Enregistrer et continuer").tap()
 
     expect(dialog.get_by_role("heading")).to_have_text("Créer la réunion de « Anne Roux »")
-    day = date.today() + timedelta(days=3)
+    day = clock.today() + timedelta(days=3)
     dialog.get_by_label("Date et heure").fill(f"{day.isoformat()}T14:30")
     shoot(page, "meeting-form")
     axe_check(page, "meeting dialog")

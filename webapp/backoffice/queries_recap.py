@@ -2,7 +2,7 @@
 quoted since a date, those who signed marked."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -12,6 +12,7 @@ from webapp.auth.scope import scoped
 from webapp.backoffice.models import BoRequest, RequestType
 from webapp.backoffice.rules import SIGNED_STATES
 from webapp.clients.models import Client
+from webapp.clock import day_start
 from webapp.extensions import db
 
 MAX_LINES = 2000  # a recap longer than this is cut (and says so)
@@ -30,7 +31,7 @@ class RepRecap:
 def r1_recap(since: date) -> tuple[list[RepRecap], bool]:
     """Each rep's quoted clients (one line per client, SQL GROUP BY) and whether the
     client accepted a project (an R2 in SIGNED_STATES); True when the list was cut."""
-    start = datetime.combine(since, time.min, tzinfo=UTC)
+    start = day_start(since)
     r1 = select(RequestType.id).where(RequestType.workflow == "r1")
     r2 = select(RequestType.id).where(RequestType.workflow == "r2")
     project = aliased(BoRequest)

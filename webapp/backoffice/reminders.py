@@ -3,7 +3,6 @@ holds it (the BO queue when nobody does) and for the rep who sent it."""
 
 from collections.abc import Iterator
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.backoffice import queries_requests as queries
 from webapp.backoffice.models import BoRequest
+from webapp.clock import local_day
 from webapp.extensions import db
 from webapp.notifications.reminders import AlertLine, Due, reminder
 
@@ -23,7 +23,7 @@ def _path(endpoint: str, **values) -> str:
 @reminder("bo-deadline")
 def deadline_today(now: datetime) -> Iterator[Due]:
     """Due on the deadline day of every request still open; keyed by request and day."""
-    today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    today = local_day(now)
     due = db.session.scalars(
         select(BoRequest).where(BoRequest.closed.is_(False), BoRequest.deadline == today)
         .options(selectinload(BoRequest.assignee), selectinload(BoRequest.author))).all()

@@ -1,10 +1,10 @@
 """Booklets for the agencies (slide 8): Logimail or the BO, quotas, orders."""
 
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp import clock
 from webapp.auth.decorators import role_required
 from webapp.backoffice import bp
 from webapp.backoffice import queries_booklets as queries
@@ -16,7 +16,7 @@ from webapp.extensions import db
 
 
 def _page(allowance_form=None, order_form=None, status=200):
-    today = date.today()
+    today = clock.today()
     return render_template(
         "backoffice/booklets.html", today=today, contracts=queries.contracts(),
         usage=queries.usage_page(today.year, request.args.get("page", 1, int)),
@@ -52,7 +52,7 @@ def save_allowance():
 @role_required(*DESK_ROLES)
 def order_booklets():
     """Record an agency's order, within its quota and after the delay since the last one."""
-    form = OrderForm(today=date.today(), prefix="order")
+    form = OrderForm(today=clock.today(), prefix="order")
     if not form.validate_on_submit():
         return _page(order_form=form, status=422)
     order = services.record_order(form, current_user)

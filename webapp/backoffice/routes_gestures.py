@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.models import Role, User
 from webapp.auth.scope import get_or_404
 from webapp.backoffice import bp
@@ -38,7 +38,7 @@ def _period() -> PeriodForm:
     form = PeriodForm(request.args)
     form.validate()
     if not request.args:
-        form.start.data = date(date.today().year, 1, 1)
+        form.start.data = date(clock.today().year, 1, 1)
     return form
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
+from webapp import clock
 from webapp.auth.decorators import role_required
 from webapp.backoffice import bp
 from webapp.backoffice import queries_incentives as queries
@@ -21,7 +22,7 @@ def _period() -> PeriodForm:
     form = PeriodForm(request.args)
     form.validate()
     if not request.args.get("start") and not request.args.get("end"):
-        today = date.today()
+        today = clock.today()
         form.start.data, form.end.data = date(today.year, 1, 1), today
     return form
 
@@ -35,7 +36,7 @@ def _page(sale_form=None, import_form=None, import_errors=(), status=200):
         sellers=queries.sellers_page(start, end, request.args.get("page", 1, int)),
         totals=queries.totals(start, end),
         sale_form=sale_form or SaleForm(formdata=None, prefix="sale",
-                                        data={"sold_on": date.today()}),
+                                        data={"sold_on": clock.today()}),
         import_form=import_form or ImportForm(formdata=None, prefix="import"),
         import_errors=import_errors), status
 

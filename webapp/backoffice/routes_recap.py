@@ -5,6 +5,7 @@ from datetime import date
 from flask import render_template, request
 from flask_login import login_required
 
+from webapp import clock
 from webapp.backoffice import bp
 from webapp.backoffice.forms_incentives import PeriodForm
 from webapp.backoffice.queries_recap import r1_recap as recap_of
@@ -16,7 +17,7 @@ def r1_recap():
     """« Récap Cotation R1 (depuis le …) »: the clients quoted by each rep since a date."""
     form = PeriodForm(request.args)
     form.validate()
-    since = form.start.data or date(date.today().year, 1, 1)
+    since = form.start.data or date(clock.today().year, 1, 1)
     form.start.data = since
     reps, cut = recap_of(since)
     return render_template("backoffice/recap.html", form=form, since=since, reps=reps,

@@ -1,13 +1,12 @@
 """Requests to the BO: the queue (or « Mes demandes »), the intake form, one request with
 its thread, attachments, workflow moves and assignment."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.models import User
 from webapp.auth.scope import get_or_404
 from webapp.backoffice import bp
@@ -62,7 +61,7 @@ def _filters() -> queries.Filters:
 def index():
     """The BO's queue by deadline (overdue first and marked); a rep's own requests."""
     filters = _filters()
-    today = date.today()
+    today = clock.today()
     page = queries.queue_page(filters, current_user, today, request.args.get("page", 1, int))
     return render("backoffice/requests.html", "results", page=page, filters=filters,
                   today=today, desk=queries.is_desk(current_user),
@@ -74,7 +73,7 @@ def index():
 @login_required
 def box():
     """The home page's « Demandes » box (htmx fragment)."""
-    counts = queries.counts(current_user, date.today())
+    counts = queries.counts(current_user, clock.today())
     return render_template("backoffice/_box.html", counts=counts,
                            desk=queries.is_desk(current_user))
 
@@ -89,7 +88,7 @@ def _prefill() -> dict:
 @login_required
 def new_request():
     """One subject per request, a deadline, copies from the matrix (slide 4)."""
-    today = date.today()
+    today = clock.today()
     if request.method == "GET" and is_htmx():
         # The type or the client changed: the contracts, copies and subject offered.
         form = RequestForm(formdata=request.args, today=today)
@@ -116,7 +115,7 @@ def _context(req: BoRequest, **extra) -> dict:
     """Everything the request page and its blocks show: one function for both paths."""
     history = history_of(req)
     context = {
-        "req": req, "today": date.today(), "recipients": queries.recipients_of(req),
+        "req": req, "today": clock.today(), "recipients": queries.recipients_of(req),
         "thread": queries.thread(req), "attachments": queries.attachments(req),
         "moves": _moves(req), "move_error": None,
         "move_form": TransitionForm(formdata=None, data={"state": req.state}),

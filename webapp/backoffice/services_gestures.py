@@ -1,12 +1,12 @@
 """Writes on commercial gestures: asked with evidence, decided, processed with the answer
 to the agency (the rep in copy); each step tells the next people."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import url_for
 from sqlalchemy import select
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.models import User
 from webapp.backoffice import queries_requests
 from webapp.backoffice.models import Designation, Duty, Gesture, GestureEvidence
@@ -31,7 +31,7 @@ def request_gesture(form, requester: User) -> Gesture:
     stored = [uploads.store(f, "document") for f in form.files()]
     gesture = Gesture(client_id=form.client.id, requester_id=requester.id,
                       amount=form.amount.data, reason=form.reason.data.strip(),
-                      status=GestureStatus.REQUESTED, requested_on=date.today())
+                      status=GestureStatus.REQUESTED, requested_on=clock.today())
     gesture.evidence = [GestureEvidence(stored_name=s.name, original=s.original,
                                         mimetype=s.mimetype, size=s.size) for s in stored]
     db.session.add(gesture)

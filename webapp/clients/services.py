@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from webapp import clock
 from webapp.auth.models import Branch, User
 from webapp.auth.scope import scoped
 from webapp.choices import label_of
@@ -43,7 +44,7 @@ def assign_advisor(client: Client, advisor_id: int | None, on: date | None = Non
     """Change the client's advisor, closing the previous period and opening a new one."""
     if client.advisor_id == advisor_id and (advisor_id is None or client.advisor_periods):
         return
-    on = on or date.today()
+    on = on or clock.today()
     for period in client.advisor_periods:
         if period.ended_on is None:
             period.ended_on = on

@@ -9,10 +9,10 @@ domain plugs in its own step by appending it to ``STEPS``.
 
 import random
 import time
-from datetime import date
 
 from sqlalchemy import select, text
 
+from webapp import clock
 from webapp.auth.models import Branch, Team, User
 from webapp.clients.models import Client
 from webapp.data import (
@@ -44,7 +44,7 @@ def run(scale: int) -> Demo:
     started = time.perf_counter()
     fake = Faker("fr_FR")
     fake.seed_instance(SEED)
-    demo = Demo(scale=scale, rng=random.Random(SEED), fake=fake, today=date.today())
+    demo = Demo(scale=scale, rng=random.Random(SEED), fake=fake, today=clock.today())
     try:
         for step in STEPS:
             step(demo)

@@ -1,11 +1,11 @@
 """Forms that put clients in an operation: one client, a client query, from a client file."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from webapp import clock
 from webapp.choices import options
 from webapp.clients.models import Client
 from webapp.fields import money_field
@@ -26,7 +26,7 @@ def potential_field():
 
 
 def entry_date_field():
-    return DateField("Date d'entrée", default=date.today,
+    return DateField("Date d'entrée", default=clock.today,
                      validators=[InputRequired(REQUIRED)])
 
 

@@ -5,11 +5,11 @@ the operation, listing the clients to contact."""
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from webapp.clock import local_day
 from webapp.extensions import db
 from webapp.notifications.reminders import AlertLine, Due, Mail, reminder
 from webapp.notifications.rules import start_notification_due
@@ -30,7 +30,7 @@ def operation_start(now: datetime) -> Iterator[Due]:
     """Due on the notification date (by default the start date), for the operations that
     ask for it, are neither archived nor over; keyed by operation and advisor, so an
     advisor whose clients are added later is told then."""
-    today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    today = local_day(now)
     candidates = db.session.scalars(select(Operation).where(
         Operation.notify_start.is_(True), Operation.archived.is_(False),
         Operation.end >= today)).all()

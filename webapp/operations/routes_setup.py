@@ -1,7 +1,6 @@
 """Operations' set-up (seed 004, « Mise en place »): the list, the operation form, the
 objective split over advisors, the steps with their actions and documents."""
 
-from datetime import date
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from webapp import clock
 from webapp.auth.scope import get_or_404, scoped
 from webapp.extensions import db
 from webapp.htmx import render
@@ -103,7 +103,7 @@ def index():
     wanted = request.args.get("statut", "")
     if wanted not in dict(STATUS_FILTERS):
         wanted = ""
-    today = date.today()
+    today = clock.today()
     page = operation_page(wanted, request.args.get("page", 1, type=int), today)
     return render("operations/index.html", "results", page=page, wanted=wanted,
                   filters=STATUS_FILTERS, today=today,
@@ -145,7 +145,7 @@ def _edit_page(operation: Operation, form: OperationForm, conflict: bool = False
                code: int = 200):
     started = started_targets(operation)
     return render_template(
-        "operations/form.html", form=form, conflict=conflict, today=date.today(),
+        "operations/form.html", form=form, conflict=conflict, today=clock.today(),
         can_delete=can_delete_operation(started), allocated=share_rows(operation)[1],
         **_panel(operation)), code
 

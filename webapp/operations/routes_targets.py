@@ -1,11 +1,11 @@
 """The clients of an operation (« Liste des clients concernés par l'opération »): list,
 add one client, add a client query's result, remove; the client file's operations."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.clients.forms import branch_choices
 from webapp.clients.models import Client, Language
@@ -58,7 +58,7 @@ def _page(operation: Operation, block: str = "targets_list", status: int = 200,
         bulk=bulk or BulkTargetForm(formdata=None, prefix="bulk"), filters=filters,
         preview=preview,
         branches=branch_choices("Toutes"), client_advisors=queries.assignable_advisors(),
-        languages=Language.choices(), today=date.today())
+        languages=Language.choices(), today=clock.today())
 
 
 @bp.route("/<int:operation_id>/targets")
@@ -144,7 +144,7 @@ def _client_section(client: Client, form: ClientTargetForm | None = None, status
                   targets=queries.client_targets(client.id),
                   form=form or ClientTargetForm(client=client, user=current_user,
                                                 formdata=None),
-                  today=date.today())
+                  today=clock.today())
 
 
 @bp.route("/clients/<int:client_id>")

@@ -4,13 +4,12 @@ Every change answers with the cockpit (htmx, retargeted) or a redirect (no JavaS
 refused form answers 422 with the form, what was typed and the French messages.
 """
 
-from datetime import date
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
@@ -40,7 +39,7 @@ STALE = ("Ce suivi vient d'être modifié par quelqu'un d'autre : vérifiez puis
 
 
 def _conclusion_form(target: Target, formdata=None) -> ConclusionForm:
-    data = {"version": target.version, "conclusion_date": date.today()}
+    data = {"version": target.version, "conclusion_date": clock.today()}
     if formdata is None:
         return ConclusionForm(formdata=None, data=data, target=target,
                               kinds=conclusion_kinds())
@@ -79,7 +78,7 @@ def _step_form(target, prog, step, record=None, formdata=True):
     """The form of one step, with its action URL and title."""
     kwargs = {} if formdata else {"formdata": None}
     if record is None and not formdata:
-        kwargs["data"] = {"day": date.today()}
+        kwargs["data"] = {"day": clock.today()}
     form = StepRecordForm(step=step, progress=prog, record=record, **kwargs)
     action = (url_for("operations.edit_record", target_id=target.id, record_id=record.id)
               if record else url_for("operations.create_record", target_id=target.id,
@@ -91,7 +90,7 @@ def _step_form(target, prog, step, record=None, formdata=True):
 def _event_form(target, record=None, formdata=True):
     kwargs = {} if formdata else {"formdata": None}
     if record is None and not formdata:
-        kwargs["data"] = {"day": date.today()}
+        kwargs["data"] = {"day": clock.today()}
     form = EventForm(record=record, **kwargs)
     action = (url_for("operations.edit_record", target_id=target.id, record_id=record.id)
               if record else url_for("operations.create_event", target_id=target.id))

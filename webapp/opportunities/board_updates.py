@@ -1,10 +1,10 @@
 """What the board receives after a move (by drag, by menu or by creating a meeting)."""
 
 import json
-from datetime import date
 
 from flask import render_template
 
+from webapp import clock
 from webapp.opportunities.card_urls import CardUrls
 from webapp.opportunities.models import Opportunity
 from webapp.opportunities.queries_board import Filters, Total, matches, one_card, totals
@@ -15,7 +15,7 @@ def moved_response(opportunity: Opportunity, old_stage_id: int, filters: Filters
     (unless the filters no longer keep it), and both columns' totals change; the dialog
     closes (static/js/kanban.js then gives the focus back to the card's menu button)."""
     ids = [old_stage_id, opportunity.stage_id]
-    card = one_card(opportunity, date.today()) if matches(opportunity, filters) else None
+    card = one_card(opportunity, clock.today()) if matches(opportunity, filters) else None
     sums = totals(filters, ids)
     args = filters.as_args(board=True)
     body = render_template("opportunities/_moved.html", card=card, opportunity=opportunity,

@@ -1,7 +1,6 @@
 """The opportunity form (seed 003 « Comment bien remplir l'opportunité »), also used, cut
 down to the missing fields, by the dialog a refused move opens."""
 
-from datetime import date
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
+from webapp import clock
 from webapp.auth.models import Branch, Role, User
 from webapp.auth.scope import scoped
 from webapp.choices import options
@@ -74,7 +74,7 @@ def _to_int(value) -> int | None:
 
 
 def _max_year() -> int:
-    return date.today().year + 2
+    return clock.today().year + 2
 
 
 class OpportunityForm(FlaskForm):

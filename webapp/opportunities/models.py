@@ -3,9 +3,7 @@ opportunity, its meetings and calls, and the branches' SPEX and DV (the rotation
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import (
     Boolean,
     Date,
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from webapp.auth.models import Access, Branch, LabelledEnum, User
 from webapp.auth.scope import scope_for, users_under
 from webapp.clients.models import Client
+from webapp.clock import local_day
 from webapp.extensions import db
 from webapp.history import Audited
 from webapp.opportunities.rules import (
@@ -42,13 +41,6 @@ MONEY = Numeric(14, 2)
 
 def _now():
     return datetime.now(UTC)
-
-
-def local_day(moment: datetime) -> date:
-    """The day of a stored instant in the app's time zone (SQLite returns naive UTC)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).date()
 
 
 class Stage(db.Model):

@@ -7,17 +7,16 @@ continues after the last card shown (keyset), so page 50 costs what page 1 does.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, func, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
+from webapp.clock import day_start, local_day
 from webapp.extensions import db
 from webapp.formatting import day, moment
 from webapp.opportunities.models import (
@@ -27,7 +26,6 @@ from webapp.opportunities.models import (
     Opportunity,
     OpportunityType,
     Stage,
-    local_day,
 )
 from webapp.opportunities.rules import is_expired, stock_conflicts
 
@@ -72,15 +70,6 @@ class Filters:
         if board:
             values.pop("stage_id", None)
         return values
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def day_start(day_: date) -> datetime:
-    """Local midnight of ``day_`` as a UTC instant (the stored timestamps are UTC)."""
-    return datetime.combine(day_, time(), _zone()).astimezone(UTC)
 
 
 def visible(stmt: Select, filters: Filters, board: bool = False) -> Select:

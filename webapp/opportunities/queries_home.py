@@ -8,9 +8,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import User
+from webapp.clock import day_start
 from webapp.extensions import db
 from webapp.opportunities.models import Call, Meeting, MeetingStatus, Opportunity, Stage
-from webapp.opportunities.queries_board import day_start
 from webapp.opportunities.rules import last_valid_creation_day
 
 LISTED = 8

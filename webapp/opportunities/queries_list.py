@@ -8,8 +8,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from webapp.auth.models import Branch, User
 from webapp.clients.models import Client
+from webapp.clock import local_day
 from webapp.extensions import db
-from webapp.opportunities.models import Opportunity, OpportunityType, Stage, local_day
+from webapp.opportunities.models import Opportunity, OpportunityType, Stage
 from webapp.opportunities.queries_board import Filters, visible
 from webapp.opportunities.rules import is_expired
 from webapp.pagination import Page, paginate

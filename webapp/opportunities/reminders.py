@@ -3,12 +3,12 @@ alerts (« Programmer un appel » … « planifier »)."""
 
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.clock import local_day
 from webapp.extensions import db
 from webapp.notifications.reminders import AlertLine, Due, reminder
 from webapp.opportunities.models import Call
@@ -23,7 +23,7 @@ def _path(endpoint: str, **values) -> str:
 def calls_today(now: datetime) -> Iterator[Due]:
     """Due on the call's day (local time), until it is done; keyed by the call and its
     time, so a call moved to another day is reminded again."""
-    today = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    today = local_day(now)
     start = datetime.combine(today, time())
     calls = db.session.scalars(
         select(Call).where(Call.done_at.is_(None), Call.scheduled_at >= start,

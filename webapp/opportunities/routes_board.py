@@ -6,11 +6,11 @@ is missing (fields to fill, the meeting to create, or the expired opportunity to
 """
 
 import json
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
@@ -36,7 +36,7 @@ def _filters() -> Filters:
 def index():
     """The kanban: one column per stage, filters in the URL."""
     filters = _filters()
-    columns = board(filters, date.today())
+    columns = board(filters, clock.today())
     # The filter options are callables: only the whole page (not the htmx block) reads them.
     args = filters.as_args(board=True)
     return render("opportunities/board.html", "board", columns=columns, filters=filters,
@@ -49,7 +49,7 @@ def column_cards(stage_id: int):
     """The next cards of a column, after ``cursor`` (htmx, on scroll)."""
     stage = db.session.get(Stage, stage_id) or abort(404)
     filters = _filters()
-    column = column_page(stage, filters, request.args.get("cursor"), date.today())
+    column = column_page(stage, filters, request.args.get("cursor"), clock.today())
     args = filters.as_args(board=True)
     return render_template("opportunities/_cards.html", column=column, args=args,
                            urls=CardUrls.build(args))
@@ -104,7 +104,7 @@ def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
     stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
-    old_stage_id, today = opportunity.stage_id, date.today()
+    old_stage_id, today = opportunity.stage_id, clock.today()
     missing = services.missing_for(opportunity, stage, today)
     if request.form.get("fill") and _fields(missing):
         form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
@@ -131,7 +131,7 @@ def copy(opportunity_id: int):
     opportunity = get_or_404(Opportunity, opportunity_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    new = services.copy(opportunity, current_user, date.today())
+    new = services.copy(opportunity, current_user, clock.today())
     db.session.commit()
     flash("Nouvelle opportunité créée à partir de l'opportunité expirée.", "success")
     target = url_for("opportunities.detail", opportunity_id=new.id)

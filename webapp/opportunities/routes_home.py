@@ -1,10 +1,10 @@
 """The « Mes opportunités » box of the home page (loaded by htmx)."""
 
-from datetime import date
 
 from flask import render_template
 from flask_login import current_user, login_required
 
+from webapp import clock
 from webapp.opportunities import bp
 from webapp.opportunities.queries_home import my_pipeline
 
@@ -14,4 +14,4 @@ from webapp.opportunities.queries_home import my_pipeline
 def home_box():
     """My opportunities by stage, the expired ones, today's calls and meetings."""
     return render_template("opportunities/_home_box.html",
-                           pipeline=my_pipeline(current_user, date.today()))
+                           pipeline=my_pipeline(current_user, clock.today()))

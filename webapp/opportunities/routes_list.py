@@ -1,10 +1,10 @@
 """The list view of the pipeline, with the board's filters, and its CSV / Excel exports."""
 
-from datetime import date
 
 from flask import request
 from flask_login import login_required
 
+from webapp import clock
 from webapp.choices import options
 from webapp.htmx import render
 from webapp.opportunities import bp
@@ -15,7 +15,7 @@ from webapp.opportunities.queries_list import export_rows, list_page
 
 
 def _export_name() -> str:
-    return f"opportunites-{date.today().isoformat()}"
+    return f"opportunites-{clock.today().isoformat()}"
 
 
 @bp.route("/list")
@@ -25,7 +25,7 @@ def listing():
     filters = Filters.from_args(request.args)
     page = list_page(filters, request.args.get("page", 1, type=int))
     return render("opportunities/list.html", "results", page=page, filters=filters,
-                  args=filters.as_args(), today=date.today(), choices=filter_choices,
+                  args=filters.as_args(), today=clock.today(), choices=filter_choices,
                   stage_choices=options([(0, "Toutes"), *((s.id, s.name) for s in stages())]))
 
 
@@ -33,7 +33,7 @@ def listing():
 @login_required
 def export_csv():
     """The filtered list as CSV (semicolons, French decimals)."""
-    rows = export_rows(Filters.from_args(request.args), date.today())
+    rows = export_rows(Filters.from_args(request.args), clock.today())
     return csv_response(rows, _export_name())
 
 
@@ -41,5 +41,5 @@ def export_csv():
 @login_required
 def export_xlsx():
     """The filtered list as an Excel workbook."""
-    rows = export_rows(Filters.from_args(request.args), date.today())
+    rows = export_rows(Filters.from_args(request.args), clock.today())
     return xlsx_response(rows, _export_name())

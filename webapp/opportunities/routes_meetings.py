@@ -2,13 +2,12 @@
 of what is missing, each a link to its field), changed (moved, cancelled), the deposit
 receipt downloaded."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
@@ -55,7 +54,7 @@ def meeting_form_context(opportunity: Opportunity, view: bool = False, args=None
 def new_meeting(opportunity_id: int):
     """« + Réunion »: only when every field of « Informations – Opportunités » is right."""
     opportunity = get_or_404(Opportunity, opportunity_id)
-    blocked = unmet(MEETING_PREREQUISITES, facts_of(opportunity, date.today()))
+    blocked = unmet(MEETING_PREREQUISITES, facts_of(opportunity, clock.today()))
     board_view = request.args.get("view") == "board"
     args = Filters.from_args(request.args).as_args(board=True)
     if blocked:
@@ -66,7 +65,7 @@ def new_meeting(opportunity_id: int):
     if form is not None and form.validate_on_submit():
         old_stage_id = opportunity.stage_id
         try:
-            create_meeting(opportunity, form, current_user, date.today())
+            create_meeting(opportunity, form, current_user, clock.today())
         except uploads.UploadError as error:
             db.session.rollback()
             form.receipt.errors = [str(error)]

@@ -1,12 +1,12 @@
 """One opportunity: create (from the client search, with « create and associate »),
 detail, edit; the SPEX proposed by the branch's rotation."""
 
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.clients.models import Language
 from webapp.extensions import db
@@ -31,7 +31,7 @@ PAGE = "opportunities/detail.html"
 def detail_context(opportunity: Opportunity, call_form: CallForm | None = None,
                    done_form: CallDoneForm | None = None, done_call_id: int | None = None):
     """Everything the page and its htmx sections show (one source for both)."""
-    today = date.today()
+    today = clock.today()
     history = history_of(opportunity)
     return {
         "opportunity": opportunity, "stages": stages(), "expired": opportunity.expired(today),

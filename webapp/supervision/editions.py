@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import format_date
 from weasyprint import HTML, URLFetcher
 
+from webapp import clock
 from webapp.auth.models import User
 from webapp.clients.rules import search_key
 from webapp.operations.models import Operation
@@ -119,7 +120,7 @@ def context(kind: str, scope: Scope) -> dict:
     """Everything an edition's template prints."""
     edition = EDITIONS[kind]
     return {"title": edition.title_for(scope), "scope": scope, "as_of": long_day(scope.as_of),
-            "printed_on": date.today(), **edition.build(scope)}
+            "printed_on": clock.today(), **edition.build(scope)}
 
 
 def filename(kind: str, scope: Scope) -> str:

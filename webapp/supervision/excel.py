@@ -4,11 +4,11 @@ database a chunk at a time) to a temporary file that is streamed back and delete
 
 import os
 import tempfile
-from datetime import date
 
 import xlsxwriter
 from flask import Response, stream_with_context
 
+from webapp import clock
 from webapp.supervision.gestion import Listing, export_rows, state_label
 from webapp.supervision.metrics import Figures, Scope, compute
 
@@ -110,7 +110,7 @@ def workbook_response(scope: Scope, found: Listing) -> Response:
         finally:
             os.unlink(path)
 
-    name = f"supervision-{date.today().isoformat()}.xlsx"
+    name = f"supervision-{clock.today().isoformat()}.xlsx"
     return Response(stream_with_context(pieces()), headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": f'attachment; filename="{name}"',

@@ -7,6 +7,7 @@ from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from webapp import clock
 from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
@@ -31,7 +32,7 @@ AS_OF_ERROR = "as_of : date attendue au format AAAA-MM-JJ."
 def parse_as_of(text: str | None) -> date | None:
     """``as_of`` (AAAA-MM-JJ), today when absent, None when it is not a date."""
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text) if text else clock.today()
     except ValueError:
         return None
 
@@ -51,7 +52,7 @@ def scope_args(scope: Scope) -> dict:
         args["operation"] = scope.operation.id
     if scope.advisor is not None:
         args["advisor"] = scope.advisor.id
-    if scope.as_of != date.today():
+    if scope.as_of != clock.today():
         args["as_of"] = scope.as_of.isoformat()
     return args
 

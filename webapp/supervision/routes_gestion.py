@@ -1,12 +1,12 @@
 """The Gestion tab: per-client state, sorted and filtered (a figure's clients), the bulk
 conclusion and the Excel export."""
 
-from datetime import date
 
 from flask import flash, redirect, request, url_for
 from flask_login import login_required
 from sqlalchemy import Select
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.operations.models import Target
@@ -68,7 +68,7 @@ def conclude():
         form = BulkConclusionForm(kinds=conclusion_kinds())
     else:
         form = BulkConclusionForm(kinds=conclusion_kinds(), formdata=None,
-                                  data={"conclusion_date": date.today()})
+                                  data={"conclusion_date": clock.today()})
     if request.method == "GET" or not form.validate_on_submit() or chosen.open == 0:
         form.confirmed.data = ""  # an invalid form is shown to be corrected, not confirmed
         status = 422 if request.method == "POST" else 200
