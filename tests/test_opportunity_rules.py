@@ -6,28 +6,40 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from webapp.opportunities.defaults import STAGES as DEFAULT_STAGES
 from webapp.opportunities.rules import (
     CHECKLIST,
     EXPIRY_DAYS,
     MEETING_PREREQUISITES,
+    NATURES,
+    REQUIREMENTS,
     Facts,
     NeedsConfirmation,
     Priority,
     StageInfo,
+    StageSettings,
     append_note,
     default_name,
+    first_stage_error,
     follow_up_date,
     is_expired,
+    item_delete_error,
     last_valid_creation_day,
     meeting_priority,
     meeting_subject,
     mobile_phone,
     name_error,
+    name_taken,
+    nature_flags,
     next_in_rotation,
     parse_requirements,
     receipt_missing,
     remarks_template,
+    requirements_text,
+    stage_delete_error,
     stage_for_meeting,
+    stage_nature,
+    stage_settings_errors,
     stamped_dates,
     stock_conflicts,
     stock_key,
@@ -346,3 +358,116 @@ def test_notes_are_appended_to_the_remarks():
     assert remarks == ("1. RDV en concession →  virtuel\n\n— Appel du 12/03/2026 14:30 —\n"
                        "Client rappelé, RDV confirmé.\n")
     assert append_note(None, "Appel", "Note") == "— Appel —\nNote\n"
+
+
+# --- The pipeline's settings: a stage's nature, its rules, deletions, names --------------
+
+
+@pytest.mark.parametrize("nature", list(NATURES))
+def test_a_nature_is_one_flag_at_most(nature):
+    flags = nature_flags(nature)
+    assert sum(flags.values()) == (0 if nature == "open" else 1)
+    assert stage_nature(**flags) == nature
+
+
+def test_requirements_are_stored_in_the_order_the_dialog_asks_them():
+    assert requirements_text(["meeting", "email", "name", "shoe_size"]) == "name,email,meeting"
+    assert requirements_text([]) == ""
+    assert requirements_text(REQUIREMENTS) == ",".join(REQUIREMENTS)
+
+
+@pytest.mark.parametrize("default", DEFAULT_STAGES, ids=[s.key for s in DEFAULT_STAGES])
+def test_the_default_stages_follow_the_settings_rules(default):
+    settings = StageSettings(stage_nature(default.won, default.lost, default.invalid),
+                             default.expires_after_days, parse_requirements(default.required),
+                             default.stamps)
+    assert stage_settings_errors(settings) == {}
+
+
+def test_the_first_default_stage_can_receive_new_opportunities():
+    first = DEFAULT_STAGES[0]
+    assert first_stage_error(first.name, StageSettings(
+        "open", first.expires_after_days, parse_requirements(first.required))) is None
+
+
+@pytest.mark.parametrize(("settings", "field", "message"), [
+    # PRODUCT §2: « every lost or invalid stage needs a reason ».
+    (StageSettings("lost"), "required", "Une étape perdue exige la « Raison de la perte »"),
+    (StageSettings("invalid", required=("email",)), "required",
+     "Une étape invalide exige la « Raison de la perte »"),
+    (StageSettings("won", expires_after_days=56), "expires_after_days",
+     "Une étape gagnée n'expire pas"),
+    (StageSettings("won", required=("lost_reason",)), "required",
+     "Une étape gagnée n'exige pas de raison"),
+    (StageSettings("lost", required=("lost_reason", "meeting")), "required",
+     "n'exige pas de réunion"),
+    (StageSettings("invalid", required=("lost_reason",), stamps="delivery_date"), "stamps",
+     "n'enregistre ni date de vente ni date de livraison"),
+    (StageSettings("won", required=("sale_date",), stamps="sale_date"), "required",
+     "La « Date de vente » est enregistrée à l'entrée"),
+])
+def test_stage_settings_errors(settings, field, message):
+    errors = stage_settings_errors(settings)
+    assert list(errors) == [field] and message in errors[field]
+
+
+@pytest.mark.parametrize("settings", [
+    StageSettings(),
+    StageSettings("open", 30, ("email", "lost_reason")),  # a reason asked on an open stage
+    StageSettings("lost", 56, ("lost_reason",)),  # « Perdu BDC » may come back: may expire
+    StageSettings("won", None, ("sale_date",), "delivery_date"),
+    StageSettings("open", None, ("meeting",)),
+])
+def test_stage_settings_without_error(settings):
+    assert stage_settings_errors(settings) == {}
+
+
+def test_several_errors_on_one_field_are_all_said():
+    errors = stage_settings_errors(StageSettings("lost", required=("meeting",)))
+    assert "exige la « Raison de la perte »" in errors["required"]
+    assert "n'exige pas de réunion" in errors["required"]
+
+
+@pytest.mark.parametrize(("settings", "refused"), [
+    (StageSettings("open", 56), False),
+    (StageSettings("open"), False),
+    (StageSettings("lost", required=("lost_reason",)), True),
+    (StageSettings("won"), True),
+    (StageSettings("open", required=("email",)), True),
+    (StageSettings("open", stamps="sale_date"), True),
+])
+def test_the_first_stage_receives_new_opportunities_unchecked(settings, refused):
+    error = first_stage_error("Étape", settings)
+    assert (error is not None) == refused
+    if refused:
+        assert error.startswith("La première étape reçoit les nouvelles opportunités")
+        assert error.endswith("(« Étape » ne l'est pas).")
+
+
+def test_a_stage_is_deleted_when_empty_and_not_the_last():
+    assert stage_delete_error("Contacté", 0, 13) is None
+    assert stage_delete_error("Contacté", 1, 13) == (
+        "« Contacté » contient 1 opportunité : déplacez-les d'abord vers une autre étape.")
+    assert "contient 1234 opportunités" in stage_delete_error("Contacté", 1234, 13)
+    assert stage_delete_error("Contacté", 0, 1) == (
+        "C'est la seule étape du pipeline : elle ne peut pas être supprimée.")
+
+
+def test_a_type_or_reason_is_deleted_when_unused_and_not_the_last():
+    assert item_delete_error("SMS", 0, 4, "un type") is None
+    assert item_delete_error("SMS", 3, 4, "un type") == (
+        "« SMS » est utilisé par 3 opportunités : changez-le d'abord sur ces opportunités.")
+    assert item_delete_error("Doublon", 0, 1, "une raison de perte") == (
+        "Il faut au moins une raison de perte : « Doublon » ne peut pas être supprimé.")
+
+
+@pytest.mark.parametrize(("name", "others", "taken"), [
+    ("Contacté", ["Contacté"], True),
+    ("contacté", ["Contacté"], True),
+    ("  CONTACTÉ ", ["Contacté"], True),
+    ("Contacte", ["Contacté"], False),  # accents count: another word
+    ("Lead", ["Lead Internet"], False),
+    ("Doublon", [], False),
+])
+def test_names_clash_whatever_the_case(name, others, taken):
+    assert name_taken(name, others) is taken

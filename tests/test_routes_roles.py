@@ -9,6 +9,7 @@ from werkzeug.datastructures import FileStorage
 from tests.test_backoffice_factories import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
 from tests.test_history_uploads_migrations import PNG
 from tests.test_opportunity_factories import OPPORTUNITY_GET, OPPORTUNITY_POST, opportunity_ids
+from tests.test_opportunity_settings import SETTINGS_GET, SETTINGS_POST, settings_ids
 from webapp import uploads
 from webapp.extensions import db
 from webapp.notifications.alerts import notify
@@ -75,6 +76,7 @@ EXPECTED = {
     "operations.client_targets": LYON_CLIENT,
     **BACKOFFICE_GET,  # the back-office desk (tests/test_backoffice_factories.py)
     **OPPORTUNITY_GET,  # the pipeline (tests/test_opportunity_factories.py)
+    **SETTINGS_GET,  # the pipeline's settings (tests/test_opportunity_settings.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -109,7 +111,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              "operations.add_client_target": {r: 422 for r in ROLES}
              | {"anonymous": 302, "other_advisor": 404},
              **BACKOFFICE_POST,
-             **OPPORTUNITY_POST}
+             **OPPORTUNITY_POST,
+             **SETTINGS_POST}
 
 
 def _urls(app, ids):
@@ -155,7 +158,7 @@ def visit(app, org, make_client, make_operation, make_target, login, make_bo_req
            "alert_id": alert.id, "message_id": message.id, "kind": "synthese",
            **_operation_ids(org, client, make_operation, make_target),
            **backoffice_ids(org, client, make_bo_request),
-           **opportunity_ids(org, client)}
+           **opportunity_ids(org, client), **settings_ids()}
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])

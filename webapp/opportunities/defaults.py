@@ -69,17 +69,14 @@ LOST_REASONS = ("Pas de réponse du client", "A acheté ailleurs", "Prix ou fina
 
 
 def ensure_defaults() -> None:
-    """Insert the default stages, types and lost reasons that are missing (idempotent)."""
-    stages = set(db.session.scalars(select(Stage.key)))
-    for position, stage in enumerate(STAGES, 1):
-        if stage.key not in stages:
-            db.session.add(Stage(position=position, **vars(stage)))
-    types = set(db.session.scalars(select(OpportunityType.name)))
-    for position, name in enumerate(TYPES, 1):
-        if name not in types:
-            db.session.add(OpportunityType(name=name, position=position))
-    reasons = set(db.session.scalars(select(LostReason.name)))
-    for position, name in enumerate(LOST_REASONS, 1):
-        if name not in reasons:
-            db.session.add(LostReason(name=name, position=position))
+    """Insert the default stages, types and lost reasons into the tables that are empty
+    (idempotent). A table that holds rows is the admin's: a default stage they deleted or
+    a type they renamed is not brought back by the next import."""
+    if db.session.scalar(select(Stage.id).limit(1)) is None:
+        db.session.add_all(Stage(position=position, **vars(stage))
+                           for position, stage in enumerate(STAGES, 1))
+    for model, names in ((OpportunityType, TYPES), (LostReason, LOST_REASONS)):
+        if db.session.scalar(select(model.id).limit(1)) is None:
+            db.session.add_all(model(name=name, position=position)
+                               for position, name in enumerate(names, 1))
     db.session.flush()

@@ -8,5 +8,6 @@ from webapp.opportunities import (  # noqa: F401
     routes_list,
     routes_meetings,
     routes_opportunity,
+    routes_settings,
     routes_staff,
 )

@@ -341,3 +341,113 @@ def append_note(remarks: str | None, header: str, note: str) -> str:
     entry = f"— {header} —\n{note.strip()}"
     return f"{body}\n\n{entry}\n" if body else f"{entry}\n"
 
+
+# --- The pipeline's settings (admin screens: stages, types, lost reasons) -----------------
+
+# A stage's nature: the won / lost / invalid flags are mutually exclusive.
+NATURES = {"open": "En cours", "won": "Gagnée", "lost": "Perdue", "invalid": "Invalide"}
+MAX_EXPIRY_DAYS = 3650
+
+
+def stage_nature(won: bool, lost: bool, invalid: bool) -> str:
+    """The one nature a stage's flags say (the first set wins, as the board reads them)."""
+    return "won" if won else "lost" if lost else "invalid" if invalid else "open"
+
+
+def nature_flags(nature: str) -> dict[str, bool]:
+    """The stage's flags for a nature: at most one of won, lost and invalid is set."""
+    return {flag: nature == flag for flag in ("won", "lost", "invalid")}
+
+
+def requirements_text(keys: Iterable[str]) -> str:
+    """The stored requirements of a stage, in the order of REQUIREMENTS (the order the
+    move dialog asks for what is missing), unknown keys dropped."""
+    chosen = set(keys)
+    return ",".join(key for key in REQUIREMENTS if key in chosen)
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What an admin sets on a stage, as the rules read it."""
+
+    nature: str = "open"
+    expires_after_days: int | None = None
+    required: tuple[str, ...] = ()
+    stamps: str | None = None
+
+
+def stage_settings_errors(settings: StageSettings) -> dict[str, str]:
+    """What is wrong with a stage's settings, by form field (French), or nothing:
+    every lost or invalid stage needs a reason (PRODUCT §2); a won stage does not expire;
+    a lost or invalid stage neither records a sale or delivery date nor needs a meeting
+    (a new meeting would take the opportunity there); a won stage does not ask for a lost
+    reason; a date recorded on entry is not also required (the requirement is checked
+    before the date is recorded, so the stage would never record it)."""
+    errors: dict[str, str] = {}
+    closed_badly = settings.nature in ("lost", "invalid")
+    required = []
+    if closed_badly and "lost_reason" not in settings.required:
+        required.append(f"Une étape {NATURES[settings.nature].lower()} exige la « "
+                        f"{REQUIREMENTS['lost_reason'].label} » : cochez-la.")
+    if settings.nature == "won" and "lost_reason" in settings.required:
+        required.append("Une étape gagnée n'exige pas de raison de la perte : décochez-la.")
+    if closed_badly and "meeting" in settings.required:
+        required.append("Une étape perdue ou invalide n'exige pas de réunion : une nouvelle "
+                        "réunion y enverrait l'opportunité.")
+    if settings.stamps in STAMPS and settings.stamps in settings.required:
+        required.append(f"La « {STAMPS[settings.stamps]} » est enregistrée à l'entrée dans "
+                        "l'étape : ne l'exigez pas aussi.")
+    if required:
+        errors["required"] = " ".join(required)
+    if settings.nature == "won" and settings.expires_after_days is not None:
+        errors["expires_after_days"] = ("Une étape gagnée n'expire pas : laissez le délai "
+                                        "vide.")
+    if closed_badly and settings.stamps:
+        errors["stamps"] = ("Une étape perdue ou invalide n'enregistre ni date de vente ni "
+                            "date de livraison.")
+    return errors
+
+
+FIRST_STAGE = ("La première étape reçoit les nouvelles opportunités : elle doit être « En "
+               "cours », sans champ exigé ni date enregistrée")
+
+
+def first_stage_error(name: str, settings: StageSettings) -> str | None:
+    """« Statut : En traitement »: new opportunities enter the first stage without any
+    check, so the first stage is an open one that requires and records nothing."""
+    if settings.nature != "open" or settings.required or settings.stamps:
+        return f"{FIRST_STAGE} (« {name} » ne l'est pas)."
+    return None
+
+
+def count_label(count: int) -> str:
+    """« 1 opportunité », « 3 opportunités »."""
+    return f"{count} opportunité{'s' if count > 1 else ''}"
+
+
+def stage_delete_error(name: str, in_stage: int, stages: int) -> str | None:
+    """A stage is deleted only when empty and not the last one."""
+    if in_stage:
+        return (f"« {name} » contient {count_label(in_stage)} : déplacez-les d'abord vers "
+                "une autre étape.")
+    if stages <= 1:
+        return "C'est la seule étape du pipeline : elle ne peut pas être supprimée."
+    return None
+
+
+def item_delete_error(name: str, used_by: int, items: int, what: str) -> str | None:
+    """A type or a lost reason is deleted only when no opportunity uses it and it is not
+    the last one (an opportunity needs a type; a lost stage, a reason to choose).
+    ``what``: « un type », « une raison de perte »."""
+    if used_by:
+        return (f"« {name} » est utilisé par {count_label(used_by)} : changez-le d'abord sur "
+                "ces opportunités.")
+    if items <= 1:
+        return f"Il faut au moins {what} : « {name} » ne peut pas être supprimé."
+    return None
+
+
+def name_taken(name: str, others: Iterable[str]) -> bool:
+    """Two names clash when they differ only by case or surrounding blanks."""
+    key = name.strip().casefold()
+    return any(other.strip().casefold() == key for other in others)
