@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("opportunities", __name__)
 
-from webapp.opportunities import models, routes  # noqa: E402, F401
+from webapp.opportunities import models, routes, tally  # noqa: E402, F401

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -228,6 +229,23 @@ class Opportunity(Audited, db.Model):
         return self.name
 
 
+class StageTally(db.Model):
+    """How many opportunities, and their summed amount in cents, per stage × owner ×
+    branch × type (0: none): the board's column totals without reading 100 000 rows.
+    Kept by the database's own triggers on ``opportunity`` (tally.py), so every write —
+    form, move, import, demo, cascade — counts, in the writer's transaction."""
+
+    __tablename__ = "opportunity_tally"
+
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunity_stage.id", ondelete="CASCADE"), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class MeetingCategory(LabelledEnum):
     MEETING = "meeting", "Rendez-vous"
     DELIVERY = "delivery", "Livraison"
@@ -329,13 +347,17 @@ class Call(Audited, db.Model):
     assigned_to: Mapped[User] = relationship(foreign_keys=[assigned_to_id])
 
 
+def sees_whole_pipeline(user: User) -> bool:
+    return user.role.client_access == Access.ALL
+
+
 def visible_opportunities(user: User):
     """The condition on Opportunity for ``user``: the BDC, the BO and the admins serve the
     whole pipeline; a manager (DV) sees those where someone of their hierarchy is the
     owner, the SPEX or the DV; an advisor (SPEX) those where they are one of the three."""
-    access = user.role.client_access
-    if access == Access.ALL:
+    if sees_whole_pipeline(user):
         return true()
+    access = user.role.client_access
     columns = (Opportunity.owner_id, Opportunity.spex_id, Opportunity.sales_director_id)
     if access == Access.TEAM:
         people = users_under(user)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask_login import current_user
 from sqlalchemy import Select, func, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
@@ -19,6 +20,7 @@ from webapp.clients.models import Client
 from webapp.clock import day_start, local_day
 from webapp.extensions import db
 from webapp.formatting import day, moment
+from webapp.opportunities import tally
 from webapp.opportunities.models import (
     Call,
     Meeting,
@@ -26,6 +28,7 @@ from webapp.opportunities.models import (
     Opportunity,
     OpportunityType,
     Stage,
+    sees_whole_pipeline,
 )
 from webapp.opportunities.rules import is_expired, stock_conflicts
 
@@ -101,7 +104,12 @@ class Total:
 
 
 def totals(filters: Filters, stage_ids: list[int] | None = None) -> dict[int, Total]:
-    """Count and summed amount per stage, in one GROUP BY."""
+    """Count and summed amount per stage: from the tally when the viewer sees the whole
+    pipeline and no period is set, else in one GROUP BY over the opportunities."""
+    if sees_whole_pipeline(current_user) and not (filters.since or filters.until):
+        sums = tally.totals_by_stage(filters.owner_id, filters.branch_id, filters.type_id)
+        return {stage_id: Total(count, amount) for stage_id, (count, amount) in sums.items()
+                if stage_ids is None or stage_id in stage_ids}
     stmt = visible(select(Opportunity.stage_id, func.count(), func.sum(Opportunity.amount)),
                    filters, board=True).group_by(Opportunity.stage_id)
     if stage_ids is not None:
@@ -170,7 +178,7 @@ def _vehicle(row) -> str:
 def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
     """The cards of the opportunities ``picked`` (a subquery with an ``id`` column) and
     their badges, in two queries (the next meeting and call as correlated subqueries, the
-    conflicts from the same subquery): no list of ids goes back to the database."""
+    conflicts looked up by the cards' stock numbers)."""
     owner = aliased(User)
     next_meeting = (select(func.min(Meeting.starts_at))
                     .where(Meeting.opportunity_id == Opportunity.id,
@@ -192,7 +200,7 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
         .join(Client, Client.id == Opportunity.client_id)
         .join(OpportunityType, OpportunityType.id == Opportunity.type_id)
         .outerjoin(owner, owner.id == Opportunity.owner_id)).all()
-    conflicts = _conflicts(picked) if any(r.stock_key for r in rows) else {}
+    conflicts = _conflicts({r.stock_key for r in rows if r.stock_key})
     return [Card(
         id=r.id, name=r.name, stage_id=r.stage_id, entered=r.stage_entered_at,
         client_id=r.client_id, client_name=f"{r.first_name} {r.last_name}",
@@ -220,15 +228,16 @@ def next_action(meeting: datetime | None, call: datetime | None,
     return f"{'Rendez-vous' if kind == 'meeting' else 'Appel'} {moment(when)}"
 
 
-def _conflicts(picked) -> dict[int, list[int]]:
-    """Other active (neither lost nor invalid) opportunities on the cards' stock numbers,
-    whoever may see them: the flag must show even when the other one is not the viewer's."""
-    shown = select(Opportunity.stock_key).join(picked, picked.c.id == Opportunity.id).where(
-        Opportunity.stock_key.is_not(None))
+def _conflicts(keys: set[str]) -> dict[int, list[int]]:
+    """Active (neither lost nor invalid) opportunities on the cards' stock numbers
+    (``keys``), whoever may see them: the flag must show even when the other one is not
+    the viewer's. One index lookup per key (ix_opportunity_stock)."""
+    if not keys:
+        return {}
     rows = db.session.execute(
         select(Opportunity.id, Opportunity.stock_key)
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Opportunity.stock_key.in_(shown), Stage.lost.is_(False),
+        .where(Opportunity.stock_key.in_(sorted(keys)), Stage.lost.is_(False),
                Stage.invalid.is_(False))).all()
     return stock_conflicts(rows)
 

@@ -1,0 +1,131 @@
+"""The board's column totals from ``opportunity_tally`` (models.StageTally), which the
+database keeps with row triggers on ``opportunity``: an insert adds the row's count and
+cents to its key (stage, owner, branch, type), a delete takes them away, an update of a
+key column or of the amount does both. Triggers rather than an ORM hook, so that bulk
+loads, cascades and raw SQL count too; the migration ``c3f1a7d9e2b5`` installs the same.
+
+The tally answers the board of a viewer who sees the whole pipeline, filtered or not by
+owner, branch and type; a period filter or a narrower scope reads the opportunities.
+"""
+
+from decimal import Decimal
+
+from sqlalchemy import event, func, select, text
+
+from webapp.extensions import db
+from webapp.opportunities.models import Opportunity, StageTally
+
+KEY = "stage_id, owner_id, branch_id, type_id"
+
+
+def _values(row: str) -> str:
+    """The tally key and amount of ``row`` (NEW or OLD) as SQL expressions."""
+    return (f"{row}.stage_id, COALESCE({row}.owner_id, 0), COALESCE({row}.branch_id, 0), "
+            f"{row}.type_id")
+
+
+def _cents(row: str) -> str:
+    return f"CAST(ROUND(COALESCE({row}.amount, 0) * 100) AS BIGINT)"
+
+
+def _add(row: str) -> str:
+    return (f"INSERT INTO opportunity_tally ({KEY}, count, cents) "
+            f"VALUES ({_values(row)}, 1, {_cents(row)}) "
+            f"ON CONFLICT ({KEY}) DO UPDATE SET count = opportunity_tally.count + 1, "
+            f"cents = opportunity_tally.cents + excluded.cents")
+
+
+def _remove(row: str) -> str:
+    return (f"UPDATE opportunity_tally SET count = count - 1, cents = cents - {_cents(row)} "
+            f"WHERE ({KEY}) = ({_values(row)})")
+
+
+CHANGES = "stage_id, owner_id, branch_id, type_id, amount"
+
+SQLITE = (
+    "DROP TRIGGER IF EXISTS opportunity_tally_insert",
+    "DROP TRIGGER IF EXISTS opportunity_tally_update",
+    "DROP TRIGGER IF EXISTS opportunity_tally_delete",
+    f"CREATE TRIGGER opportunity_tally_insert AFTER INSERT ON opportunity "
+    f"BEGIN {_add('NEW')}; END",
+    f"CREATE TRIGGER opportunity_tally_update AFTER UPDATE OF {CHANGES} ON opportunity "
+    f"BEGIN {_remove('OLD')}; {_add('NEW')}; END",
+    f"CREATE TRIGGER opportunity_tally_delete AFTER DELETE ON opportunity "
+    f"BEGIN {_remove('OLD')}; END",
+)
+
+# PostgreSQL: one function; a move touches its two keys in key order, so that two moves
+# in opposite directions lock them in the same order (no deadlock).
+POSTGRESQL = (
+    f"""CREATE OR REPLACE FUNCTION opportunity_tally_row() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        {_add('NEW')};
+      ELSIF TG_OP = 'DELETE' THEN
+        {_remove('OLD')};
+      ELSIF ({_values('NEW')}) < ({_values('OLD')}) THEN
+        {_add('NEW')};
+        {_remove('OLD')};
+      ELSE
+        {_remove('OLD')};
+        {_add('NEW')};
+      END IF;
+      RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS opportunity_tally ON opportunity",
+    f"CREATE TRIGGER opportunity_tally AFTER INSERT OR DELETE OR UPDATE OF {CHANGES} "
+    f"ON opportunity FOR EACH ROW EXECUTE FUNCTION opportunity_tally_row()",
+)
+
+REBUILD = (
+    "DELETE FROM opportunity_tally",
+    f"INSERT INTO opportunity_tally ({KEY}, count, cents) "
+    f"SELECT stage_id, COALESCE(owner_id, 0), COALESCE(branch_id, 0), type_id, count(*), "
+    f"SUM(CAST(ROUND(COALESCE(amount, 0) * 100) AS BIGINT)) FROM opportunity "
+    f"GROUP BY stage_id, COALESCE(owner_id, 0), COALESCE(branch_id, 0), type_id",
+)
+
+
+def install(connection) -> None:
+    """Create the triggers (idempotent) and count what is already there."""
+    statements = POSTGRESQL if connection.dialect.name == "postgresql" else SQLITE
+    for statement in (*statements, *REBUILD):
+        connection.execute(text(statement))
+
+
+def _after_create(_metadata, connection, **_kw) -> None:
+    install(connection)
+
+
+# db.create_all() (tests, first start) installs them once every table exists.
+event.listen(db.metadata, "after_create", _after_create)
+
+
+def totals_by_stage(owner_id: int = 0, branch_id: int = 0,
+                    type_id: int = 0) -> dict[int, tuple[int, Decimal]]:
+    """Count and summed amount per stage, for the whole pipeline or one owner / branch /
+    type: a sum over the tally's few hundred rows."""
+    stmt = select(StageTally.stage_id, func.sum(StageTally.count),
+                  func.sum(StageTally.cents)).group_by(StageTally.stage_id)
+    for column, value in ((StageTally.owner_id, owner_id), (StageTally.branch_id, branch_id),
+                          (StageTally.type_id, type_id)):
+        if value:
+            stmt = stmt.where(column == value)
+    return {stage_id: (int(count or 0), Decimal(int(cents or 0)) / 100)
+            for stage_id, count, cents in db.session.execute(stmt)}
+
+
+def drift() -> list[tuple]:
+    """The keys where the tally and the opportunities disagree (empty: they agree)."""
+    key = (Opportunity.stage_id, func.coalesce(Opportunity.owner_id, 0),
+           func.coalesce(Opportunity.branch_id, 0), Opportunity.type_id)
+    actual = {tuple(row[:4]): (row[4], int(round((row[5] or 0) * 100))) for row in
+              db.session.execute(select(*key, func.count(), func.sum(Opportunity.amount))
+                                 .group_by(*key))}
+    kept = {(r.stage_id, r.owner_id, r.branch_id, r.type_id): (r.count, r.cents)
+            for r in db.session.scalars(select(StageTally))}
+    return sorted((k, kept.get(k, (0, 0)), actual.get(k, (0, 0)))
+                  for k in kept.keys() | actual.keys()
+                  if kept.get(k, (0, 0)) != actual.get(k, (0, 0)))
+
