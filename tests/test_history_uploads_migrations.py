@@ -93,14 +93,19 @@ def test_serve_refuses_paths_outside_the_folder(app):
         serve("../secret_key", "x", "text/plain")
 
 
+def upgrade_from_empty() -> None:
+    """Drop every table (Alembic's too), then `flask db upgrade` (in an app context)."""
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade()
+
+
 def test_migrations_build_the_schema_the_models_describe(tmp_path, pg_schema):
     """`flask db upgrade` from an empty database gives exactly the models' schema."""
     app = create_app(make_config(tmp_path, pg_schema))
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade()
+        upgrade_from_empty()
         tables = set(inspect(db.engine).get_table_names())
         assert {"user", "team", "client", "audit_row", "alembic_version"} <= tables
         with db.engine.connect() as conn:

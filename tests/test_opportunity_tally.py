@@ -6,12 +6,13 @@ migration), and the board must show the same totals from it as from a GROUP BY."
 from decimal import Decimal
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import delete, func, select, text
 
 from tests.conftest import make_config
+from tests.test_history_uploads_migrations import upgrade_from_empty
 from tests.test_opportunity_data import with_opportunities
 from webapp import create_app
+from webapp.clients.models import Client
 from webapp.extensions import db
 from webapp.opportunities import tally
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage, StageTally
@@ -133,16 +134,7 @@ def test_install_counts_what_is_there(opportunities):
 def test_the_migration_installs_the_triggers(tmp_path, pg_schema):
     app = create_app(make_config(tmp_path, pg_schema))
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade()
-        from tests.conftest import ensure_backoffice_defaults, ensure_defaults
-
-        ensure_defaults()
-        ensure_backoffice_defaults()
-        from webapp.clients.models import Client
-
+        upgrade_from_empty()  # the migrations insert the default stages and types
         client = Client(first_name="Anne", last_name="Roux")
         db.session.add(client)
         db.session.add(Opportunity(client=client, name="Anne Roux", has_trade_in=False,

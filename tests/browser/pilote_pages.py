@@ -74,3 +74,10 @@ def mark_document(page: Page) -> None:
 
 def same_document(page: Page) -> bool:
     return page.evaluate("() => window.__piloteSameDocument === true")
+
+
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has settled its last swap: new content is wired (its hx-trigger
+    listeners attached) only then, so a change typed into it earlier would be lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')")

@@ -4,7 +4,7 @@ adds a task step with a mandatory action, splits the objective over two advisors
 from datetime import timedelta
 
 import pytest
-from pilote_pages import go_nav
+from pilote_pages import go_nav, htmx_settled
 from playwright.sync_api import expect
 
 from webapp import clock
@@ -77,11 +77,13 @@ def test_manager_sets_up_an_operation(tablet_page, live_server, org, make_user, 
     add.get_by_label("Montant (€)").fill("30000")
     add.get_by_role("button", name="Ajouter").tap()
     expect(remaining).to_contain_text("70 000")
+    htmx_settled(page)
     add = shares.get_by_role("form", name="Ajouter un conseiller")
     add.get_by_label("Conseiller").select_option(label="Julie Blanc")
     add.get_by_label("Part (%)").fill("50")
     add.get_by_role("button", name="Ajouter").tap()
     expect(remaining).to_contain_text("20 000")
+    htmx_settled(page)
     # Changing a share in place updates the remainder too.
     marc = shares.get_by_role("form", name="Objectif de Marc Petit")
     marc.get_by_label("Montant (€)").fill("40000")
