@@ -1,4 +1,4 @@
-"""opportunity_tally: the board's column totals, kept by triggers on opportunity
+"""opportunity_tally: the board's column totals, kept by triggers on opportunity; the list's index
 
 Revision ID: c3f1a7d9e2b5
 Revises: a6c1e0f1b2d3
@@ -32,9 +32,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('stage_id', 'owner_id', 'branch_id', 'type_id', name=op.f('pk_opportunity_tally'))
     )
     install(op.get_bind())
+    op.create_index('ix_opportunity_created', 'opportunity', ['created_at', 'id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_opportunity_created', table_name='opportunity')
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP TRIGGER IF EXISTS opportunity_tally ON opportunity')
         op.execute('DROP FUNCTION IF EXISTS opportunity_tally_row()')
