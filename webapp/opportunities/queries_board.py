@@ -2,8 +2,9 @@
 
 The board reads at most ``CARDS`` (+1) cards per column, each column from the index of
 its stage (``ix_opportunity_board``, or the owner's / the branch's under a filter) in
-one UNION ALL; counts and sums per column come from one GROUP BY. A column's next page
-continues after the last card shown (keyset), so page 50 costs what page 1 does.
+one UNION ALL; counts and sums per column come from the tally (tally.py), or from one
+GROUP BY under a period filter or a narrower scope. A column's next page continues after
+the last card shown (keyset), so page 50 costs what page 1 does.
 """
 
 from dataclasses import dataclass, field
