@@ -21,6 +21,7 @@ from webapp.clients.models import Client
 from webapp.data.demo_clients import _indexes_built_at_the_end
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
+from webapp.opportunities import tally
 from webapp.opportunities.defaults import ensure_defaults
 from webapp.opportunities.models import (
     BranchStaff,
@@ -93,7 +94,8 @@ def create(demo: Demo) -> None:
     width = max(6, len(str(demo.scale)))
     clients = max(1, db.session.scalar(select(func.count()).select_from(Client.__table__)))
     made = index = 0
-    with _indexes_built_at_the_end(Opportunity.__table__, Meeting.__table__, Call.__table__):
+    with (_indexes_built_at_the_end(Opportunity.__table__, Meeting.__table__, Call.__table__),
+          tally.counted_at_the_end(db.session.connection())):
         for chunk in _client_chunks():
             for client in chunk:
                 for _ in range(_quota(demo.scale, clients, index)):
