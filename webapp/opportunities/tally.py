@@ -20,7 +20,7 @@ KEY = "stage_id, owner_id, branch_id, type_id"
 
 
 def _values(row: str) -> str:
-    """The tally key and amount of ``row`` (NEW or OLD) as SQL expressions."""
+    """The tally key of ``row`` (NEW or OLD) as SQL expressions."""
     return (f"{row}.stage_id, COALESCE({row}.owner_id, 0), COALESCE({row}.branch_id, 0), "
             f"{row}.type_id")
 
