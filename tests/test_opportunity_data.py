@@ -121,3 +121,25 @@ def test_export_round_trip(runner, run_import, tmp_path):
     again = tmp_path / "second.json"
     assert runner.invoke(args=["data", "export", str(again)]).exit_code == 0
     assert again.read_bytes() == first.read_bytes()
+
+
+def test_import_reads_expiry_on_the_apps_calendar(run_import):
+    """Expiry counts days in the app's time zone, as the screens do, whatever offset the
+    file writes: created at 00:30 in Paris 56 days ago (18:30 the day before in Montréal)
+    is exactly 8 weeks old, not yet expired."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from webapp import clock
+    from webapp.opportunities.models import Stage
+
+    contacted = db.session.scalar(select(Stage).where(Stage.name == "Contacté"))
+    contacted.required = "not_expired"  # an admin's setting: expired ones stay out
+    db.session.commit()
+    paris = datetime.combine(clock.today() - timedelta(days=56), time(0, 30), clock.zone())
+    montreal = paris.astimezone(ZoneInfo("America/Montreal")).isoformat()
+    result = run_import(with_opportunities({"opportunities.0.created_at": montreal}))
+    assert result.exit_code == 0, result.output
+    too_old = (paris - timedelta(days=1)).astimezone(ZoneInfo("America/Montreal"))
+    result = run_import(with_opportunities({"opportunities.0.created_at": too_old.isoformat()}))
+    assert result.exit_code == 1 and "opportunities[0]" in result.output

@@ -208,7 +208,7 @@ def _check_requirements(item: Item, stage, first, last, ctx: Context) -> None:
         owner_id=1 if values.get("owner") else None,
         spex_id=1 if values.get("spex") else None,
         sales_director_id=1 if values.get("sales_director") else None,
-        expired=bool(created) and is_expired(created.date(), clock.today(),
+        expired=bool(created) and is_expired(clock.local_day(created), clock.today(),
                                              stage.expires_after_days),
         has_meeting=True, lost_reason_id=1 if values.get("lost_reason") else None,
         sale_date=values.get("sale_date"), delivery_date=values.get("delivery_date"))
