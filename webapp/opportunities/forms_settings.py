@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from webapp.choices import options
 from webapp.extensions import db
+from webapp.opportunities.forms import REQUIRED
 from webapp.opportunities.models import Stage
 from webapp.opportunities.rules import (
     MAX_EXPIRY_DAYS,
@@ -28,7 +29,6 @@ from webapp.opportunities.rules import (
     stage_settings_errors,
 )
 
-REQUIRED = "Ce champ est obligatoire."
 TAKEN = "Ce nom existe déjà (les majuscules ne comptent pas) : choisissez-en un autre."
 
 
