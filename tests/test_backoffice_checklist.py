@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.test_backoffice_rules import _jpeg, _png
+from tests.fixtures.files import _jpeg, _png
 from webapp.backoffice.models import Checklist
 from webapp.extensions import db
 

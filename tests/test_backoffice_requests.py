@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.test_backoffice_rules import _png
+from tests.fixtures.files import _png
 from webapp import clock
 from webapp.auth.models import Role
 from webapp.backoffice.models import Attachment, BoRequest, Comment, RequestType

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.fixtures.files import _jpeg, _png
 from webapp.backoffice.rules import (
     SIGNED_STATES,
     WORKFLOWS,
@@ -256,17 +257,6 @@ def test_chiefs_one_person_a_line_with_status():
         parse_chiefs("Marie Dupont : SUPERCHEF\nPaul Martin")
     with pytest.raises(ValueError):
         parse_chiefs("CHEF")
-
-
-def _png(width, height):
-    return (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", width, height)
-            + b"\x08\x06\x00\x00\x00")
-
-
-def _jpeg(width, height):
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
-    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
 
 
 def _webp(width, height):

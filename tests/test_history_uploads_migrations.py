@@ -5,19 +5,16 @@ import io
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
 from sqlalchemy import inspect, select
 
 from tests.conftest import make_config
+from tests.fixtures.files import PNG
+from tests.fixtures.migrations import upgrade_from_empty
 from webapp import create_app
 from webapp.auth.models import Branch
 from webapp.extensions import db
 from webapp.history import AuditRow, cli_actor, history_of
 from webapp.uploads import UploadError, serve, store
-
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def test_insert_update_delete_are_audited_in_the_same_transaction(app):
@@ -91,14 +88,6 @@ def test_serve_refuses_paths_outside_the_folder(app):
 
     with app.test_request_context(), pytest.raises(NotFound):
         serve("../secret_key", "x", "text/plain")
-
-
-def upgrade_from_empty() -> None:
-    """Drop every table (Alembic's too), then `flask db upgrade` (in an app context)."""
-    db.drop_all()
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    upgrade()
 
 
 def test_migrations_build_the_schema_the_models_describe(tmp_path, pg_schema):

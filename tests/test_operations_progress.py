@@ -3,7 +3,7 @@ records and its operation's plan, through the session hook and the bulk refresh.
 
 from sqlalchemy import select, update
 
-from tests.test_supervision_metrics import campaign, record  # noqa: F401
+from tests.fixtures.operations import record
 from webapp.extensions import db
 from webapp.operations import progress
 from webapp.operations.models import StepRecord, Target

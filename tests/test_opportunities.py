@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.fixtures.opportunities import valid
 from webapp import clock
 from webapp.auth.models import Role
 from webapp.extensions import db
@@ -37,12 +38,6 @@ def _type_id(name="Lead Internet"):
 
 def _count():
     return db.session.scalar(select(func.count(Opportunity.id)))
-
-
-def valid(anne, **changes) -> dict:
-    return {"client_id": anne.id, "type_id": _type_id(), "name": "", "phone": "",
-            "email": "", "branch_id": "0", "language": "", "owner_id": "0", "spex_id": "0",
-            "sales_director_id": "0", "lost_reason_id": "0", **changes}
 
 
 def test_defaults_are_the_seeds_stages_types_and_reasons(app):

@@ -7,29 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.documents import edited
+from tests.fixtures.opportunities import with_opportunities
 from webapp.extensions import db
 from webapp.opportunities.models import Opportunity
 
 VALID = json.loads((Path(__file__).parent / "data" / "valid.json").read_text("utf-8"))
-# IMPORT-FORMAT.md's example, on valid.json's client, users and branch.
-OPPORTUNITIES = [
-    {"key": "o-1", "client": "c-1", "name": "Anne Roux", "type": "Lead Internet",
-     "stage": "Contacté", "owner": "u-bruno", "branch": "b-laval", "amount": "32000",
-     "probability": 40, "created_at": "2026-01-03T10:00:00-05:00"},
-    {"key": "o-2", "client": "c-1", "name": "ROUX Anne", "type": "Phone-Up",
-     "stage": "Rendez-vous cédulé", "owner": "u-bruno", "spex": "u-marc",
-     "sales_director": "u-claire", "branch": "b-laval", "phone": "+1 514 555 1234",
-     "phone_is_mobile": True, "email": "anne.roux@example.fr", "language": "fr",
-     "stock_number": "A1234", "vehicle_make": "Toyota", "vehicle_year": 2022,
-     "has_trade_in": True, "trade_make": "Renault", "trade_odometer": 120000,
-     "follow_up_on": "2026-03-13", "remarks": "1. RDV en concession",
-     "created_at": "2026-03-01T09:30:00+01:00"},
-    {"key": "o-3", "client": "c-3", "name": "Paul Durand", "type": "SMS",
-     "stage": "Perdu BDC", "lost_reason": "Doublon", "created_at": "2026-02-01T08:00:00Z"},
-]
-
-
 @pytest.fixture
 def run_import(runner, tmp_path):
     def run(doc):
@@ -40,11 +22,6 @@ def run_import(runner, tmp_path):
         return result
 
     return run
-
-
-def with_opportunities(*changes: dict) -> dict:
-    doc = {**VALID, "opportunities": OPPORTUNITIES}
-    return edited(doc, {k: v for change in changes for k, v in change.items()})
 
 
 def opportunity(key: str) -> Opportunity:

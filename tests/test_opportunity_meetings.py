@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tests.test_history_uploads_migrations import PNG
+from tests.fixtures.files import PNG
 from webapp import clock
 from webapp.auth.models import Role
 from webapp.extensions import db

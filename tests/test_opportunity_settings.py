@@ -10,7 +10,8 @@ from html import unescape
 import pytest
 from sqlalchemy import delete, func, select
 
-from tests.test_opportunities import valid
+from tests.fixtures.opportunities import valid
+from tests.fixtures.opportunity_routes import settings_ids
 from webapp.extensions import db
 from webapp.opportunities import services
 from webapp.opportunities.models import LostReason, Opportunity, OpportunityType, Stage
@@ -19,27 +20,6 @@ HTMX = {"HX-Request": "true"}
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
 ADMIN_ONLY = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 200}
-
-
-def _admin_post(status: int) -> dict:
-    return {r: 403 for r in ROLES} | {"anonymous": 302, "admin": status}
-
-
-SETTINGS_GET = {f"opportunities.{name}": ADMIN_ONLY for name in (
-    "settings_stages", "new_stage", "edit_stage", "settings_list", "edit_list_item")}
-SETTINGS_POST = {
-    "opportunities.reorder_stages": _admin_post(400),  # no ids posted
-    "opportunities.reorder_list": _admin_post(400),
-    # The visited stage and type hold an opportunity: refused, back to their page.
-    "opportunities.delete_stage": _admin_post(302),
-    "opportunities.delete_list_item": _admin_post(302),
-}
-
-
-def settings_ids() -> dict:
-    """The visited named list and item: the types, the first one."""
-    return {"list_key": "types", "item_id": db.session.scalar(
-        select(OpportunityType.id).order_by(OpportunityType.position))}
 
 
 # --- Helpers ------------------------------------------------------------------------------

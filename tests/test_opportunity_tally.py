@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, func, select, text
 
 from tests.conftest import make_config
-from tests.test_history_uploads_migrations import upgrade_from_empty
-from tests.test_opportunity_data import with_opportunities
+from tests.fixtures.migrations import upgrade_from_empty
+from tests.fixtures.opportunities import with_opportunities
 from webapp import create_app
 from webapp.clients.models import Client
 from webapp.extensions import db

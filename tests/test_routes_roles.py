@@ -6,10 +6,16 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from tests.test_backoffice_factories import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
-from tests.test_history_uploads_migrations import PNG
-from tests.test_opportunity_factories import OPPORTUNITY_GET, OPPORTUNITY_POST, opportunity_ids
-from tests.test_opportunity_settings import SETTINGS_GET, SETTINGS_POST, settings_ids
+from tests.fixtures.backoffice_routes import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
+from tests.fixtures.files import PNG
+from tests.fixtures.opportunity_routes import (
+    OPPORTUNITY_GET,
+    OPPORTUNITY_POST,
+    SETTINGS_GET,
+    SETTINGS_POST,
+    opportunity_ids,
+    settings_ids,
+)
 from webapp import uploads
 from webapp.extensions import db
 from webapp.notifications.alerts import notify

@@ -11,13 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.test_supervision_gestion import listed
-from tests.test_supervision_metrics import (  # noqa: F401
-    campaign,
-    conclude,
-    play_transformation_example,
-    record,
-)
+from tests.fixtures.operations import conclude, play_transformation_example, record
+from tests.fixtures.supervision import listed
 from webapp.auth.models import Access, Role
 from webapp.extensions import db
 from webapp.formatting import money, rate

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 
 from tests.documents import pdf_text
-from tests.test_supervision_metrics import campaign, conclude, record  # noqa: F401
+from tests.fixtures.operations import conclude, record
 
 AS_OF = "2026-02-20"
 

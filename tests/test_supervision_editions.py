@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from tests.documents import pdf_text
-from tests.test_supervision_metrics import campaign, conclude, record  # noqa: F401
+from tests.fixtures.operations import conclude, record
 from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.formatting import euros, number, rate

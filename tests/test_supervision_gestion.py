@@ -2,7 +2,6 @@
 the bulk conclusion (one transaction, confirmation first) and the Excel export."""
 
 import io
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,12 +9,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.test_supervision_metrics import (  # noqa: F401
-    campaign,
-    conclude,
-    play_transformation_example,
-    record,
-)
+from tests.fixtures.operations import play_transformation_example, record
+from tests.fixtures.supervision import listed
 from webapp.extensions import db
 from webapp.history import AuditRow
 from webapp.operations.models import ConclusionKind, Target
@@ -26,20 +21,6 @@ AS_OF = date(2026, 2, 20)
 
 def kind_id(name: str) -> int:
     return db.session.scalar(select(ConclusionKind.id).where(ConclusionKind.name == name))
-
-
-def listed(client, operation, **args) -> set[str]:
-    """The client names the Gestion list shows, every page read."""
-    names, page = set(), 1
-    while True:
-        html = client.get("/supervision/gestion", query_string={
-            "operation": operation.id, "as_of": AS_OF.isoformat(), "page": page,
-            **args}).get_data(as_text=True)
-        found = re.findall(r'class="row-link fw-semibold"[^>]*>([^<]+)</a>', html)
-        names |= set(found)
-        if "Suivante</a>" not in html:
-            return names
-        page += 1
 
 
 @pytest.fixture

@@ -3,47 +3,10 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
-from sqlalchemy import select
-
+from tests.fixtures.operations import conclude, play_transformation_example, record
 from webapp.extensions import db
-from webapp.operations.models import AdvisorObjective, ConclusionKind, StepRecord
+from webapp.operations.models import AdvisorObjective
 from webapp.supervision.metrics import Scope, compute
-
-STEPS = [("Appel", "task", True, []), ("Rendez-vous de présentation", "meeting", True, []),
-         ("Signature", "task", True, []), ("Suivi", "followup", False, [])]
-JAN, MARCH = date(2026, 1, 1), date(2026, 3, 2)  # 61 days
-
-
-@pytest.fixture
-def campaign(org, make_operation, make_client, make_target):
-    """``campaign(n, objective=…)``: an operation run by the Lyon manager with n targets of
-    Marc's (sale step: "Signature", position 3)."""
-
-    def make(n, objective="400000", potentials=None, name="Épargne retraite T1"):
-        operation = make_operation(org["manager"], name=name, steps=STEPS, sale=3,
-                                   objective=objective, start=JAN, end=MARCH,
-                                   key=f"op-{name}")
-        targets = [make_target(operation, make_client("Client", f"N{name}{i:02d}",
-                                                      advisor=org["advisor"]),
-                               potential=(potentials[i] if potentials else "1000"))
-                   for i in range(n)]
-        return operation, targets
-
-    return make
-
-
-def record(target, position, status="done"):
-    step = target.operation.steps[position - 1]
-    db.session.add(StepRecord(target_id=target.id, step_id=step.id, status=status))
-    db.session.commit()
-
-
-def conclude(target, kind, amount=None):
-    kind = db.session.scalar(select(ConclusionKind).where(ConclusionKind.name == kind))
-    target.concluded, target.success = True, kind.positive
-    target.conclusion_kind, target.amount = kind, Decimal(amount) if amount else None
-    db.session.commit()
 
 
 def figures(org, operation=None, as_of=date(2026, 2, 20), advisor=None, viewer="manager"):
@@ -79,22 +42,6 @@ def test_operation_not_started_has_no_progress_rate(org, campaign):
     f = figures(org, operation, as_of=date(2025, 12, 1))
     assert f.progress_rate is None and f.expected_to_date is None
     assert f.calendar.day_number == 0 and f.calendar.days_remaining == 61
-
-
-def play_transformation_example(targets, early="1000", late="5000") -> None:
-    """METRICS.md's transformation example on the first four targets: one signed before
-    the sale step (Signature, position 3), one signed after it, one refused after it, one
-    refused before it."""
-    signed_early, signed_late, refused_after, refused_before = targets[:4]
-    record(signed_early, 1)
-    conclude(signed_early, "Signature", early)
-    for target in (signed_late, refused_after):
-        for position in (1, 2, 3):
-            record(target, position)
-    conclude(signed_late, "Signature", late)
-    conclude(refused_after, "Refus")
-    record(refused_before, 1)
-    conclude(refused_before, "Sans décision")
 
 
 def test_transformation_and_equipment_rates(org, campaign):

@@ -30,13 +30,14 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from webapp import errors, formatting, history, security, slowlog
+    from webapp import errors, formatting, history, security, slowlog, transaction
 
     errors.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
     history.init_app(app)
     slowlog.init_app(app)
+    transaction.init_app(app)
 
     from webapp.auth import bp as auth_bp
     from webapp.backoffice import bp as backoffice_bp

@@ -1,8 +1,15 @@
-"""French error pages; htmx requests get a short fragment instead of a whole page."""
+"""The core's refusal, and French error pages (htmx requests get a short fragment).
+
+A write service that a rule refuses raises ``Refused`` with the French message the user
+reads; a route that shows a panel catches it there and re-renders the panel with that
+message (``status``: 422 a rule said no, 409 the data changed meanwhile). One it does not
+catch becomes this module's error page with the same message and status.
+"""
 
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
+from webapp.extensions import db
 from webapp.htmx import is_htmx
 
 MESSAGES = {
@@ -10,15 +17,30 @@ MESSAGES = {
     403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou ne vous est pas accessible."),
     405: ("Méthode non autorisée", "Cette action n'est pas possible ici."),
+    409: ("Modification concurrente", "Ces données viennent d'être modifiées par quelqu'un "
+          "d'autre : rechargez la page et recommencez."),
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
+    422: ("Demande refusée", "Cette modification n'est pas possible."),
     429: ("Trop de tentatives", "Trop de tentatives en peu de temps. Patientez quelques "
           "minutes avant de réessayer."),
     500: ("Erreur interne", "Une erreur inattendue s'est produite. Elle a été enregistrée."),
 }
 
 
+class Refused(Exception):
+    """A write the rules refuse: the French ``message`` to show and the HTTP ``status``."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _render(status: int, detail: str | None = None):
-    title, message = MESSAGES[status]
+    title, message = MESSAGES.get(status, MESSAGES[400])
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     return render_template(template, status=status, title=title,
                            message=detail or message), status
@@ -27,6 +49,11 @@ def _render(status: int, detail: str | None = None):
 def init_app(app) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, lambda e, s=status: _render(s))
+
+    @app.errorhandler(Refused)
+    def _refused(refusal: Refused):
+        db.session.rollback()
+        return _render(refusal.status, refusal.message)
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):

@@ -1,11 +1,12 @@
 """Form fields shared by every domain."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from wtforms import StringField
 from wtforms.validators import NumberRange, Optional
 
-MAX_MONEY = Decimal("999999999999.99")  # Numeric(14, 2)
+from webapp.numbers import MAX_MONEY, parse_french_decimal
+
 NUMBER = "Saisissez un nombre (par exemple 12 500,50)."
 MONEY = "Saisissez un montant en euros, par exemple 50 000,00."
 
@@ -26,21 +27,12 @@ class FrenchDecimalField(StringField):
         return "" if self.data is None else format(self.data.normalize(), "f")
 
     def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "")
-        for blank in ("\u202f", "\u00a0", " ", "€"):
-            raw = raw.replace(blank, "")
-        raw = raw.replace(",", ".")
-        if not raw:
-            self.data = None
-            return
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or abs(value) >= self.limit:
+            self.data = parse_french_decimal(valuelist[0] if valuelist else "", self.places,
+                                             self.limit)
+        except ValueError:
             self.data = None
-            raise ValueError(self.message)
-        self.data = value.quantize(Decimal(1).scaleb(-self.places))
+            raise ValueError(self.message) from None
 
 
 def money_field(label: str, range_message: str, minimum: Decimal | None = Decimal(0),

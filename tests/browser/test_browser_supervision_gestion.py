@@ -4,8 +4,6 @@ and a figure opens exactly its clients."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_supervision_metrics import campaign  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 

@@ -1,6 +1,5 @@
 """Users, teams in a hierarchy, roles and rights."""
 
-import enum
 import secrets
 
 from flask_login import UserMixin
@@ -8,23 +7,9 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.passwords import hash_password, verify_password
-from webapp.choices import options
+from webapp.choices import LabelledEnum
 from webapp.extensions import db
 from webapp.history import Audited
-
-
-class LabelledEnum(enum.StrEnum):
-    """A string enum whose members carry a French label: ``Role.ADVISOR.label``."""
-
-    def __new__(cls, value, label):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    @classmethod
-    def choices(cls):
-        return options((m.value, m.label) for m in cls)
 
 
 class Access(LabelledEnum):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from webapp.numbers import parse_french_decimal
+
 # --- Requests (slide 4 « Optimisation des demandes faites par mail ») -------------------
 
 LABEL_MAX = 120
@@ -561,14 +563,13 @@ class SaleLine:
 
 
 def _french_decimal(text: str) -> Decimal:
-    raw = "".join((text or "").split()).replace("\u202f", "").replace("€", "").replace(",", ".")
     try:
-        value = Decimal(raw)
-    except ArithmeticError:
-        raise ValueError(f"montant illisible « {text} »") from None
-    if not value.is_finite() or abs(value) >= Decimal("1e9"):
+        value = parse_french_decimal(text, limit=Decimal("1e9"))
+    except ValueError:
+        value = None
+    if value is None:
         raise ValueError(f"montant illisible « {text} »")
-    return value.quantize(Decimal("0.01"))
+    return value
 
 
 def _day(text: str) -> date:

@@ -6,8 +6,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from webapp.auth.models import Access, Branch, LabelledEnum, User
+from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import owned_by, scope_for
+from webapp.choices import LabelledEnum
 from webapp.clients.rules import advisor_situation, search_key
 from webapp.database import search_key_type
 from webapp.extensions import db

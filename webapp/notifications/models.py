@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import LabelledEnum, User
+from webapp.auth.models import User
+from webapp.choices import LabelledEnum
 from webapp.extensions import db
 
 

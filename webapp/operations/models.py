@@ -20,8 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Access, LabelledEnum, User
+from webapp.auth.models import Access, User
 from webapp.auth.scope import owned_by, scope_for, users_under
+from webapp.choices import LabelledEnum
 from webapp.clients.models import Account, Client
 from webapp.extensions import db
 from webapp.history import Audited

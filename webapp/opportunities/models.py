@@ -22,8 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from webapp.auth.models import Access, Branch, LabelledEnum, User
+from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import scope_for, users_under
+from webapp.choices import LabelledEnum
 from webapp.clients.models import Client
 from webapp.clock import local_day
 from webapp.extensions import db
