@@ -1,6 +1,8 @@
 """Engine-level settings: SQLite pragmas, shared column types."""
 
-from sqlalchemy import Engine, String, and_, event, text
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Engine, String, TypeDecorator, and_, event, text
 
 
 @event.listens_for(Engine, "connect")
@@ -13,6 +15,32 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant, stored in UTC and read back aware (UTC) on both engines.
+
+    The one storage rule for date-times: aware UTC in the database, shown in the app's time
+    zone (``formatting.moment``, ``clock``). PostgreSQL keeps a ``timestamptz``; SQLite, which
+    has no time zone, keeps the UTC wall time and gets its zone back here. A naive value
+    written is taken as UTC (what both engines did with it before this type).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def search_key_type(length: int):

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, event, insert, inspect, select
+from sqlalchemy import ForeignKey, Index, String, Text, event, insert, inspect, select
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
+from webapp.database import UTCDateTime
 from webapp.extensions import db
 
 # Who acts outside a request (CLI import, demo, workers): a label such as "import".
@@ -34,7 +35,7 @@ class AuditRow(db.Model):
     __table_args__ = (Index("ix_audit_row_object", "object_type", "object_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     actor: Mapped[str | None] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))

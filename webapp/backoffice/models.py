@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -32,6 +31,7 @@ from webapp.backoffice.rules import (
     workflow,
 )
 from webapp.clients.models import Account, Client
+from webapp.database import UTCDateTime
 from webapp.extensions import db
 from webapp.history import Audited
 
@@ -125,8 +125,8 @@ class BoRequest(Audited, db.Model):
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now,
                                                  onupdate=_now)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -182,7 +182,7 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, default="")
     move: Mapped[str | None] = mapped_column(String(120))  # « Tarifé → Vérifié »
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     author: Mapped[User | None] = relationship()
 
@@ -200,7 +200,7 @@ class Attachment(db.Model):
     original: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(80))
     size: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     author: Mapped[User | None] = relationship()
 
@@ -240,7 +240,7 @@ class Checklist(Audited, db.Model):
     booklet_format: Mapped[str | None] = mapped_column(String(10))
     booklet_quantity: Mapped[int | None] = mapped_column(Integer)
     booklet_needs: Mapped[str | None] = mapped_column(Text)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     request: Mapped[BoRequest] = relationship(back_populates="checklist")
@@ -325,10 +325,10 @@ class Gesture(Audited, db.Model):
     status: Mapped[str] = mapped_column(String(12))
     requested_on: Mapped[date] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
     processed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -373,7 +373,7 @@ class Sale(Audited, db.Model):
     policy: Mapped[str] = mapped_column(String(40))
     amount: Mapped[Decimal] = mapped_column(MONEY)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
 # --- Scopes -----------------------------------------------------------------------------

@@ -3,14 +3,14 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Numeric, String, Text, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import owned_by, scope_for
 from webapp.choices import LabelledEnum
 from webapp.clients.rules import advisor_situation, search_key
-from webapp.database import search_key_type
+from webapp.database import UTCDateTime, search_key_type
 from webapp.extensions import db
 from webapp.history import Audited
 
@@ -64,8 +64,8 @@ class Client(Audited, db.Model):
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now,
                                                  onupdate=_now)
     version: Mapped[int] = mapped_column(default=1)
     # Normalised search keys, each indexed for `LIKE 'prefix%'` (see rules.search_key).

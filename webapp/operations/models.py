@@ -7,7 +7,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Numeric,
@@ -24,6 +23,7 @@ from webapp.auth.models import Access, User
 from webapp.auth.scope import owned_by, scope_for, users_under
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Account, Client
+from webapp.database import UTCDateTime
 from webapp.extensions import db
 from webapp.history import Audited
 from webapp.operations.rules import STATUS_LABELS, line_colour, operation_status
@@ -67,7 +67,7 @@ class Operation(Audited, db.Model):
     sale_step_id: Mapped[int | None] = mapped_column(
         ForeignKey("step.id", use_alter=True, ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -251,7 +251,7 @@ class StepRecord(Audited, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     checked_actions: Mapped[str | None] = mapped_column(String(500))  # "3,5,8"
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     target: Mapped[Target] = relationship(back_populates="records")
     step: Mapped[Step | None] = relationship()
@@ -277,7 +277,7 @@ class TargetAttachment(db.Model):
     original: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(80))
     size: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
 @scope_for(Operation)

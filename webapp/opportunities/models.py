@@ -27,6 +27,7 @@ from webapp.auth.scope import scope_for, users_under
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Client
 from webapp.clock import local_day
+from webapp.database import UTCDateTime
 from webapp.extensions import db
 from webapp.history import Audited
 from webapp.opportunities.rules import (
@@ -128,7 +129,7 @@ class BranchStaff(Audited, db.Model):
                                          index=True)
     duty: Mapped[str] = mapped_column(String(10))
     position: Mapped[int] = mapped_column(default=0)
-    last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     branch: Mapped[Branch] = relationship()
     user: Mapped[User] = relationship()
@@ -164,7 +165,7 @@ class Opportunity(Audited, db.Model):
                                            index=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("opportunity_type.id"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("opportunity_stage.id"))
-    stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     phone: Mapped[str | None] = mapped_column(String(30))
     phone_is_mobile: Mapped[bool | None] = mapped_column(Boolean)
     email: Mapped[str | None] = mapped_column(String(254))
@@ -201,8 +202,8 @@ class Opportunity(Audited, db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("opportunity.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now,
                                                  onupdate=_now)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -304,7 +305,7 @@ class Meeting(Audited, db.Model):
     spex_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     sequence: Mapped[int] = mapped_column(default=0)  # the .ics SEQUENCE
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -342,9 +343,9 @@ class Call(Audited, db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     scheduled_at: Mapped[datetime] = mapped_column(DateTime)  # local wall-clock time
     assigned_to_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     opportunity: Mapped[Opportunity] = relationship()
     assigned_to: Mapped[User] = relationship(foreign_keys=[assigned_to_id])
