@@ -1,13 +1,36 @@
 """Engine-level settings: SQLite pragmas, shared column types."""
 
+import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, String, TypeDecorator, and_, event, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+
+# The French collation: SQLite gets ours (below), PostgreSQL has ICU's.
+FRENCH = "french"
+FRENCH_PG = "fr-x-icu"
+
+
+def french_key(text: str | None) -> tuple[str, str]:
+    """The French sort key of a name: case and accents ignored first (« Édouard » between
+    « Denis » and « Fanny »), then the exact text, so that the order is total."""
+    text = text or ""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                     if not unicodedata.combining(c))
+    return folded, text
+
+
+def _french_collation(left: str, right: str) -> int:
+    a, b = french_key(left), french_key(right)
+    return (a > b) - (a < b)
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL for concurrent readers, enforced foreign keys, wait instead of failing on locks."""
+    """WAL for concurrent readers, enforced foreign keys, wait instead of failing on locks;
+    the French collation (``french_order``)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -15,6 +38,36 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        dbapi_connection.create_collation(FRENCH, _french_collation)
+
+
+class _FrenchOrder(ColumnElement):
+    """``column`` compared the French way (see ``french_order``)."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column):
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_FrenchOrder)
+def _french_sqlite(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} COLLATE {FRENCH}"
+
+
+@compiles(_FrenchOrder, "postgresql")
+def _french_postgresql(element, compiler, **kw):
+    return f'{compiler.process(element.column, **kw)} COLLATE "{FRENCH_PG}"'
+
+
+def french_order(column):
+    """``column`` for an ORDER BY in French order on both engines: « Édouard » before
+    « Thomas », « de Gaulle » beside « Dupont » (SQLite: our collation, PostgreSQL: ICU's).
+    For short lists (people, teams, branches); a big list sorts on an indexed search key
+    instead (the client list: ``Client.name_key``)."""
+    return _FrenchOrder(column)
 
 
 class UTCDateTime(TypeDecorator):

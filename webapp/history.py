@@ -2,6 +2,7 @@
 in the same transaction, through one session hook."""
 
 import contextvars
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import has_request_context
@@ -14,6 +15,18 @@ from webapp.extensions import db
 
 # Who acts outside a request (CLI import, demo, workers): a label such as "import".
 cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("cli_actor", default=None)
+# Set while the demo fills an empty database: its made-up rows are not history.
+_unaudited: contextvars.ContextVar[bool] = contextvars.ContextVar("unaudited", default=False)
+
+
+@contextmanager
+def unaudited():
+    """Writes inside this block leave no audit rows (the demo's generated data only)."""
+    token = _unaudited.set(True)
+    try:
+        yield
+    finally:
+        _unaudited.reset(token)
 
 ALWAYS_SKIPPED = {"id", "version", "created_at", "updated_at"}
 HIDDEN = "••••"
@@ -101,6 +114,8 @@ def _rows_for(obj, action):
 
 
 def _after_flush(session: Session, _context):
+    if _unaudited.get():
+        return
     rows = []
     for action, objects in (("insert", session.new), ("update", session.dirty),
                             ("delete", session.deleted)):
@@ -124,7 +139,7 @@ def log_bulk_update(object_type: str, changes: list[tuple[int, str, object, obje
              "object_id": object_id, "action": "update", "field": name,
              "old": _text(old), "new": _text(new)}
             for object_id, name, old, new in changes if _text(old) != _text(new)]
-    if rows:
+    if rows and not _unaudited.get():
         # Through the connection (Core executemany, batched): the ORM's bulk insert would
         # split the rows wherever an old value is None, 10 000 statements for 5 000 targets.
         db.session.connection().execute(insert(AuditRow), rows)

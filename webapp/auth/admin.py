@@ -8,8 +8,11 @@ from webapp.auth.decorators import role_required
 from webapp.auth.forms import TeamForm, UserForm
 from webapp.auth.models import Access, Role, Team, User
 from webapp.auth.scope import get_or_404
-from webapp.auth.services import place_team, save_user
+from webapp.auth.services import save_team, save_user
+from webapp.database import french_order
+from webapp.errors import Refused
 from webapp.extensions import db
+from webapp.forms import show_refusal
 from webapp.history import enum_labels, history_of, names_by_id, value_labels
 from webapp.pagination import paginate
 
@@ -18,11 +21,31 @@ USER_HISTORY_VALUES = {"team_id": names_by_id(Team, Team.name), "role": enum_lab
                        "operations_access": enum_labels(Access)}
 
 
+def _saved(form, save) -> bool:
+    """Validate ``form`` and run ``save()``; a refusal goes under its field."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except Refused as refusal:
+        show_refusal(form, refusal)
+        return False
+    return True
+
+
+def _form_page(template: str, form, record, values: dict, **context):
+    """The form again (422 when it was refused), with the record's history."""
+    history = history_of(record) if record else []
+    return render_template(template, form=form, history=history,
+                           history_values=value_labels(history, values),
+                           **context), 422 if form.errors else 200
+
+
 @bp.route("/admin/users")
 @role_required(Role.ADMIN)
 def users():
     """List the accounts."""
-    stmt = select(User).outerjoin(User.team).order_by(User.name)
+    stmt = select(User).outerjoin(User.team).order_by(french_order(User.name), User.id)
     page = paginate(stmt, request.args.get("page", 1, type=int))
     return render_template("auth/users.html", page=page)
 
@@ -34,15 +57,10 @@ def user_form(user_id: int | None = None):
     """Create or edit an account."""
     user = get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user, user=user)
-    if form.validate_on_submit():
-        save_user(user or User(), form)
-        db.session.commit()
+    if _saved(form, lambda: save_user(user or User(), form.values())):
         flash("Utilisateur enregistré.", "success")
         return redirect(url_for("auth.users"))
-    status = 422 if form.errors else 200
-    history = history_of(user) if user else []
-    return render_template("auth/user_form.html", form=form, user=user, history=history,
-                           history_values=value_labels(history, USER_HISTORY_VALUES)), status
+    return _form_page("auth/user_form.html", form, user, USER_HISTORY_VALUES, user=user)
 
 
 @bp.route("/admin/teams")
@@ -62,15 +80,7 @@ def team_form(team_id: int | None = None):
     form = TeamForm(obj=team, team=team)
     if request.method == "GET" and team and team.parent_id is None:
         form.parent_id.data = 0
-    if form.validate_on_submit():
-        team = team or Team()
-        team.name = form.name.data.strip()
-        place_team(team, db.session.get(Team, form.parent_id.data) if form.parent_id.data
-                   else None)
-        db.session.commit()
+    if _saved(form, lambda: save_team(team or Team(), form.values())):
         flash("Équipe enregistrée.", "success")
         return redirect(url_for("auth.teams"))
-    status = 422 if form.errors else 200
-    history = history_of(team) if team else []
-    return render_template("auth/team_form.html", form=form, team=team, history=history,
-                           history_values=value_labels(history, TEAM_HISTORY_VALUES)), status
+    return _form_page("auth/team_form.html", form, team, TEAM_HISTORY_VALUES, team=team)

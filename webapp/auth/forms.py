@@ -1,11 +1,12 @@
 """Login and administration forms."""
 
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from webapp.auth.models import Access, Role, Team, User
+from webapp.auth.services import TeamInput, UserInput
 from webapp.choices import options
 from webapp.extensions import db
 
@@ -44,15 +45,13 @@ class UserForm(FlaskForm):
         if user is None:
             self.password.validators = [DataRequired(REQUIRED), *self.password.validators[1:]]
 
-    def validate_email(self, field):
-        taken = db.session.scalar(
-            select(User.id).where(func.lower(User.email) == field.data.strip().lower()))
-        if taken and (self.user is None or taken != self.user.id):
-            raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
-
-    def validate_team_id(self, field):
-        if field.data == 0 and self.role.data != Role.ADMIN:
-            raise ValidationError("Choisissez l'équipe de cet utilisateur.")
+    def values(self) -> UserInput:
+        """The typed account (the e-mail's owner and the team rule: ``save_user``)."""
+        return UserInput(
+            email=self.email.data, name=self.name.data, role=Role(self.role.data),
+            team_id=self.team_id.data or None, manage_operations=self.manage_operations.data,
+            operations_access=Access(self.operations_access.data), active=self.active.data,
+            password=self.password.data or None)
 
 
 class TeamForm(FlaskForm):
@@ -64,10 +63,6 @@ class TeamForm(FlaskForm):
         self.team = team
         self.parent_id.choices = team_choices(blank="— Aucune (racine) —")
 
-    def validate_parent_id(self, field):
-        if self.team is None or not field.data:
-            return
-        parent = db.session.get(Team, field.data)
-        if parent.path.startswith(self.team.path):
-            raise ValidationError("Une équipe ne peut pas être rattachée à elle-même "
-                                  "ni à une de ses sous-équipes.")
+    def values(self) -> TeamInput:
+        """The typed team (no cycle in the hierarchy: ``place_team``)."""
+        return TeamInput(name=self.name.data, parent_id=self.parent_id.data or None)

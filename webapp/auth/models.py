@@ -102,9 +102,6 @@ class User(Audited, UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __str__(self):
         return self.name
 

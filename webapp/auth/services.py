@@ -1,14 +1,45 @@
-"""Writes on teams and users."""
+"""Writes on teams and users: the admin screens, the import and the demo call these."""
 
-from sqlalchemy import select
+import secrets
+from dataclasses import dataclass
 
-from webapp.auth.models import Team, User
+from flask import current_app
+from sqlalchemy import func, select
+
+from webapp.auth.models import Access, Role, Team, User
+from webapp.auth.passwords import hash_password, needs_rehash, verify_password
+from webapp.auth.rules import EMAIL_TAKEN, cycle_error, team_missing
 from webapp.database import starts_with
 from webapp.extensions import db
+from webapp.forms import FieldRefused
+
+UNUSABLE = "!"  # prefix of a hash no password matches (argon2 refuses to verify it)
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    name: str
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UserInput:
+    email: str
+    name: str
+    role: Role
+    team_id: int | None = None
+    manage_operations: bool = False
+    operations_access: Access = Access.OWN
+    active: bool = True
+    password: str | None = None  # None or empty: the password stays as it is
+    # An already computed hash (the demo gives all its accounts one, hashed once).
+    password_hash: str | None = None
 
 
 def place_team(team: Team, parent: Team | None) -> None:
     """Attach ``team`` under ``parent`` and rewrite the paths of its whole subtree."""
+    if message := cycle_error(team.path if team.id else None, parent.path if parent else None):
+        raise FieldRefused("parent_id", message)
     old_path = team.path if team.id else None
     team.parent = parent
     if team.id is None:
@@ -25,22 +56,92 @@ def place_team(team: Team, parent: Team | None) -> None:
     db.session.flush()
 
 
-def save_user(user: User, form) -> None:
-    """Copy the admin form onto ``user``; a password field left empty keeps the password."""
-    user.email = form.email.data.strip().lower()
-    user.name = form.name.data.strip()
-    user.team_id = form.team_id.data or None
-    user.role = form.role.data
-    user.manage_operations = form.manage_operations.data
-    user.operations_access = form.operations_access.data
-    if user.id and user.active and not form.active.data:
+def save_team(team: Team, values: TeamInput) -> Team:
+    """Create, rename or move a team (refused under itself or one of its sub-teams)."""
+    team.name = values.name.strip()
+    parent = db.session.get(Team, values.parent_id) if values.parent_id else None
+    if team.id is None or team.parent_id != (parent.id if parent else None):
+        place_team(team, parent)
+    db.session.flush()
+    return team
+
+
+def email_owner(email: str) -> int | None:
+    """The id of the account using ``email`` (any case), if one does."""
+    return db.session.scalar(
+        select(User.id).where(func.lower(User.email) == email.strip().lower()))
+
+
+def save_user(user: User, values: UserInput) -> User:
+    """Create or edit an account; a deactivation or a new password ends its sessions.
+
+    A password is hashed only when it is not the current one (argon2 salts differ, so
+    hashing again would always "change" it); a new account without one gets an unusable
+    hash: nobody signs in until an administrator sets a password."""
+    owner = email_owner(values.email)
+    if owner is not None and owner != user.id:
+        raise FieldRefused("email", EMAIL_TAKEN)
+    team_id = values.team_id or None
+    if message := team_missing(values.role, team_id):
+        raise FieldRefused("team_id", message)
+    user.email = values.email.strip().lower()
+    user.name = values.name.strip()
+    user.team_id = team_id
+    user.role = values.role
+    user.manage_operations = values.manage_operations
+    user.operations_access = values.operations_access
+    if user.id and user.active and not values.active:
         user.rotate_session()  # a deactivated account loses its open sessions
-    user.active = form.active.data
-    if form.password.data:
-        user.set_password(form.password.data)
-        if user.id:
-            user.rotate_session()
+    user.active = values.active
+    _set_password(user, values)
     db.session.add(user)
     db.session.flush()
+    return user
 
 
+def _set_password(user: User, values: UserInput) -> None:
+    if values.password_hash:
+        user.password_hash = values.password_hash
+    elif values.password and (user.id is None or not user.check_password(values.password)):
+        user.set_password(values.password)
+        if user.id:
+            user.rotate_session()
+    elif user.id is None:
+        user.password_hash = UNUSABLE + secrets.token_hex(16)
+
+
+# A hash per argon2 profile, to verify against when no account has the address.
+_DUMMIES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """With it, an unknown address costs the same argon2 work as a real account (no
+    account enumeration by timing)."""
+    profile = current_app.config.get("PASSWORD_HASH_PROFILE", "")
+    if profile not in _DUMMIES:
+        _DUMMIES[profile] = hash_password(secrets.token_hex(16))
+    return _DUMMIES[profile]
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this address and password, or None (same cost either way).
+
+    A hash made with older argon2 parameters is upgraded on the way (written when the
+    request commits: the successful login's redirect)."""
+    user = db.session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not (user.check_password(password) and user.active):
+        return None
+    if needs_rehash(user.password_hash):  # parameters raised since it was hashed
+        user.set_password(password)
+        db.session.flush()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every session cookie issued so far stops working."""
+    user.rotate_session()
+    db.session.flush()

@@ -1,10 +1,11 @@
 """`flask data demo`: realistic French demo data, on an empty database only.
 
-Demo rows are written with SQLAlchemy Core bulk inserts: they bypass the ORM session
-hooks, so they are **not audited** (no ``audit_row``), and their derived columns (team
-paths, client search keys) are computed by the steps rather than by the models. Each
-step adds one domain's data and may read what the previous steps left in ``Demo``; a
-domain plugs in its own step by appending it to ``STEPS``.
+Demo rows are **not audited** (no ``audit_row``: ``history.unaudited``). The few rows
+(teams, accounts) go through the screens' services; the many (clients, accounts) are
+SQLAlchemy Core bulk inserts of the rows the services' own row builders give
+(``clients.services.client_row``), so their derived columns (search keys) are the ones a
+screen would write. Each step adds one domain's data and may read what the previous steps
+left in ``Demo``; a domain plugs in its own step by appending it to ``STEPS``.
 """
 
 import random
@@ -25,6 +26,7 @@ from webapp.data import (
 from webapp.data.demo_state import Demo
 from webapp.database import analyze
 from webapp.extensions import db
+from webapp.history import unaudited
 
 DEFAULT_SCALE = 300
 SEED = 2026
@@ -46,8 +48,9 @@ def run(scale: int) -> Demo:
     fake.seed_instance(SEED)
     demo = Demo(scale=scale, rng=random.Random(SEED), fake=fake, today=clock.today())
     try:
-        for step in STEPS:
-            step(demo)
+        with unaudited():
+            for step in STEPS:
+                step(demo)
         db.session.commit()
     except Exception:
         db.session.rollback()

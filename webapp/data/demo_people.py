@@ -1,14 +1,18 @@
 """Demo step 1: the team hierarchy, the accounts of every role, the branches.
 
-Direction commerciale → 3 régions → 6 agences. Every account shares one known password
-(one argon2 hash, computed once: hashing each account would cost more than the rest).
+Direction commerciale → 3 régions → 6 agences. Teams and accounts are written by the
+admin screens' services (``save_team``, ``save_user``). Every account shares one known
+password (one argon2 hash, computed once: hashing each account would cost more than the
+rest).
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from webapp.auth.models import Access, Branch, Role, Team, User
+from webapp.auth.passwords import hash_password
+from webapp.auth.services import TeamInput, UserInput, save_team, save_user
 from webapp.clients.rules import search_key
 from webapp.data.demo_state import Agency, Demo, Login
 from webapp.extensions import db
@@ -51,13 +55,6 @@ AGENCIES = (
 )
 
 
-@dataclass
-class _TeamRow:
-    id: int
-    path: str
-    name: str
-
-
 def create(demo: Demo) -> None:
     """Insert teams, branches and accounts; fill ``demo.agencies`` and ``demo.logins``."""
     root = _team("t-direction", "Direction commerciale", None)
@@ -78,7 +75,7 @@ def create(demo: Demo) -> None:
                         "Utilisateurs": len(ids), "Succursales": len(branches)})
 
 
-def _enrol(roster: "_Roster", root: _TeamRow, regions: dict, agencies: dict) -> str:
+def _enrol(roster: "_Roster", root: Team, regions: dict, agencies: dict) -> str:
     """Add every account to the roster; return the key of the advisor who left."""
     roster.add(Role.ADMIN, None, email=f"admin@{DOMAIN}", manage_operations=True,
                operations_access=Access.ALL)
@@ -98,14 +95,8 @@ def _enrol(roster: "_Roster", root: _TeamRow, regions: dict, agencies: dict) -> 
     return roster.add(Role.ADVISOR, agencies["t-nantes"], active=False)
 
 
-def _team(key: str, name: str, parent: _TeamRow | None) -> _TeamRow:
-    table = Team.__table__
-    team_id = db.session.execute(
-        insert(table).values(key=key, name=name, parent_id=parent.id if parent else None,
-                             path="/").returning(table.c.id)).scalar_one()
-    path = f"{parent.path if parent else '/'}{team_id}/"
-    db.session.execute(update(table).where(table.c.id == team_id).values(path=path))
-    return _TeamRow(team_id, path, name)
+def _team(key: str, name: str, parent: Team | None) -> Team:
+    return save_team(Team(key=key), TeamInput(name, parent.id if parent else None))
 
 
 def _branches() -> dict[str, int]:
@@ -122,23 +113,20 @@ class _Roster:
 
     def __init__(self, demo: Demo):
         self.demo = demo
-        self.rows: list[dict] = []
+        self.accounts: dict[str, UserInput] = {}
         self.advisors: dict[int, list[str]] = {}  # team id → advisor keys
-        user = User()
-        user.set_password(PASSWORD)
-        self.password_hash = user.password_hash
+        self.password_hash = hash_password(PASSWORD)
 
-    def add(self, role: Role, team: _TeamRow | None, email: str | None = None,
+    def add(self, role: Role, team: Team | None, email: str | None = None,
             active: bool = True, manage_operations: bool = False,
             operations_access: Access = Access.OWN) -> str:
         name = f"{self.demo.fake.first_name()} {self.demo.fake.last_name()}"
         email = email or self._email(name)
         key = "u-" + email.split("@")[0]
-        self.rows.append({
-            "key": key, "email": email, "name": name, "password_hash": self.password_hash,
-            "team_id": team.id if team else None, "role": role,
-            "manage_operations": manage_operations, "operations_access": operations_access,
-            "active": active})
+        self.accounts[key] = UserInput(
+            email=email, name=name, role=role, team_id=team.id if team else None,
+            manage_operations=manage_operations, operations_access=operations_access,
+            active=active, password_hash=self.password_hash)
         if role == Role.ADVISOR and active:
             self.advisors.setdefault(team.id, []).append(key)
         if active:
@@ -148,14 +136,13 @@ class _Roster:
 
     def _email(self, name: str) -> str:
         local = ".".join(search_key(name).replace(".", "").split())
-        taken = {row["email"] for row in self.rows}
+        taken = {account.email for account in self.accounts.values()}
         email, n = f"{local}@{DOMAIN}", 2
         while email in taken:
             email, n = f"{local}{n}@{DOMAIN}", n + 1
         return email
 
     def insert(self) -> dict[str, int]:
-        """Insert the accounts; return ``{key: id}``."""
-        table = User.__table__
-        db.session.execute(insert(table), self.rows)
-        return dict(db.session.execute(select(table.c.key, table.c.id)).all())
+        """Create the accounts; return ``{key: id}``."""
+        return {key: save_user(User(key=key), values).id
+                for key, values in self.accounts.items()}

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from webapp.data.schema import Field, Invalid
 from webapp.extensions import db
@@ -123,6 +123,12 @@ def assign(obj, values: dict, names: Iterable[str]) -> bool:
             setattr(obj, name, values[name])
             changed = True
     return changed
+
+
+def snapshot(obj) -> dict[str, Any]:
+    """The column values of ``obj`` (a service's write compared before and after tells
+    the tally whether the import changed it)."""
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
 
 
 def referenced(items: list[Item], name: str) -> set[str]:

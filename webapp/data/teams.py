@@ -1,12 +1,12 @@
-"""The ``teams`` section: the hierarchy, placed with ``auth.services.place_team``."""
+"""The ``teams`` section: the hierarchy, written by the admin screen's ``save_team``."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from webapp.auth.models import Team
-from webapp.auth.services import place_team
+from webapp.auth.services import TeamInput, save_team
 from webapp.data.schema import key, ref, text
-from webapp.data.sections import Context, Item, Section, Tally, assign, objects_by_key
+from webapp.data.sections import Context, Item, Section, Tally, objects_by_key, snapshot
 from webapp.extensions import db
 
 FIELDS = {"key": key(), "name": text(Team.name, required=True), "parent": ref("teams")}
@@ -52,14 +52,12 @@ def load(items: list[Item]) -> Tally:
         created = team is None
         if created:
             team = teams[item.key] = Team(key=item.key)
-        changed = assign(team, item.values, ["name"])
-        if created or "parent" in item.values:
-            parent = _team(item.values.get("parent"), teams)
-            if created or team.parent is not parent:
-                place_team(team, parent)
-                changed = True
-        tally.count(created, changed)
-    db.session.flush()
+        before = snapshot(team)
+        parent = (_team(item.values.get("parent"), teams) if created or "parent" in item.values
+                  else team.parent)
+        save_team(team, TeamInput(item.values.get("name", team.name),
+                                  parent.id if parent else None))
+        tally.count(created, snapshot(team) != before)
     return tally
 
 

@@ -1,31 +1,28 @@
-"""The ``users`` section: accounts, with the admin form's rules.
+"""The ``users`` section: accounts, written by the admin screen's ``save_user``.
 
 Passwords are imported only to be hashed, and re-hashed only when the stored hash does
-not verify the given one (argon2 salts differ, so re-hashing would always "change" it).
-An account created without a password gets an unusable hash (``!`` and random text,
-which argon2 refuses to verify): nobody can sign in until an admin sets a password. The
-export never writes passwords.
+not verify the given one; an account created without a password gets an unusable hash
+(both ``save_user``'s rules). The export never writes passwords.
 """
-
-import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from webapp.auth.models import Access, Role, Team, User
+from webapp.auth.services import UserInput, save_user
 from webapp.data.schema import boolean, choice, email, key, password, ref, text
 from webapp.data.sections import (
     Context,
     Item,
     Section,
     Tally,
-    assign,
     check_unique,
     chunks,
     ids_by_key,
     objects_by_key,
     referenced,
     rows_by_key,
+    snapshot,
 )
 from webapp.extensions import db
 
@@ -40,8 +37,9 @@ FIELDS = {
     "operations_access": choice(Access),
     "active": boolean(),
 }
-UNUSABLE = "!"  # prefix of a hash no password matches
 SIMPLE = ("email", "name", "role", "manage_operations", "operations_access", "active")
+# A new account's values when the file leaves them out.
+DEFAULTS = {"manage_operations": False, "operations_access": Access.OWN, "active": True}
 
 
 def check(items: list[Item], ctx: Context) -> None:
@@ -70,41 +68,27 @@ def _check_emails(items: list[Item], ctx: Context) -> None:
 
 
 def load(items: list[Item]) -> Tally:
-    """Create or update the accounts."""
+    """Create or update the accounts, through the admin screen's ``save_user``."""
     tally = Tally()
     users = objects_by_key(User, [item.key for item in items])
     teams = ids_by_key(Team, referenced(items, "team"))
     for item in items:
         user = users.get(item.key)
         created = user is None
-        if created:
-            user = User(key=item.key, manage_operations=False, operations_access=Access.OWN,
-                        active=True)
-        was_active = user.active
-        changed = assign(user, item.values, SIMPLE)
-        if "team" in item.values:
-            changed |= assign(user, {"team_id": teams.get(item.values["team"])}, ["team_id"])
-        changed |= _password(user, item.values.get("password"), created)
-        if not created and was_active and not user.active:
-            user.rotate_session()  # a deactivated account loses its open sessions
-        db.session.add(user)
-        tally.count(created, changed)
-    db.session.flush()
+        user = user or User(key=item.key)
+        before = snapshot(user)
+        save_user(user, _input(user, item.values, teams))
+        tally.count(created, snapshot(user) != before)
     return tally
 
 
-def _password(user: User, given: str | None, created: bool) -> bool:
-    if created:
-        if given:
-            user.set_password(given)
-        else:
-            user.password_hash = UNUSABLE + secrets.token_hex(16)
-        return True
-    if given and not user.check_password(given):
-        user.set_password(given)
-        user.rotate_session()
-        return True
-    return False
+def _input(user: User, values: dict, teams: dict[str, int]) -> UserInput:
+    """The file's values over the account's current ones (an absent field keeps its value)."""
+    team_id = teams.get(values["team"]) if "team" in values else user.team_id
+    current = {name: getattr(user, name) for name in SIMPLE}
+    given = {name: values[name] for name in SIMPLE if name in values}
+    merged = {**DEFAULTS, **{k: v for k, v in current.items() if v is not None}, **given}
+    return UserInput(**merged, team_id=team_id, password=values.get("password"))
 
 
 def export():
