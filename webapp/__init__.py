@@ -39,13 +39,19 @@ def create_app(config: dict | None = None) -> Flask:
     slowlog.init_app(app)
     transaction.init_app(app)
 
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every domain's blueprint, at its URL prefix."""
     from webapp.auth import bp as auth_bp
     from webapp.backoffice import bp as backoffice_bp
     from webapp.clients import bp as clients_bp
     from webapp.data import bp as data_bp
     from webapp.home import bp as home_bp
     from webapp.notifications import bp as notifications_bp
-    from webapp.notifications.commands import outbox_cli, reminders_cli
     from webapp.operations import bp as operations_bp
     from webapp.operations import progress as operations_progress
     from webapp.opportunities import bp as opportunities_bp
@@ -61,10 +67,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(opportunities_bp, url_prefix="/opportunities")
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.register_blueprint(backoffice_bp, url_prefix="/bo")
+
+
+def register_commands(app: Flask) -> None:
+    """The command-line groups that no blueprint carries (``flask data`` is the data
+    blueprint's)."""
+    from webapp.backup import backup_command
+    from webapp.notifications.commands import outbox_cli, reminders_cli
+
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
-
-    from webapp.backup import backup_command
-
     app.cli.add_command(backup_command)
-    return app

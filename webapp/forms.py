@@ -5,6 +5,7 @@ under itself) raises ``FieldRefused`` naming the form field; the route catches i
 shows the message under the field, as the form's own validation would, with status 422.
 """
 
+from webapp.concurrency import Conflict
 from webapp.errors import Refused
 
 
@@ -23,3 +24,19 @@ def show_refusal(form, refusal: Refused) -> None:
         form[field].errors = [*form[field].errors, refusal.message]
     else:
         form.form_errors.append(refusal.message)
+
+
+def saved(form, save) -> bool:
+    """Validate ``form`` and run ``save()``: True when it is written. A refusal is shown
+    under its field (the route re-renders the form, 422); a ``Conflict`` goes up to the
+    route, which shows both versions or lets the error page say it (409)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except Conflict:
+        raise
+    except Refused as refusal:
+        show_refusal(form, refusal)
+        return False
+    return True

@@ -10,27 +10,14 @@ from webapp.auth.models import Access, Role, Team, User
 from webapp.auth.scope import get_or_404
 from webapp.auth.services import save_team, save_user
 from webapp.database import french_order
-from webapp.errors import Refused
 from webapp.extensions import db
-from webapp.forms import show_refusal
+from webapp.forms import saved
 from webapp.history import enum_labels, history_of, names_by_id, value_labels
 from webapp.pagination import paginate
 
 TEAM_HISTORY_VALUES = {"parent_id": names_by_id(Team, Team.name)}
 USER_HISTORY_VALUES = {"team_id": names_by_id(Team, Team.name), "role": enum_labels(Role),
                        "operations_access": enum_labels(Access)}
-
-
-def _saved(form, save) -> bool:
-    """Validate ``form`` and run ``save()``; a refusal goes under its field."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        save()
-    except Refused as refusal:
-        show_refusal(form, refusal)
-        return False
-    return True
 
 
 def _form_page(template: str, form, record, values: dict, **context):
@@ -57,7 +44,7 @@ def user_form(user_id: int | None = None):
     """Create or edit an account."""
     user = get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user, user=user)
-    if _saved(form, lambda: save_user(user or User(), form.values())):
+    if saved(form, lambda: save_user(user or User(), form.values())):
         flash("Utilisateur enregistré.", "success")
         return redirect(url_for("auth.users"))
     return _form_page("auth/user_form.html", form, user, USER_HISTORY_VALUES, user=user)
@@ -80,7 +67,7 @@ def team_form(team_id: int | None = None):
     form = TeamForm(obj=team, team=team)
     if request.method == "GET" and team and team.parent_id is None:
         form.parent_id.data = 0
-    if _saved(form, lambda: save_team(team or Team(), form.values())):
+    if saved(form, lambda: save_team(team or Team(), form.values())):
         flash("Équipe enregistrée.", "success")
         return redirect(url_for("auth.teams"))
     return _form_page("auth/team_form.html", form, team, TEAM_HISTORY_VALUES, team=team)

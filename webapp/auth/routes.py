@@ -1,15 +1,12 @@
 """Login and logout."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User
+from webapp.auth.redirects import is_our_page
 from webapp.auth.services import authenticate, end_sessions
 from webapp.extensions import db, limiter, login_manager
 
@@ -35,26 +32,10 @@ def _login_key() -> str:
     return f"{request.remote_addr}|{email}"
 
 
-def _is_our_page(path: str) -> bool:
-    """``path`` (no scheme, no host, no control character) is one of our GET routes."""
-    if any(ord(c) < 0x21 or c == "\\" for c in path):
-        return False
-    parts = urlsplit(path)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return False
-    try:
-        current_app.url_map.bind("localhost").match(parts.path, method="GET")
-    except RequestRedirect:
-        return True  # e.g. /clients → /clients/: still ours
-    except HTTPException:
-        return False
-    return True
-
-
 def _safe_next(target: str | None) -> str:
     """Where to go after logging in: ``next`` only when it is a page of ours (never
     another site: ``/%09/evil.example`` would become ``//evil.example``)."""
-    return target if target and _is_our_page(target) else url_for("home.index")
+    return target if is_our_page(target) else url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 """The client file form."""
 
+from dataclasses import dataclass
+
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -23,9 +25,11 @@ from wtforms.validators import (
 
 from webapp.auth.models import Branch, Role, User
 from webapp.auth.scope import scoped
-from webapp.choices import options
+from webapp.choices import label_of, options
 from webapp.clients.models import Civility, Client, Language
-from webapp.clients.rules import is_placeholder_name, parse_phone
+from webapp.clients.rules import parse_phone
+from webapp.clients.services import PLAIN, AccountInput, ClientInput
+from webapp.database import french_order
 from webapp.extensions import db
 from webapp.fields import money_field
 
@@ -40,14 +44,40 @@ def advisor_choices():
     advisors = db.session.execute(
         scoped(select(User.id, User.name), User)
         .where(User.active, User.role.in_([Role.ADVISOR, Role.MANAGER]))
-        .order_by(User.name)
+        .order_by(french_order(User.name), User.id)
     ).all()
     return options([(0, "— Aucun conseiller —"), *((a.id, a.name) for a in advisors)])
 
 
 def branch_choices(blank="— Aucune —"):
-    rows = db.session.execute(select(Branch.id, Branch.name).order_by(Branch.name)).all()
+    rows = db.session.execute(
+        select(Branch.id, Branch.name).order_by(french_order(Branch.name))).all()
     return options([(0, blank), *((b.id, b.name) for b in rows)])
+
+
+EDITABLE = ("civility", "first_name", "last_name", "email", "phone", "phone2", "address",
+            "postal_code", "city", "language", "branch_id", "advisor_id", "referred_by_id",
+            "notes")
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    theirs: str
+    mine: str
+
+
+def _blank(value):
+    if value in ("", 0):
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _shown(field, value) -> str:
+    if value in (None, "", 0):
+        return "—"
+    choices = getattr(field, "choices", None)
+    return label_of(choices, value, str(value)) if choices else str(value)
 
 
 class ClientForm(FlaskForm):
@@ -79,14 +109,6 @@ class ClientForm(FlaskForm):
             self.advisor_id.data = current_user.id
         self.phones = {}
 
-    def _check_name(self, field):
-        if is_placeholder_name(field.data):
-            raise ValidationError("Saisissez le vrai nom du client (pas « Unknown » ni "
-                                  "« Undefined »).")
-
-    validate_first_name = _check_name
-    validate_last_name = _check_name
-
     def _check_phone(self, field):
         if field.data:
             try:
@@ -105,12 +127,27 @@ class ClientForm(FlaskForm):
             scoped(select(Client).where(Client.id == self.referred_by_id.data), Client))
 
     def validate_referred_by_id(self, field):
-        if field.data is None:
-            return
-        if self.client is not None and field.data == self.client.id:
-            raise ValidationError("Un client ne peut pas se recommander lui-même.")
-        if self.referrer() is None:
+        if field.data is not None and self.referrer() is None:
             raise ValidationError("Client introuvable.")
+
+    def differences(self, client: Client) -> list["Difference"]:
+        """The fields where the saved file (changed by someone else meanwhile) differs
+        from what was typed: both values, shown side by side."""
+        found = []
+        for name in EDITABLE:
+            field, saved = self[name], getattr(client, name)
+            typed = self.phones[name].display if name in self.phones else field.data
+            if _blank(typed) != _blank(saved):
+                found.append(Difference(str(field.label.text), _shown(field, saved),
+                                        _shown(field, typed)))
+        return found
+
+    def values(self) -> ClientInput:
+        """The typed file (real names, no self-recommendation: ``save_client``)."""
+        typed = {name: getattr(self, name).data for name in PLAIN}
+        return ClientInput(**typed, phone=self.phones.get("phone"),
+                           phone2=self.phones.get("phone2"), language=self.language.data,
+                           advisor_id=self.advisor_id.data or None)
 
 
 class AccountForm(FlaskForm):
@@ -120,6 +157,10 @@ class AccountForm(FlaskForm):
     product = StringField("Produit", validators=[DataRequired(REQUIRED), Length(max=120)])
     opened_on = DateField("Ouvert le", validators=[Optional()])
     amount = money_field("Montant (€)", "Le montant doit être positif.")
+
+    def values(self) -> AccountInput:
+        return AccountInput(number=self.number.data, product=self.product.data,
+                            opened_on=self.opened_on.data, amount=self.amount.data)
 
 
 # Field labels for the history table, taken from the form so they never diverge.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import owned_by, scope_for
 from webapp.choices import LabelledEnum
-from webapp.clients.rules import advisor_situation, search_key
+from webapp.clients.rules import advisor_situation, name_keys
 from webapp.database import UTCDateTime, search_key_type
 from webapp.extensions import db
 from webapp.history import Audited
@@ -87,9 +87,8 @@ class Client(Audited, db.Model):
     @validates("first_name", "last_name")
     def _names(self, key, value):
         other = self.last_name if key == "first_name" else self.first_name
-        first, last = (value, other or "") if key == "first_name" else (other or "", value)
-        self.name_key = search_key(f"{last} {first}")
-        self.name_key_rev = search_key(f"{first} {last}")
+        first, last = (value, other) if key == "first_name" else (other, value)
+        self.name_key, self.name_key_rev = name_keys(first, last)
         return value
 
     @validates("email")

@@ -4,7 +4,6 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.auth.scope import get_or_404
 from webapp.clients import bp
@@ -17,15 +16,10 @@ from webapp.clients.forms import (
 )
 from webapp.clients.models import Client, Language
 from webapp.clients.queries import Filters, client_page, search_page
-from webapp.clients.services import (
-    HISTORY_VALUES,
-    accounts_of,
-    conflicts,
-    referrals,
-    save_client,
-)
+from webapp.clients.services import HISTORY_VALUES, accounts_of, referrals, save_client
 from webapp.clients.services import add_account as add_account_to
-from webapp.extensions import db
+from webapp.concurrency import Conflict, save_versioned
+from webapp.forms import saved
 from webapp.history import history_of, value_labels
 from webapp.htmx import render
 
@@ -83,13 +77,20 @@ def add_account(client_id: int):
     """Record an account or contract of the client (htmx: the accounts section)."""
     client = get_or_404(Client, client_id)
     form = AccountForm()
-    if form.validate_on_submit():
-        add_account_to(client, form)
-        db.session.commit()
+    if saved(form, lambda: add_account_to(client, form.values())):
         form = AccountForm(formdata=None)
-    status = 422 if form.errors else 200
-    return render("clients/detail.html", "accounts", status=status,
+    return render("clients/detail.html", "accounts", status=422 if form.errors else 200,
                   **_detail_context(client, form))
+
+
+def _created(client: Client, widget: dict):
+    """After a creation: the picker with the new file chosen (in a dialog), or the file."""
+    if not widget["picker"]:
+        flash("Fiche client créée.", "success")
+        return redirect(url_for("clients.detail", client_id=client.id))
+    body = render_template("clients/_picker.html", chosen=client, created=True, **widget)
+    return body, 200, {"HX-Retarget": f"#{widget['picker']}", "HX-Reswap": "outerHTML",
+                       "HX-Trigger": "pilote:close-dialog"}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,20 +100,22 @@ def create():
     widget = _widget_args()
     # Inside a dialog the fields are prefixed: their ids must not clash with the outer form's.
     form = ClientForm(prefix=widget["picker"])
-    if form.validate_on_submit():
-        client = save_client(Client(), form)
-        db.session.commit()
-        if widget["picker"]:
-            body = render_template("clients/_picker.html", chosen=client, created=True,
-                                   **widget)
-            return body, 200, {"HX-Retarget": f"#{widget['picker']}", "HX-Reswap": "outerHTML",
-                               "HX-Trigger": "pilote:close-dialog"}
-        flash("Fiche client créée.", "success")
-        return redirect(url_for("clients.detail", client_id=client.id))
+    created = Client()
+    if saved(form, lambda: save_client(created, form.values())):
+        return _created(created, widget)
     status = 422 if form.errors else 200
     if widget["picker"]:
         return render_template("clients/_dialog_form.html", form=form, **widget), status
     return render_template("clients/form.html", form=form, client=None, conflicts=[]), status
+
+
+def _edit_form(client: Client) -> ClientForm:
+    form = ClientForm(obj=client, client=client)
+    if request.method == "GET":
+        form.version.data = client.version
+        form.advisor_id.data = client.advisor_id or 0
+        form.branch_id.data = client.branch_id or 0
+    return form
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])
@@ -120,26 +123,14 @@ def create():
 def edit(client_id: int):
     """Edit a client file; a concurrent change shows both values instead of overwriting."""
     client = get_or_404(Client, client_id)
-    form = ClientForm(obj=client, client=client)
-    if request.method == "GET":
-        form.version.data = client.version
-        form.advisor_id.data = client.advisor_id or 0
-        form.branch_id.data = client.branch_id or 0
-    clash = []
-    if form.validate_on_submit():
-        if str(client.version) != form.version.data:
-            clash = conflicts(client, form)
-        else:
-            try:
-                save_client(client, form)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                client = get_or_404(Client, client_id)
-                clash = conflicts(client, form)
-            else:
-                flash("Fiche client enregistrée.", "success")
-                return redirect(url_for("clients.detail", client_id=client.id))
+    form, clash = _edit_form(client), []
+    try:
+        if saved(form, lambda: save_versioned(client, form.version.data,
+                                               lambda: save_client(client, form.values()))):
+            flash("Fiche client enregistrée.", "success")
+            return redirect(url_for("clients.detail", client_id=client.id))
+    except Conflict:
+        clash = form.differences(client)  # the file as the other person saved it
         form.version.data = client.version  # resubmitting now overwrites, knowingly
     status = 409 if clash else 422 if form.errors else 200
     return render_template("clients/form.html", form=form, client=client,

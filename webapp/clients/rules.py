@@ -50,6 +50,12 @@ def search_key(text: str | None) -> str:
     return " ".join(_NOT_KEY.sub(" ", ascii_text).split())
 
 
+def name_keys(first_name: str | None, last_name: str | None) -> tuple[str, str]:
+    """The two indexed name keys of a client: « last first » and « first last »."""
+    return (search_key(f"{last_name or ''} {first_name or ''}"),
+            search_key(f"{first_name or ''} {last_name or ''}"))
+
+
 def phone_query_key(query: str) -> str | None:
     """The national digits a phone search means: `+33 6 12` → `0612`, `06.12` → `0612`.
 
@@ -88,3 +94,17 @@ PLACEHOLDER_NAMES = {"unknown", "undefined", "inconnu", "inconnue", "null", "non
 def is_placeholder_name(name: str | None) -> bool:
     """Seed 003: never `Unknown`/`Undefined` where the client's real name belongs."""
     return search_key(name) in PLACEHOLDER_NAMES
+
+
+PLACEHOLDER = "Saisissez le vrai nom du client (pas « Unknown » ni « Undefined »)."
+SELF_REFERRAL = "Un client ne peut pas se recommander lui-même."
+
+
+def name_error(name: str | None) -> str | None:
+    """A client's name is their real name (seed 003), never a placeholder."""
+    return PLACEHOLDER if is_placeholder_name(name) else None
+
+
+def referral_error(client_id: int | None, referrer_id: int | None) -> str | None:
+    """Nobody recommends themself."""
+    return SELF_REFERRAL if client_id is not None and client_id == referrer_id else None

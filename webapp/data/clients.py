@@ -1,7 +1,7 @@
-"""The ``clients`` section: client files, with the client form's rules.
+"""The ``clients`` section: client files, written by the client form's ``save_client``.
 
-Phones go through ``clients.rules.parse_phone`` and ``clients.services.set_phone``, the
-advisor through ``clients.services.assign_advisor`` (which keeps the advisor history).
+Phones are parsed by ``clients.rules.parse_phone`` (the schema's ``phone``); the service
+keeps the search keys and the advisor history as the screens do.
 """
 
 import re
@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased, selectinload
 
 from webapp.auth.models import Branch, Role, User
 from webapp.clients.models import Civility, Client, Language
-from webapp.clients.services import assign_advisor, set_phone
+from webapp.clients.rules import Phone
+from webapp.clients.services import ClientInput, save_client, set_referrer
 from webapp.data.schema import choice, email, key, person_name, phone, ref, text
 from webapp.data.sections import (
     CHUNK,
@@ -19,11 +20,11 @@ from webapp.data.sections import (
     Item,
     Section,
     Tally,
-    assign,
     ids_by_key,
     objects_by_key,
     referenced,
     rows_by_key,
+    snapshot,
 )
 from webapp.extensions import db
 
@@ -67,49 +68,51 @@ def check(items: list[Item], ctx: Context) -> None:
 
 
 def load(items: list[Item]) -> Tally:
-    """Create or update the client files, then link the recommendations."""
+    """Create or update the client files through the client form's ``save_client``, then
+    link the recommendations (``set_referrer``) once every file exists."""
     clients = objects_by_key(Client, [item.key for item in items],
                              selectinload(Client.advisor_periods))
     refs = {"branch": ids_by_key(Branch, referenced(items, "branch")),
             "advisor": ids_by_key(User, referenced(items, "advisor"))}
     outcome = []
-    for n, item in enumerate(items, 1):
+    for item in items:
         client = clients.get(item.key)
         if created := client is None:
-            client = clients[item.key] = Client(key=item.key, language="fr")
-            db.session.add(client)
-        outcome.append((item, created, _fill(client, item.values, refs)))
-        if n % 1000 == 0:
-            db.session.flush()
-    db.session.flush()
+            client = clients[item.key] = Client(key=item.key)
+        before = (snapshot(client), len(client.advisor_periods))
+        save_client(client, _input(client, item.values, refs))
+        outcome.append((item, created, before))
     referrers = ids_by_key(Client, referenced(items, "referred_by"))
     tally = Tally()
-    for item, created, changed in outcome:
+    for item, created, before in outcome:
+        client = clients[item.key]
         if "referred_by" in item.values:
-            changed |= assign(clients[item.key],
-                              {"referred_by_id": referrers.get(item.values["referred_by"])},
-                              ["referred_by_id"])
-        tally.count(created, changed)
-    db.session.flush()
+            set_referrer(client, referrers.get(item.values["referred_by"]))
+        tally.count(created, (snapshot(client), len(client.advisor_periods)) != before)
     return tally
 
 
-def _fill(client: Client, values: dict, refs: dict) -> bool:
-    changed = assign(client, values, SIMPLE)
-    for slot in ("phone", "phone2"):
-        if slot in values:
-            parsed = values[slot]
-            if getattr(client, slot) != (parsed.display if parsed else None):
-                set_phone(client, slot, parsed)
-                changed = True
-    if "branch" in values:
-        changed |= assign(client, {"branch_id": refs["branch"].get(values["branch"])},
-                          ["branch_id"])
-    if "advisor" in values:
-        before = (client.advisor_id, len(client.advisor_periods))
-        assign_advisor(client, refs["advisor"].get(values["advisor"]))
-        changed |= before != (client.advisor_id, len(client.advisor_periods))
-    return changed
+def _input(client: Client, values: dict, refs: dict) -> ClientInput:
+    """The file's values over the client's current ones (an absent field keeps its value;
+    the recommendation is linked afterwards)."""
+    current = {name: getattr(client, name) for name in SIMPLE}
+    typed = {name: values[name] for name in SIMPLE if name in values}
+    phones = {slot: values[slot] if slot in values else _stored_phone(client, slot)
+              for slot in ("phone", "phone2")}
+    ids = {f"{name}_id": refs[name].get(values[name]) if name in values
+           else getattr(client, f"{name}_id") for name in ("branch", "advisor")}
+    return ClientInput(**{**current, **typed}, **phones, **ids,
+                       referred_by_id=client.referred_by_id)
+
+
+def _stored_phone(client: Client, slot: str) -> Phone | None:
+    """The phone stored in ``slot``, as the parsed value it was written from."""
+    display = getattr(client, slot)
+    if display is None:
+        return None
+    return Phone(e164=compact_phone(display), display=display,
+                 key=getattr(client, f"{slot}_key"),
+                 is_mobile=getattr(client, f"{slot}_is_mobile"))
 
 
 def compact_phone(display: str | None) -> str | None:

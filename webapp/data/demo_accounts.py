@@ -1,11 +1,13 @@
 """Demo step: accounts and contracts held by a third of the clients, inserted in bulk
-(a won sale in an operation is linked to them)."""
+as ``clients.services.add_account`` writes them (``account_row``); a won sale in an
+operation is linked to them."""
 
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
 from webapp.clients.models import Account, Client
+from webapp.clients.services import AccountInput, account_row
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 
@@ -21,11 +23,10 @@ def create(demo: Demo) -> None:
         if demo.rng.randrange(SHARE):
             continue
         for n in range(demo.rng.randint(1, 2)):
-            rows.append({
-                "client_id": client_id, "number": f"{client_id:07d}-{n + 1:02d}",
-                "product": demo.rng.choice(PRODUCTS),
-                "opened_on": demo.today - timedelta(days=demo.rng.randint(30, 3650)),
-                "amount": demo.rng.randrange(1_000, 200_000, 500)})
+            rows.append(account_row(client_id, AccountInput(
+                number=f"{client_id:07d}-{n + 1:02d}", product=demo.rng.choice(PRODUCTS),
+                opened_on=demo.today - timedelta(days=demo.rng.randint(30, 3650)),
+                amount=demo.rng.randrange(1_000, 200_000, 500))))
         if len(rows) >= CHUNK:
             db.session.execute(insert(Account), rows)
             rows = []

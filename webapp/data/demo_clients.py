@@ -1,9 +1,9 @@
 """Demo step 2: the client files and their advisor history, inserted in bulk.
 
 Faker is far too slow to call per client at a million clients, so it fills pools of
-names and streets once; clients are drawn from the pools with a seeded ``random``, and
-their search keys (``name_key``, ``phone_key``…) are computed here, as the model's
-validators and ``set_phone`` would.
+names and streets once; clients are drawn from the pools with a seeded ``random``. Each
+row is the one ``clients.services.save_client`` would write (``client_row``: search keys
+included); the advisor history, made up over past years, is the demo's own.
 """
 
 from contextlib import contextmanager
@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, select
 
 from webapp.clients.models import AdvisorPeriod, Client
-from webapp.clients.rules import search_key
+from webapp.clients.rules import Phone, search_key
+from webapp.clients.services import ClientInput, client_row
 from webapp.data.demo_state import Agency, Demo
 from webapp.extensions import db
 
@@ -101,15 +102,14 @@ def _client(demo: Demo, pools: Pools, key: str, now: datetime, referrers: list[i
     agency = rng.choice(demo.agencies)
     created = now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86400))
     advisor_id, periods = _follow_up(demo, agency, created.date())
-    row = {
-        "key": key, **_person(rng, pools), **_phones(rng, agency), **_address(rng, pools, agency),
-        "language": rng.choice(LANGUAGES),
-        "branch_id": agency.branch_id if rng.random() < 0.95 else None,
-        "advisor_id": advisor_id,
-        "referred_by_id": rng.choice(referrers) if referrers and rng.random() < 0.04 else None,
-        "notes": rng.choice(NOTES) if rng.random() < 0.05 else None,
-        "created_at": created, "updated_at": created, "version": 1,
-    }
+    values = ClientInput(
+        **_person(rng, pools), **_phones(rng, agency), **_address(rng, pools, agency),
+        language=rng.choice(LANGUAGES),
+        branch_id=agency.branch_id if rng.random() < 0.95 else None,
+        referred_by_id=rng.choice(referrers) if referrers and rng.random() < 0.04 else None,
+        notes=rng.choice(NOTES) if rng.random() < 0.05 else None)
+    row = {"key": key, **client_row(values), "advisor_id": advisor_id,
+           "created_at": created, "updated_at": created, "version": 1}
     return _Made(row, periods)
 
 
@@ -122,28 +122,26 @@ def _person(rng, pools: Pools) -> dict:
         email = (f"{first_key.replace(' ', '-')}.{last_key.replace(' ', '-')}{suffix}"
                  f"@{rng.choice(EMAIL_DOMAINS)}")
     return {"civility": civility if rng.random() < 0.97 else None,
-            "first_name": first, "last_name": last,
-            "name_key": f"{last_key} {first_key}", "name_key_rev": f"{first_key} {last_key}",
-            "email": email, "email_key": email}
+            "first_name": first, "last_name": last, "email": email}
 
 
 def _phones(rng, agency: Agency) -> dict:
     mobile = rng.random() < MOBILE_SHARE
     first = _phone(rng, agency, mobile)
-    second = _phone(rng, agency, not mobile) if rng.random() < 0.25 else (None, None, None)
-    return {"phone": first[0], "phone_is_mobile": first[1], "phone_key": first[2],
-            "phone2": second[0], "phone2_is_mobile": second[1], "phone2_key": second[2]}
+    second = _phone(rng, agency, not mobile) if rng.random() < 0.25 else None
+    return {"phone": first, "phone2": second}
 
 
-def _phone(rng, agency: Agency, mobile: bool) -> tuple[str, bool, str]:
-    """A valid French number: (display form, is mobile, national digits)."""
+def _phone(rng, agency: Agency, mobile: bool) -> Phone:
+    """A valid French number, as ``rules.parse_phone`` gives it (parsing a million made-up
+    numbers would cost more than making them)."""
     if mobile:
         prefix = rng.choice(MOBILE_PREFIXES)
     else:
         prefix = agency.landline + rng.choice(LANDLINE_DIGITS[agency.landline])
     digits = f"{prefix}{rng.randrange(10_000_000):07d}"
     display = f"+33 {digits[1]} " + " ".join(digits[i:i + 2] for i in range(2, 10, 2))
-    return display, mobile, digits
+    return Phone(e164="+33" + digits[1:], display=display, key=digits, is_mobile=mobile)
 
 
 def _address(rng, pools: Pools, agency: Agency) -> dict:

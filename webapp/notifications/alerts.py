@@ -1,7 +1,5 @@
 """Home-page alerts: raised by the modules and the reminders, read once opened."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import func, select
 
 from webapp.auth.models import User
@@ -23,11 +21,6 @@ def notify(user_id: int, kind: str, title: str, url: str | None = None,
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count(Alert.id)).where(
         Alert.user_id == user.id, Alert.read_at.is_(None)))
-
-
-def mark_read(alert: Alert) -> None:
-    if alert.read_at is None:
-        alert.read_at = datetime.now(UTC)
 
 
 def alerts_of(user: User):

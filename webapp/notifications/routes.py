@@ -6,13 +6,15 @@ from sqlalchemy import func, select
 
 from webapp.auth.decorators import role_required
 from webapp.auth.models import Role
+from webapp.auth.redirects import is_our_page
 from webapp.auth.scope import get_or_404
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.notifications import bp
-from webapp.notifications.alerts import alerts_of, mark_read, unread_count
+from webapp.notifications.alerts import alerts_of, unread_count
 from webapp.notifications.models import Alert, MessageStatus, OutboxMessage
-from webapp.notifications.outbox import queue_mail
+from webapp.notifications.services import mark_read, queue_test_mail, requeue
 from webapp.pagination import paginate
 
 
@@ -34,12 +36,10 @@ def badge():
 @bp.route("/alerts/<int:alert_id>")
 @login_required
 def open_alert(alert_id: int):
-    """Open an alert: it is read, and leads where it points."""
+    """Open an alert: it is read, and leads where it points (one of our pages)."""
     alert = get_or_404(Alert, alert_id)
     mark_read(alert)
-    db.session.commit()
-    return redirect(alert.url if alert.url and alert.url.startswith("/")
-                    else url_for("notifications.alerts"))
+    return redirect(alert.url if is_our_page(alert.url) else url_for("notifications.alerts"))
 
 
 @bp.route("/admin/outbox")
@@ -62,12 +62,11 @@ def outbox():
 def resend(message_id: int):
     """Put a failed message back in the queue, tries counted from zero."""
     message = db.get_or_404(OutboxMessage, message_id)
-    if message.status != MessageStatus.FAILED:
-        flash("Seul un message en échec peut être renvoyé.", "warning")
+    try:
+        requeue(message)
+    except Refused as refusal:
+        flash(refusal.message, "warning")
     else:
-        message.status, message.attempts = MessageStatus.PENDING, 0
-        message.next_attempt_at = func.now()
-        db.session.commit()
         flash("Message remis dans la file d'envoi.", "success")
     return redirect(url_for("notifications.outbox", status=request.args.get("status", "")))
 
@@ -76,7 +75,6 @@ def resend(message_id: int):
 @role_required(Role.ADMIN)
 def test_mail():
     """Queue a test message to the admin, to check the SMTP settings end to end."""
-    queue_mail("test", current_user.email, "test", user=current_user)
-    db.session.commit()
+    queue_test_mail(current_user)
     flash(f"E-mail de test mis en file pour {current_user.email}.", "success")
     return redirect(url_for("notifications.outbox"))
