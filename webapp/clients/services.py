@@ -58,9 +58,10 @@ PLAIN = tuple(f.name for f in fields(ClientInput)
 
 
 def _blank_to_none(value):
-    if value in ("", 0):
-        return None
-    return value.strip() if isinstance(value, str) else value
+    """Typed text without its outer spaces; nothing typed (or id 0: « — Aucun — ») → None."""
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", 0) else value
 
 
 def phone_columns(slot: str, phone: Phone | None) -> dict:
