@@ -1,10 +1,13 @@
 """The generic mechanisms: audit trail, uploads, migrations."""
 
 import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import current_app
 from sqlalchemy import inspect, select
 
 from tests.conftest import make_config
@@ -12,6 +15,7 @@ from tests.fixtures.files import PNG
 from tests.fixtures.migrations import upgrade_from_empty
 from webapp import create_app
 from webapp.auth.models import Branch
+from webapp.clients.models import Account
 from webapp.extensions import db
 from webapp.history import AuditRow, cli_actor, history_of
 from webapp.uploads import UploadError, serve, store
@@ -101,3 +105,44 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path, pg_schema):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == []
         db.engine.dispose()
+
+
+def _history_html(rows, values=None) -> str:
+    macro = ('{% from "_macros/history.html" import history_table %}'
+             "{{ history_table(rows, {}, values) }}")
+    return current_app.jinja_env.from_string(macro).render(rows=rows, values=values or {})
+
+
+def test_history_shows_values_as_the_screens_do(app, make_client, org):
+    """Issue 13.11: dates 22/11/2026, names for foreign keys, enum labels, local time."""
+    client = make_client(first_name="Élodie", last_name="Roux")
+    account = Account(client_id=client.id, number="12", product="PEA",
+                      opened_on=date(2026, 11, 22), amount=Decimal("12500.5"))
+    db.session.add(account)
+    db.session.commit()
+    moved = AuditRow(at=datetime(2026, 12, 3, 12, 49, tzinfo=UTC), object_type="user",
+                     object_id=org["advisor"].id, action="update", field="role",
+                     old="advisor", new="manager")
+    stamped = AuditRow(at=datetime(2026, 12, 3, 12, 49, tzinfo=UTC),
+                       object_type="bo_checklist", object_id=1, action="update",
+                       field="completed_at", old="2026-07-01 22:30:00",
+                       new="2026-12-03 12:49:10.103241+00:00")
+    with app.test_request_context():
+        page = _history_html([*history_of(account), moved, stamped])
+    assert "22/11/2026" in page and "2026-11-22" not in page
+    assert "Élodie Roux" in page and f">{client.id}<" not in page
+    assert "12\u202f500,50" in page or "12\u00a0500,50" in page
+    assert "Conseiller" in page and "Responsable" in page and ">advisor<" not in page
+    # Stored in UTC, read in Paris: 13:49 in winter, 00:30 the next day in summer.
+    assert "03/12/2026 13:49" in page and "02/07/2026 00:30" in page
+    assert "+00:00" not in page
+
+
+def test_history_page_values_override_and_odd_values_stay_as_stored(app, org):
+    rows = [AuditRow(at=datetime(2026, 12, 3, tzinfo=UTC), object_type="account",
+                     object_id=1, action="update", field=field, old=None, new=new)
+            for field, new in (("opened_on", "pas une date"), ("client_id", "99999"),
+                               ("amount", "NaN?"))]
+    with app.test_request_context():
+        page = _history_html(rows, {("client_id", "99999"): "Client supprimé"})
+    assert "pas une date" in page and "Client supprimé" in page and "NaN?" in page

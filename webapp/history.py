@@ -3,13 +3,30 @@ in the same transaction, through one session hook."""
 
 import contextvars
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from flask import has_request_context
+from flask_babel import format_decimal
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Index, String, Text, event, insert, inspect, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
+from webapp import formatting
+from webapp.choices import LabelledEnum
 from webapp.database import UTCDateTime
 from webapp.extensions import db
 
@@ -199,6 +216,82 @@ def enum_labels(enum_cls):
     return lambda values: {v: labels.get(v, v) for v in values}
 
 
+def _models() -> dict[str, type]:
+    """The mapped classes by table name."""
+    return {m.class_.__tablename__: m.class_ for m in db.Model.registry.mappers
+            if hasattr(m.class_, "__tablename__")}
+
+
+def display_name(obj) -> str:
+    """How a screen names a row: its ``__str__``, else its name or title, else its number."""
+    if type(obj).__str__ is not object.__str__:
+        return str(obj)
+    for attribute in ("name", "title", "label"):
+        if isinstance(getattr(obj, attribute, None), str):
+            return getattr(obj, attribute)
+    return f"n° {obj.id}"
+
+
+def _instant(raw: str) -> str:
+    value = datetime.fromisoformat(raw)
+    return formatting.moment(value if value.tzinfo else value.replace(tzinfo=UTC))
+
+
+def _decimal(scale: int | None):
+    def show(raw: str) -> str:
+        value = Decimal(raw)
+        return (format_decimal(value, format="#,##0.00") if scale == 2
+                else formatting.number(value))
+
+    return show
+
+
+def _converter(column):
+    """How one stored text of ``column`` reads on a screen (None: as it is)."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime | DateTime):
+        return _instant
+    if isinstance(kind, Date):
+        return lambda raw: formatting.day(date.fromisoformat(raw))
+    enum_class = getattr(kind, "enum_class", None)
+    if enum_class is not None and issubclass(enum_class, LabelledEnum):
+        return lambda raw: enum_class(raw).label
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return _decimal(kind.scale)
+    return None
+
+
+def _shown_value(convert, raw: str) -> str:
+    try:
+        return convert(raw)
+    except (ValueError, ArithmeticError, KeyError):
+        return raw  # a value stored before a type change: shown as stored, never an error
+
+
+def readable_values(rows: list[AuditRow]) -> dict[tuple[str, str], str]:
+    """Every history value as the screens show it, from the audited column's type: a date
+    ``22/11/2026``, an instant in the app's time zone, an amount in French, an enum's label,
+    a foreign key's row by its name (one query per referenced table)."""
+    models, found, wanted = _models(), {}, {}
+    for row in rows:
+        model = models.get(row.object_type)
+        column = model.__table__.c.get(row.field) if model is not None and row.field else None
+        if column is None:
+            continue
+        for raw in (v for v in (row.old, row.new) if v not in (None, HIDDEN)):
+            if column.foreign_keys:
+                target = models.get(next(iter(column.foreign_keys)).column.table.name)
+                if target is not None and raw.isdigit() and len(raw) < 19:
+                    wanted.setdefault(target, {})[int(raw)] = row.field
+            elif convert := _converter(column):
+                found[(row.field, raw)] = _shown_value(convert, raw)
+    for target, ids in wanted.items():
+        for obj in db.session.scalars(select(target).where(target.id.in_(ids))):
+            found[(ids[obj.id], str(obj.id))] = display_name(obj)
+    return found
+
+
 def init_app(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    app.jinja_env.globals["readable_values"] = readable_values
