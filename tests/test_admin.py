@@ -107,3 +107,13 @@ def test_non_admin_cannot_post_admin_forms(org, login):
 def test_roles_have_french_labels():
     assert [r.label for r in Role] == ["Administrateur", "Responsable", "Conseiller",
                                        "Agent BDC", "Assistant back-office"]
+
+
+def test_user_list_sorts_names_the_french_way(org, admin, make_user):
+    make_user(team=org["lyon"], name="Édouard Vidal")
+    make_user(team=org["lyon"], name="Thomas Roy")
+    page = admin.get("/admin/users").text
+    names = ("Alice Admin", "Bruno Dubois", "Claire Martin", "Édouard Vidal", "Léa Bernard",
+             "Thomas Roy")
+    positions = [page.index(name) for name in names]
+    assert positions == sorted(positions)

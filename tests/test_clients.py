@@ -252,3 +252,23 @@ def test_account_of_another_teams_client_is_404(org, clients, login):
     response = login(org["advisor"]).post(f"/clients/{clients['paul'].id}/accounts",
                                           data=ACCOUNT)
     assert response.status_code == 404
+
+
+def test_lists_and_pickers_sort_names_the_french_way(org, login, make_client, make_user,
+                                                     make_branch):
+    """Issue 13: « Édouard » after « Thomas » was a byte order; French puts it first."""
+    for last in ("Thomas", "Édouard", "dupont", "Zola"):
+        make_client("Anne", last, advisor=org["manager"])
+    make_user(team=org["lyon"], name="Édith Piaf")
+    make_user(team=org["lyon"], name="Yves Montand")
+    for name in ("Vannes", "Évreux", "angers"):
+        make_branch(name)
+    page = login(org["manager"]).get("/clients/").text
+    listed = page.split("<tbody>", 1)[1]
+    positions = [listed.index(name) for name in ("dupont", "Édouard", "Thomas", "Zola")]
+    assert positions == sorted(positions)
+    advisors = page.split('name="advisor_id"', 1)[1].split("</select>", 1)[0]
+    assert advisors.index("Édith Piaf") < advisors.index("Marc Petit") < advisors.index(
+        "Yves Montand")
+    branches = page.split('name="branch_id"', 1)[1].split("</select>", 1)[0]
+    assert branches.index("angers") < branches.index("Évreux") < branches.index("Vannes")

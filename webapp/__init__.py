@@ -30,9 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from webapp import errors, formatting, history, security, slowlog, transaction
+    from webapp import errors, formatting, forms, history, security, slowlog, transaction
 
     errors.init_app(app)
+    forms.init_app(app)
     formatting.init_app(app)
     security.init_app(app)
     history.init_app(app)

@@ -112,9 +112,11 @@ def search_page(filters: Filters, number: int = 1, size: int | None = None,
 
 
 def client_page(filters: Filters, number: int = 1) -> Page:
-    """The client list: ranked search results when there is a query, else by name."""
+    """The client list: ranked search results when there is a query, else by name in
+    French order (the indexed search key: case and accents folded, « Édouard » before
+    « Thomas »)."""
     if filters.q:
         return search_page(filters, number)
     stmt = (_visible(select(Client), filters).options(selectinload(Client.advisor))
-            .order_by(Client.last_name, Client.first_name, Client.id))
+            .order_by(Client.name_key, Client.id))
     return paginate(stmt, number)
