@@ -272,3 +272,25 @@ def test_lists_and_pickers_sort_names_the_french_way(org, login, make_client, ma
         "Yves Montand")
     branches = page.split('name="branch_id"', 1)[1].split("</select>", 1)[0]
     assert branches.index("angers") < branches.index("Évreux") < branches.index("Vannes")
+
+
+def test_control_characters_are_dropped_from_typed_text(org, login):
+    """Issue 19: a NUL in a text field was a 500 on PostgreSQL; text areas keep line breaks."""
+    http = login(org["advisor"])
+    response = http.post("/clients/new", data={
+        **VALID, "advisor_id": org["advisor"].id, "first_name": "An\x00ne\x01",
+        "city": "La\tval\n",
+        "notes": "Ligne 1\r\nLigne\x00 2\tfin\x1b\x7f"})
+    assert response.status_code == 302
+    client = db.session.scalar(select(Client).where(Client.last_name == "Roux"))
+    assert (client.first_name, client.city) == ("Anne", "Laval")
+    assert client.notes == "Ligne 1\r\nLigne 2\tfin"
+    for q in ("a%00b", "%00", "ro%00ux%01"):
+        assert http.get(f"/clients/?q={q}").status_code == 200
+        assert http.get(f"/clients/picker?q={q}").status_code == 200
+
+
+def test_a_huge_referrer_id_is_refused_not_a_500(org, login):
+    response = login(org["advisor"]).post("/clients/new", data={
+        **VALID, "advisor_id": org["advisor"].id, "referred_by_id": "99999999999999999999"})
+    assert response.status_code == 422 and "Client introuvable." in response.text

@@ -197,3 +197,37 @@ def test_login_bad_input(client, org, data, message):
     response = client.post("/login", data=data)
     assert response.status_code == 422
     assert message in response.text
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "/%0a/evil.example", "//evil.example/x", "/\\evil.example",
+    "https://evil.example/", "javascript:alert(1)", "/pas-une-page", "/%5C%5Cevil.example",
+])
+def test_login_never_redirects_outside_our_pages(client, org, target):
+    """Issue 19: ``/login?next=/%09/evil.example`` came back as ``//evil.example``."""
+    response = client.post(f"/login?next={target}",
+                           data={"email": "marc@example.fr", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+
+
+def test_login_keeps_a_next_page_of_ours_with_its_query(client, org):
+    response = client.post("/login?next=/clients/%3Fq%3Droux",
+                           data={"email": "marc@example.fr", "password": PASSWORD})
+    assert response.location == "/clients/?q=roux"
+
+
+@pytest.mark.parametrize("path", [
+    "/clients/99999999999999999999", "/clients/2147483648", "/clients/2147483648/edit",
+    "/admin/users/99999999999999999999", "/admin/teams/9223372036854775808",
+    "/alerts/99999999999999999999", "/clients/picker/18446744073709551616",
+])
+def test_huge_ids_are_404(org, login, path):
+    """Issue 19: ids beyond the integer columns were a 500 (SQLite ≥ 2^63, PostgreSQL ≥ 2^31)."""
+    assert login(org["admin"]).get(path).status_code == 404
+
+
+def test_huge_or_negative_query_ids_fall_back_to_the_default(org, login):
+    response = login(org["admin"]).get(
+        "/clients/?branch_id=99999999999999999999&advisor_id=-1&page=99999999999999999999")
+    assert response.status_code == 200
+    assert login(org["admin"]).get("/admin/users?page=-5").status_code == 200

@@ -30,8 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from webapp import errors, formatting, forms, history, security, slowlog, transaction
+    from webapp import errors, formatting, forms, history, ids, security, slowlog, transaction
 
+    ids.init_app(app)
     errors.init_app(app)
     forms.init_app(app)
     formatting.init_app(app)

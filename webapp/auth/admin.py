@@ -13,6 +13,7 @@ from webapp.database import french_order
 from webapp.extensions import db
 from webapp.forms import saved
 from webapp.history import enum_labels, history_of, names_by_id, value_labels
+from webapp.ids import id_param
 from webapp.pagination import paginate
 
 TEAM_HISTORY_VALUES = {"parent_id": names_by_id(Team, Team.name)}
@@ -33,7 +34,7 @@ def _form_page(template: str, form, record, values: dict, **context):
 def users():
     """List the accounts."""
     stmt = select(User).outerjoin(User.team).order_by(french_order(User.name), User.id)
-    page = paginate(stmt, request.args.get("page", 1, type=int))
+    page = paginate(stmt, request.args.get("page", 1, type=id_param))
     return render_template("auth/users.html", page=page)
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import (
     DataRequired,
     Email,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -32,6 +33,7 @@ from webapp.clients.services import PLAIN, AccountInput, ClientInput
 from webapp.database import french_order
 from webapp.extensions import db
 from webapp.fields import money_field
+from webapp.ids import MAX_ID
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -96,7 +98,8 @@ class ClientForm(FlaskForm):
     language = SelectField("Langue", choices=Language.choices(), default="fr")
     branch_id = SelectField("Succursale", coerce=int, default=0)
     advisor_id = SelectField("Conseiller", coerce=int, default=0)
-    referred_by_id = IntegerField("Recommandé par", validators=[Optional()])
+    referred_by_id = IntegerField("Recommandé par", validators=[
+        Optional(), NumberRange(1, MAX_ID, "Client introuvable.")])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
     def __init__(self, *args, client: Client | None = None, **kwargs):
@@ -121,13 +124,13 @@ class ClientForm(FlaskForm):
 
     def referrer(self) -> Client | None:
         """The recommending client as chosen in the form, if the viewer may see it."""
-        if not self.referred_by_id.data:
+        if not self.referred_by_id.data or not 0 < self.referred_by_id.data <= MAX_ID:
             return None
         return db.session.scalar(
             scoped(select(Client).where(Client.id == self.referred_by_id.data), Client))
 
     def validate_referred_by_id(self, field):
-        if field.data is not None and self.referrer() is None:
+        if field.data is not None and self.referrer() is None and not field.errors:
             raise ValidationError("Client introuvable.")
 
     def differences(self, client: Client) -> list["Difference"]:

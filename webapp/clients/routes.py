@@ -19,9 +19,10 @@ from webapp.clients.queries import Filters, client_page, search_page
 from webapp.clients.services import HISTORY_VALUES, accounts_of, referrals, save_client
 from webapp.clients.services import add_account as add_account_to
 from webapp.concurrency import Conflict, save_versioned
-from webapp.forms import saved
+from webapp.forms import clean_text, saved
 from webapp.history import history_of, value_labels
 from webapp.htmx import render
+from webapp.ids import id_param
 
 PICKER_SIZE = 8
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
@@ -37,9 +38,14 @@ def _widget_args() -> dict:
 
 def _filters() -> Filters:
     args = request.args
-    return Filters(q=args.get("q", "").strip()[:100], branch_id=args.get("branch_id", 0, int),
-                   advisor_id=args.get("advisor_id", 0, int),
-                   language=args.get("language", "")[:5])
+    return Filters(q=_query(), branch_id=args.get("branch_id", 0, id_param),
+                   advisor_id=args.get("advisor_id", 0, id_param),
+                   language=clean_text(args.get("language", ""))[:5])
+
+
+def _query() -> str:
+    """The search as typed, without control characters (a NUL fails on PostgreSQL)."""
+    return clean_text(request.args.get("q", "")).strip()[:100]
 
 
 @bp.route("/")
@@ -47,7 +53,7 @@ def _filters() -> Filters:
 def index():
     """The client list: search as you type, filters, pages."""
     filters = _filters()
-    page = client_page(filters, request.args.get("page", 1, type=int))
+    page = client_page(filters, request.args.get("page", 1, type=id_param))
     # The filter options are callables: only the whole page (not the htmx block) reads them.
     return render("clients/index.html", "results", page=page, filters=filters,
                   branches=lambda: branch_choices("Toutes"), advisors=advisor_choices,
@@ -143,7 +149,7 @@ def picker():
     """Search results of a client picker widget (htmx fragment)."""
     if request.args.get("reset"):
         return render_template("clients/_picker.html", chosen=None, **_widget_args())
-    q = request.args.get("q", "").strip()[:100]
+    q = _query()
     clients = (search_page(Filters(q=q), size=PICKER_SIZE, count=False).items
                if len(q) >= 2 else [])
     return render_template("clients/_picker_results.html", clients=clients, q=q,

@@ -11,6 +11,7 @@ from webapp.auth.scope import get_or_404
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import render
+from webapp.ids import id_param
 from webapp.notifications import bp
 from webapp.notifications.alerts import alerts_of, unread_count
 from webapp.notifications.models import Alert, MessageStatus, OutboxMessage
@@ -22,7 +23,7 @@ from webapp.pagination import paginate
 @login_required
 def alerts():
     """My alerts, unread first (the home page loads the first ones with htmx)."""
-    page = paginate(alerts_of(current_user), request.args.get("page", 1, type=int))
+    page = paginate(alerts_of(current_user), request.args.get("page", 1, type=id_param))
     return render("notifications/alerts.html", "alerts", page=page)
 
 
@@ -52,7 +53,7 @@ def outbox():
         stmt = stmt.where(OutboxMessage.status == status)
     counts = dict(db.session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    page = paginate(stmt, request.args.get("page", 1, type=int))
+    page = paginate(stmt, request.args.get("page", 1, type=id_param))
     return render("notifications/outbox.html", "messages", page=page, counts=counts,
                   selected=status, statuses=list(MessageStatus))
 
