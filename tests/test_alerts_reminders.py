@@ -9,6 +9,7 @@ from webapp.extensions import db
 from webapp.notifications import reminders
 from webapp.notifications.alerts import notify
 from webapp.notifications.models import Alert, OutboxMessage
+from webapp.notifications.outbox import queue_mail
 from webapp.notifications.reminders import AlertLine, Due, Mail
 
 
@@ -81,3 +82,19 @@ def test_reminders_run_counts(app, test_kind):
 def test_home_loads_the_alerts_box(org, login):
     page = login(org["advisor"]).get("/")
     assert 'hx-get="/alerts/"' in page.text and 'hx-get="/alerts/badge"' in page.text
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    (datetime(2026, 12, 3, 12, 49, tzinfo=UTC), "03/12/2026 13:49"),  # winter: UTC+1
+    (datetime(2026, 7, 1, 22, 30, tzinfo=UTC), "02/07/2026 00:30"),  # summer: UTC+2
+])
+def test_alert_and_outbox_times_are_paris_times(org, login, stored, shown):
+    """Issue 13.1: instants are stored in UTC and shown in Europe/Paris, on both engines."""
+    alert = notify(org["admin"].id, "test", "Heure de Paris", url="/")
+    alert.created_at = stored
+    message = queue_mail("test", org["admin"].email, "test", user=org["admin"])
+    message.created_at = message.sent_at = stored
+    db.session.commit()
+    http = login(org["admin"])
+    assert shown in http.get("/alerts/").text
+    assert http.get("/admin/outbox").text.count(shown) >= 1

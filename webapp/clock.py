@@ -24,7 +24,8 @@ def today() -> date:
 
 
 def local_day(moment: datetime) -> date:
-    """The day of a stored instant in the app's time zone (SQLite returns naive UTC)."""
+    """The day of an instant in the app's time zone. Stored instants come back aware (UTC)
+    on both engines (``database.UTCDateTime``); a naive value is taken as UTC."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(zone()).date()
 
