@@ -22,6 +22,7 @@ system-test-deps:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
 	  (apt-get update -q && apt-get install -y -q chromium poppler-utils)
 
+run: export BASE_URL ?= http://localhost:5000
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) data demo --if-empty

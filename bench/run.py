@@ -162,7 +162,7 @@ def _postgresql(args, server_url) -> Database:
 def app_env(db: Database, secret_key: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PILOTE_"))}
     env.update(DATABASE_URL=db.url, SECRET_KEY=secret_key, SESSION_COOKIE_SECURE="0",
-               PYTHONUNBUFFERED="1")
+               BASE_URL=f"http://{HOST}", PYTHONUNBUFFERED="1")
     return env
 
 

@@ -10,9 +10,12 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from tests.conftest import database_url
+from tests.conftest import PASSWORD, database_url, make_config
+from webapp import create_app
+from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.notifications.calendar import Invite
+from webapp.notifications.links import absolute_url
 from webapp.notifications.models import MessageStatus, OutboxMessage
 from webapp.notifications.outbox import queue_mail
 from webapp.notifications.worker import drain
@@ -125,7 +128,7 @@ def _worker(tmp_path, pg_schema, port, **env):
     """`flask outbox work --once` in its own process, as cron or a supervisor runs it."""
     environment = {**os.environ, "DATABASE_URL": database_url(tmp_path, pg_schema),
                    "SECRET_KEY": "test", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port),
-                   "MAIL_BACKEND": "smtp", **env}
+                   "MAIL_BACKEND": "smtp", "BASE_URL": "https://pilote.example.fr", **env}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "webapp", "outbox", "work",
                              "--once"], env=environment, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -170,3 +173,43 @@ def test_two_workers_send_each_of_1000_messages_exactly_once(app, admin_user, sm
     assert len(ids) == 1000 and len(set(ids)) == 1000
     db.session.expire_all()
     assert _statuses() == {MessageStatus.SENT.value: 1000}
+
+
+def test_mail_links_use_base_url_not_the_host_header(app, org, make_client, make_user,
+                                                      route_type):
+    """Issue 19: a request posted with ``Host: evil.example`` queued a link to it."""
+    app.config["BASE_URL"] = "https://pilote.example.fr"
+    route_type("Cotation R1", to=[make_user(Role.MANAGER, name="Chris Tarif")])
+    anne = make_client("Anne", "Roux", advisor=org["advisor"])
+    from webapp.backoffice.models import RequestType
+
+    type_id = db.session.scalar(select(RequestType.id).where(RequestType.name == "Cotation R1"))
+    http, forged = app.test_client(), "http://evil.example"
+    http.post("/login", base_url=forged, data={"email": "marc@example.fr", "password": PASSWORD})
+    response = http.post("/bo/requests/new", base_url=forged, data={
+        "type_id": type_id, "client_id": anne.id, "label": "Cotation R1", "body": "R1",
+        "deadline": "2030-01-15"})
+    assert response.status_code == 302 and "/bo/requests/" in response.location
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    assert "https://pilote.example.fr/bo/requests/" in mail.text_body
+    assert "https://pilote.example.fr/bo/requests/" in mail.html_body
+    assert "evil.example" not in mail.text_body + mail.html_body
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({"BASE_URL": "https://pilote.example.fr/"}, "https://pilote.example.fr"),
+    ({"TESTING": False, "DEVELOPMENT": True}, "http://localhost:5000"),
+    ({"TESTING": False, "BASE_URL": "http://10.0.0.5:8000"}, "http://10.0.0.5:8000"),
+])
+def test_base_url_setting(tmp_path, pg_schema, settings, expected):
+    app = create_app(make_config(tmp_path, pg_schema, **settings))
+    assert app.config["BASE_URL"] == expected
+    with app.test_request_context("/", base_url="http://evil.example"):
+        assert absolute_url("/clients/") == expected + "/clients/"
+
+
+@pytest.mark.parametrize("base_url", [None, "", "ftp://pilote.example.fr", "pilote.example.fr",
+                                      "https://pilote.example.fr/sous-dossier"])
+def test_base_url_is_required_in_production(tmp_path, pg_schema, base_url):
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(make_config(tmp_path, pg_schema, TESTING=False, BASE_URL=base_url))

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class Defaults:
@@ -42,6 +43,13 @@ class Defaults:
     OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
     OUTBOX_LEASE_SECONDS = 300
     OUTBOX_POLL_SECONDS = 5
+    # The address users reach the app at (``https://pilote.example.fr``): links in e-mails
+    # are built from it, never from the request's Host header (which a client can forge).
+    # Required outside development and testing, where it defaults to LOCAL_BASE_URL.
+    BASE_URL = None
+
+
+LOCAL_BASE_URL = "http://localhost:5000"
 
 
 def _flag(value: str) -> bool:
@@ -56,6 +64,7 @@ ENV_VARS = {
     "SESSION_COOKIE_SECURE": _flag,
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
+    "BASE_URL": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -106,3 +115,18 @@ def load(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config, app.instance_path)
     if app.debug or app.config.get("DEVELOPMENT"):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+    app.config["BASE_URL"] = base_url(app)
+
+
+def base_url(app) -> str:
+    """The configured ``BASE_URL`` without its trailing slash; refused when missing or not
+    http(s) outside development and testing (e-mail links would follow a forged Host)."""
+    url = (app.config.get("BASE_URL") or "").strip().rstrip("/")
+    local = app.debug or app.config.get("DEVELOPMENT") or app.config.get("TESTING")
+    if not url and local:
+        return LOCAL_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        raise RuntimeError("BASE_URL must be the app's address, such as "
+                           "https://pilote.example.fr (links in e-mails are built from it)")
+    return url

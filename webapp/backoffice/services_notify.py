@@ -10,6 +10,7 @@ from webapp.backoffice import queries_requests as queries
 from webapp.backoffice.models import BoRequest
 from webapp.backoffice.rules import Actor, workflow
 from webapp.notifications.alerts import notify
+from webapp.notifications.links import absolute_url
 from webapp.notifications.outbox import queue_mail
 
 
@@ -41,8 +42,8 @@ def tell(to: Iterable[User | None], cc: Iterable[User | None], actor: User | Non
 
 
 def _absolute(path: str) -> str:
-    """The page's address for an e-mail (the path an alert keeps, on this host)."""
-    return url_for("home.index", _external=True).rstrip("/") + path
+    """The page's address for an e-mail (the path an alert keeps, at BASE_URL)."""
+    return absolute_url(path)
 
 
 def request_url(request: BoRequest) -> str:

@@ -9,3 +9,10 @@ from flask import Blueprint
 bp = Blueprint("notifications", __name__)
 
 from webapp.notifications import routes  # noqa: E402, F401
+
+
+@bp.record_once
+def _setup(state) -> None:
+    from webapp.notifications import links
+
+    links.init_app(state.app)
