@@ -62,7 +62,8 @@ class _Upload(io.BytesIO):
 
 def test_upload_sniffs_type_and_stores_under_a_random_name(app):
     stored = store(_Upload(PNG, "../../logo.exe"), "image")
-    assert stored.mimetype == "image/png" and stored.original == "logo.exe"
+    # The name keeps the extension of the sniffed type (issue 19: a polyglot kept .html).
+    assert stored.mimetype == "image/png" and stored.original == "logo.png"
     assert stored.name.endswith(".png") and "logo" not in stored.name
     with app.test_request_context():
         response = serve(stored.name, "logo.png", stored.mimetype)
@@ -85,6 +86,35 @@ def test_upload_size_limit(app):
     app.config["UPLOAD_MAX_BYTES"] = len(PNG) - 1
     with pytest.raises(UploadError, match="dépasse la taille"):
         store(_Upload(PNG, "x.png"), "image")
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("a\x01b.pdf", "ab.png"),
+    ("facture\u202egnp.exe", "facturegnp.png"),  # a right-to-left override disguised it
+    ("C:\\Users\\anne\\photo\u200b.jpg", "photo.png"),
+    ("poly.html", "poly.png"),
+    ("no\u00a0break\tname.png", "no breakname.png"),
+    ("x" * 300 + ".png", "x" * 120 + ".png"),
+    ("\x00\x01.", "fichier.png"),
+    (None, "fichier.png"),
+])
+def test_upload_names_are_cleaned(app, given, kept):
+    """Issue 19: ``a\x01b.pdf`` uploaded, then every download was a 500."""
+    stored = store(_Upload(PNG, given), "document")
+    assert stored.original == kept
+    with app.test_request_context():
+        response = serve(stored.name, stored.original, stored.mimetype)
+        assert response.status_code == 200
+        response.close()
+
+
+def test_serve_cleans_a_name_stored_before(app):
+    stored = store(_Upload(PNG, "x.png"), "image")
+    with app.test_request_context():
+        response = serve(stored.name, "a\x01b\u202e\r\n.pdf", stored.mimetype)
+        disposition = response.headers["Content-Disposition"]
+        response.close()
+    assert disposition.startswith("attachment") and "ab.pdf" in disposition
 
 
 def test_serve_refuses_paths_outside_the_folder(app):

@@ -1,7 +1,9 @@
 """Uploaded files (logos, receipts, step documents): size limit, type sniffed from the
 content, stored outside static/ under random names, served as attachments."""
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +51,34 @@ def store(file_storage, kind: str) -> StoredFile:
         raise UploadError("Type de fichier non autorisé.")
     name = f"{secrets.token_hex(16)}.{guessed.extension}"
     (_folder() / name).write_bytes(data)
-    original = Path(file_storage.filename or "fichier").name[:200]
+    original = safe_name(file_storage.filename, guessed.extension)
     return StoredFile(name=name, original=original, mimetype=guessed.mime, size=len(data))
+
+
+NAME_MAX = 120  # characters of a file name's stem, for display and download
+
+
+def _printable(text: str) -> str:
+    """``text`` without control, format (bidi marks, zero-width) or unassigned characters:
+    they break the download header or disguise the name (``fdp.exe`` shown as ``exe.pdf``)."""
+    kept = []
+    for c in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(c)
+        if category == "Zs":
+            kept.append(" ")  # a no-break or thin space reads as a space
+        elif not category.startswith(("C", "Z")):
+            kept.append(c)
+    return " ".join("".join(kept).split(" ")) if kept else ""
+
+
+def safe_name(given: str | None, extension: str) -> str:
+    """The user's file name as we keep it: its last path part, printable, at most
+    ``NAME_MAX`` characters, with the extension of the type sniffed from the content
+    (a PDF sent as ``poly.html`` is ``poly.pdf``)."""
+    base = re.split(r"[\\/]", given or "")[-1]
+    stem = _printable(base.rsplit(".", 1)[0] if "." in base.strip(". ") else base)
+    stem = stem.strip(" .")[:NAME_MAX].strip(" .") or "fichier"
+    return f"{stem}.{extension}"
 
 
 def remove(stored_name: str) -> None:
@@ -72,4 +100,6 @@ def serve(stored_name: str, download_name: str, mimetype: str):
     path = (_folder() / stored_name).resolve()
     if path.parent != _folder().resolve() or not path.is_file():
         abort(404)
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name)
+    # Names stored before they were cleaned at upload are cleaned here (never a 500).
+    name = _printable(download_name or "").strip(" .") or "fichier"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
