@@ -5,12 +5,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
-from webapp.auth.models import Access, Role, Team, User
+from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.services import (
+    BranchInput,
     TeamInput,
     UserInput,
     authenticate,
     end_sessions,
+    save_branch,
     save_team,
     save_user,
 )
@@ -140,3 +142,14 @@ def test_services_write_history_with_the_cli_actor(org):
         AuditRow.object_type == "team", AuditRow.object_id == team.id)).all()
     assert actors and set(actors) == {"import"}
     assert db.session.scalar(select(func.count()).select_from(Team)) == 4
+
+
+def test_save_branch_keeps_names_unique(org, make_branch):
+    laval = make_branch("Laval")
+    angers = save_branch(Branch(), BranchInput(" Angers "))
+    assert angers.name == "Angers"
+    save_branch(laval, BranchInput("Laval"))  # its own name again: fine
+    with pytest.raises(FieldRefused) as refused:
+        save_branch(angers, BranchInput("Laval"))
+    assert refused.value.field == "name" and refused.value.status == 422
+    assert refused.value.message == "Ce nom est déjà celui d'une autre succursale."

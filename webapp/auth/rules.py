@@ -4,6 +4,7 @@ from webapp.auth.models import Role
 
 TEAM_REQUIRED = "Choisissez l'équipe de cet utilisateur."
 EMAIL_TAKEN = "Cette adresse est déjà utilisée par un autre compte."
+BRANCH_TAKEN = "Ce nom est déjà celui d'une autre succursale."
 CYCLE = "Une équipe ne peut pas être rattachée à elle-même ni à une de ses sous-équipes."
 
 

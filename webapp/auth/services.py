@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from webapp.auth.models import Access, Role, Team, User
+from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
-from webapp.auth.rules import EMAIL_TAKEN, cycle_error, team_missing
+from webapp.auth.rules import BRANCH_TAKEN, EMAIL_TAKEN, cycle_error, team_missing
 from webapp.database import starts_with
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -64,6 +64,23 @@ def save_team(team: Team, values: TeamInput) -> Team:
         place_team(team, parent)
     db.session.flush()
     return team
+
+
+@dataclass(frozen=True)
+class BranchInput:
+    name: str
+
+
+def save_branch(branch: Branch, values: BranchInput) -> Branch:
+    """Create or rename a succursale; its name is unique."""
+    name = values.name.strip()
+    owner = db.session.scalar(select(Branch.id).where(Branch.name == name))
+    if owner is not None and owner != branch.id:
+        raise FieldRefused("name", BRANCH_TAKEN)
+    branch.name = name
+    db.session.add(branch)
+    db.session.flush()
+    return branch
 
 
 def email_owner(email: str) -> int | None:

@@ -1,15 +1,15 @@
-"""The ``branches`` section: the succursales, whose names are unique."""
+"""The ``branches`` section: the succursales, written by ``auth.services.save_branch``."""
 
 from sqlalchemy import select
 
 from webapp.auth.models import Branch
+from webapp.auth.services import BranchInput, save_branch
 from webapp.data.schema import key, text
 from webapp.data.sections import (
     Context,
     Item,
     Section,
     Tally,
-    assign,
     check_unique,
     objects_by_key,
 )
@@ -34,11 +34,10 @@ def load(items: list[Item]) -> Tally:
     for item in items:
         branch = branches.get(item.key)
         created = branch is None
-        if created:
-            branch = Branch(key=item.key)
-            db.session.add(branch)
-        tally.count(created, assign(branch, item.values, ["name"]))
-    db.session.flush()
+        branch = branch or Branch(key=item.key)
+        before = branch.name
+        save_branch(branch, BranchInput(item.values.get("name", before)))
+        tally.count(created, branch.name != before)
     return tally
 
 

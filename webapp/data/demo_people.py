@@ -8,14 +8,18 @@ rest).
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
-
 from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.passwords import hash_password
-from webapp.auth.services import TeamInput, UserInput, save_team, save_user
+from webapp.auth.services import (
+    BranchInput,
+    TeamInput,
+    UserInput,
+    save_branch,
+    save_team,
+    save_user,
+)
 from webapp.clients.rules import search_key
 from webapp.data.demo_state import Agency, Demo, Login
-from webapp.extensions import db
 
 PASSWORD = "demo-pilote-2026"
 DOMAIN = "pilote.demo"
@@ -101,11 +105,8 @@ def _team(key: str, name: str, parent: Team | None) -> Team:
 
 def _branches() -> dict[str, int]:
     """One branch (succursale) per agence: ``{agency key: branch id}``."""
-    table = Branch.__table__
-    db.session.execute(insert(table), [{"key": "b-" + spec.key.removeprefix("t-"),
-                                        "name": spec.branch} for spec in AGENCIES])
-    ids = dict(db.session.execute(select(table.c.key, table.c.id)).all())
-    return {spec.key: ids["b-" + spec.key.removeprefix("t-")] for spec in AGENCIES}
+    return {spec.key: save_branch(Branch(key="b-" + spec.key.removeprefix("t-")),
+                                  BranchInput(spec.branch)).id for spec in AGENCIES}
 
 
 class _Roster:
