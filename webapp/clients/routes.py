@@ -116,6 +116,7 @@ def create():
 
 
 def _edit_form(client: Client) -> ClientForm:
+    """The edit form, filled from the file on a GET (with the version it was built from)."""
     form = ClientForm(obj=client, client=client)
     if request.method == "GET":
         form.version.data = client.version
