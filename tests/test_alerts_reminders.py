@@ -32,6 +32,14 @@ def test_alert_badge_list_and_open(org, login):
     assert ">1<" in http.get("/alerts/badge").text
 
 
+@pytest.mark.parametrize("url", ["//evil.example/x", "/\tevil", "https://evil.example/"])
+def test_an_alert_never_leads_off_site(org, login, url):
+    alert = notify(org["advisor"].id, "test", "Lien étrange", url=url)
+    db.session.commit()
+    opened = login(org["advisor"]).get(f"/alerts/{alert.id}")
+    assert opened.status_code == 302 and opened.location == "/alerts/"
+
+
 def test_someone_elses_alert_is_404(org, login):
     alert = notify(org["other_advisor"].id, "test", "Pour Léa")
     db.session.commit()
