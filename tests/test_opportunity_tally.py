@@ -15,8 +15,8 @@ from webapp import create_app
 from webapp.clients.models import Client
 from webapp.extensions import db
 from webapp.opportunities import tally
+from webapp.opportunities.board.queries import Filters, Total, totals
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage, StageTally
-from webapp.opportunities.queries_board import Filters, Total, totals
 
 
 def stage(name: str) -> Stage:

@@ -10,8 +10,8 @@ from webapp.auth.models import Branch, User
 from webapp.clients.models import Client
 from webapp.clock import local_day
 from webapp.extensions import db
+from webapp.opportunities.board.queries import Filters, visible
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage
-from webapp.opportunities.queries_board import Filters, visible
 from webapp.opportunities.rules import is_expired
 from webapp.pagination import Page, paginate
 

@@ -171,6 +171,23 @@ def unmet(required: Iterable[str], facts: Facts) -> list[Requirement]:
             and not REQUIREMENTS[k].met(facts)]
 
 
+def move_unmet(required: Iterable[str], facts: Facts, closes_badly: bool) -> list[Requirement]:
+    """What a move into a stage lacks: the stage's requirements, and, for an expired
+    opportunity, not being expired unless the stage is lost or invalid — seed 003
+    « Expirée … Si elle l'est, on doit créer une nouvelle OPP »: moved to a stage that
+    does not expire (« Walk-in »), it would lose its expiry instead of being copied."""
+    missing = unmet(required, facts)
+    if facts.expired and not closes_badly and "not_expired" not in required:
+        missing.insert(0, REQUIREMENTS["not_expired"])
+    return missing
+
+
+def move_refusal(stage_name: str, missing: Sequence[Requirement]) -> str:
+    """The French message of a refused move."""
+    return (f"« {stage_name} » demande, avant d'y entrer : "
+            + " ; ".join(r.label.lower() for r in missing) + ".")
+
+
 # --- Stages -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -445,6 +462,9 @@ def item_delete_error(name: str, used_by: int, items: int, what: str) -> str | N
     if items <= 1:
         return f"Il faut au moins {what} : « {name} » ne peut pas être supprimé."
     return None
+
+
+TAKEN = "Ce nom existe déjà (les majuscules ne comptent pas) : choisissez-en un autre."
 
 
 def name_taken(name: str, others: Iterable[str]) -> bool:

@@ -15,16 +15,18 @@ from webapp.auth.scope import get_or_404
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.opportunities import bp, services
-from webapp.opportunities.board_updates import moved_response
-from webapp.opportunities.card_urls import CardUrls
+from webapp.opportunities.board.card_urls import CardUrls
+from webapp.opportunities.board.queries import Filters, board, column_page, stages
+from webapp.opportunities.board.services import MoveRefused, missing_for
+from webapp.opportunities.board.services import move as move_to
+from webapp.opportunities.board.updates import moved_response
 from webapp.opportunities.forms import NONE, ActionForm, OpportunityForm, filter_choices
+from webapp.opportunities.meetings.routes import meeting_form_context
 from webapp.opportunities.models import Opportunity, Stage
-from webapp.opportunities.queries_board import Filters, board, column_page, stages
 from webapp.opportunities.rotation import proposed_spex
-from webapp.opportunities.routes_meetings import meeting_form_context
 from webapp.opportunities.rules import EXPIRED_MESSAGE, Requirement
 
-MOVE_PAGE = "opportunities/move.html"
+MOVE_PAGE = "opportunities/board/move.html"
 
 
 def _filters() -> Filters:
@@ -39,7 +41,7 @@ def index():
     columns = board(filters, clock.today())
     # The filter options are callables: only the whole page (not the htmx block) reads them.
     args = filters.as_args(board=True)
-    return render("opportunities/board.html", "board", columns=columns, filters=filters,
+    return render("opportunities/board/board.html", "board", columns=columns, filters=filters,
                   args=args, urls=CardUrls.build(args), choices=filter_choices)
 
 
@@ -51,7 +53,7 @@ def column_cards(stage_id: int):
     filters = _filters()
     column = column_page(stage, filters, request.args.get("cursor"), clock.today())
     args = filters.as_args(board=True)
-    return render_template("opportunities/_cards.html", column=column, args=args,
+    return render_template("opportunities/board/_cards.html", column=column, args=args,
                            urls=CardUrls.build(args))
 
 
@@ -98,6 +100,19 @@ def _refused(opportunity: Opportunity, stage: Stage, missing: list[Requirement],
     return body, code, headers
 
 
+def _fill_missing(opportunity: Opportunity, stage: Stage, today):
+    """The fields the dialog asked for, posted with the move (``fill``): saved (kept
+    even if the move is still refused), or the dialog again with their errors."""
+    missing = missing_for(opportunity, stage, today)
+    if not (request.form.get("fill") and _fields(missing)):
+        return None
+    form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
+    if not form.validate_on_submit():
+        return _refused(opportunity, stage, missing, form, status=422)
+    services.update(opportunity, form.values())
+    return None
+
+
 @bp.route("/<int:opportunity_id>/move", methods=["POST"])
 @login_required
 def move(opportunity_id: int):
@@ -105,23 +120,21 @@ def move(opportunity_id: int):
     opportunity = get_or_404(Opportunity, opportunity_id)
     stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
     old_stage_id, today = opportunity.stage_id, clock.today()
-    missing = services.missing_for(opportunity, stage, today)
-    if request.form.get("fill") and _fields(missing):
-        form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
-        if not form.validate_on_submit():
-            return _refused(opportunity, stage, missing, form, status=422)
-        services.update(opportunity, form)
-    missing = services.move(opportunity, stage, today)
-    db.session.commit()  # the fields filled in the dialog are kept, moved or not
-    if missing:
-        return _refused(opportunity, stage, missing)
+    if (invalid := _fill_missing(opportunity, stage, today)) is not None:
+        return invalid
+    try:
+        move_to(opportunity, stage, today)
+    except MoveRefused as refusal:
+        return _refused(opportunity, stage, refusal.missing)
     if request.args.get("view") == "board" and is_htmx():
         return moved_response(opportunity, old_stage_id, _filters())
     flash(f"Opportunité déplacée vers « {stage.name} ».", "success")
-    if is_htmx():
-        return "", 200, {"HX-Redirect": url_for("opportunities.detail",
-                                                opportunity_id=opportunity.id)}
-    return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
+    return _to_detail(opportunity)
+
+
+def _to_detail(opportunity: Opportunity):
+    target = url_for("opportunities.detail", opportunity_id=opportunity.id)
+    return ("", 200, {"HX-Redirect": target}) if is_htmx() else redirect(target)
 
 
 @bp.route("/<int:opportunity_id>/copy", methods=["POST"])
@@ -132,7 +145,5 @@ def copy(opportunity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     new = services.copy(opportunity, current_user, clock.today())
-    db.session.commit()
     flash("Nouvelle opportunité créée à partir de l'opportunité expirée.", "success")
-    target = url_for("opportunities.detail", opportunity_id=new.id)
-    return ("", 200, {"HX-Redirect": target}) if is_htmx() else redirect(target)
+    return _to_detail(new)

@@ -1,6 +1,5 @@
-"""The meeting form (seed 003 « Création d'une réunion ») and the call forms."""
+"""The meeting form (seed 003 « Création d'une réunion »)."""
 
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,9 +23,11 @@ from wtforms.validators import (
 from webapp.auth.models import Role
 from webapp.choices import options
 from webapp.clients.models import Language
-from webapp.opportunities.forms import NONE, OWNER_ROLES, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.meetings.services import COLUMNS, MeetingInput
 from webapp.opportunities.models import Device, ESign, Meeting, MeetingCategory, MeetingStatus
-from webapp.opportunities.rules import DEPOSIT_KINDS, receipt_missing
+from webapp.opportunities.rules import DEPOSIT_KINDS
+from webapp.opportunities.services import blank_to_none
 
 DATETIME = "%Y-%m-%dT%H:%M"
 WHEN = "Indiquez la date et l'heure."
@@ -84,36 +85,8 @@ class MeetingForm(FlaskForm):
         data = self.receipt.data
         return data if data is not None and getattr(data, "filename", "") else None
 
-    def validate_receipt(self, field):
-        has_receipt = bool(self.meeting and self.meeting.receipt_name) or bool(self.uploaded)
-        if receipt_missing(self.deposit_kind.data or None, has_receipt):
-            raise ValidationError("Joignez le reçu du dépôt (« Si dépôt : ne pas oublier de "
-                                  "mettre le reçu en pièce jointe »).")
-
-
-class CallForm(FlaskForm):
-    """« Programmer un appel »."""
-
-    scheduled_at = DateTimeLocalField("Date et heure de l'appel", format=DATETIME,
-                                      validators=[DataRequired(WHEN)])
-    subject = StringField("Objet", default="Appel de suivi",
-                          validators=[DataRequired(REQUIRED), Length(max=200)])
-    assigned_to_id = SelectField("Qui appelle", coerce=int)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assigned_to_id.choices = user_choices(OWNER_ROLES, "— Choisir —")
-        if not self.is_submitted():
-            self.assigned_to_id.data = current_user.id
-
-    def validate_assigned_to_id(self, field):
-        if not field.data:
-            raise ValidationError("Choisissez qui passe l'appel.")
-
-
-class CallDoneForm(FlaskForm):
-    """The call was made: its notes go to the opportunity's remarks."""
-
-    notes = TextAreaField("Notes de l'appel", validators=[
-        DataRequired("Saisissez vos notes : elles vont dans les remarques de "
-                     "l'opportunité."), Length(max=5000)])
+    def values(self) -> MeetingInput:
+        """The meeting as typed (blanks as None), with the file just uploaded if any."""
+        typed = {name: getattr(self, name).data for name in COLUMNS}
+        return MeetingInput(**{name: value if isinstance(value, bool) else blank_to_none(value)
+                               for name, value in typed.items()}, receipt=self.uploaded)

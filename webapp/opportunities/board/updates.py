@@ -5,9 +5,9 @@ import json
 from flask import render_template
 
 from webapp import clock
-from webapp.opportunities.card_urls import CardUrls
+from webapp.opportunities.board.card_urls import CardUrls
+from webapp.opportunities.board.queries import Filters, Total, matches, one_card, totals
 from webapp.opportunities.models import Opportunity
-from webapp.opportunities.queries_board import Filters, Total, matches, one_card, totals
 
 
 def moved_response(opportunity: Opportunity, old_stage_id: int, filters: Filters):
@@ -18,7 +18,7 @@ def moved_response(opportunity: Opportunity, old_stage_id: int, filters: Filters
     card = one_card(opportunity, clock.today()) if matches(opportunity, filters) else None
     sums = totals(filters, ids)
     args = filters.as_args(board=True)
-    body = render_template("opportunities/_moved.html", card=card, opportunity=opportunity,
+    body = render_template("opportunities/board/_moved.html", card=card, opportunity=opportunity,
                            totals={i: sums.get(i, Total()) for i in ids}, stage_ids=ids,
                            args=args, urls=CardUrls.build(args))
     return body, 200, {"HX-Reswap": "none",
