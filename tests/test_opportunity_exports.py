@@ -60,3 +60,22 @@ def test_safe_cell(value, written):
 def test_csv_lines_neutralises_every_cell():
     text = "".join(csv_lines(["=A"], [["=B", "ok", "-1"]], bom=False))
     assert text.splitlines() == ["'=A", "'=B;ok;-1"]
+
+
+def test_csv_rows_need_no_viewer_once_read(app, org, marcs):
+    """A served CSV is read after the request committed and closed its session: the rows
+    must not load the viewer's hierarchy then (a manager's export was a 500)."""
+    from flask_login import login_user
+
+    from webapp import clock
+    from webapp.extensions import db
+    from webapp.opportunities.board.queries import Filters
+    from webapp.opportunities.queries_list import export_rows
+
+    manager = org["manager"]
+    with app.test_request_context("/opportunities/export.csv"):
+        login_user(manager)
+        rows = export_rows(Filters(), clock.today())
+        db.session.commit()  # what transaction.py does before the body is sent
+        db.session.expunge(manager)  # and the session is gone when the server reads it
+        assert [row[0] for row in rows] == [marcs.id]
