@@ -188,6 +188,17 @@ def move_refusal(stage_name: str, missing: Sequence[Requirement]) -> str:
             + " ; ".join(r.label.lower() for r in missing) + ".")
 
 
+TRADE_FIELDS = ("trade_make", "trade_model", "trade_year", "trade_odometer")
+
+
+def without_trade_in(values: dict) -> dict:
+    """« Véhicule de reprise : À remplir seulement si le client a un véhicule d'échange »:
+    the values with the trade-in's vehicle cleared when ``has_trade_in`` says none."""
+    if "has_trade_in" in values and not values["has_trade_in"]:
+        return {**values, **dict.fromkeys(TRADE_FIELDS)}
+    return dict(values)
+
+
 # --- Stages -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

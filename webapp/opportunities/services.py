@@ -3,7 +3,7 @@ They take plain values (a form's ``values()``), check the rules, raise ``Refused
 one says no, and flush (the request commits)."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -25,9 +25,9 @@ from webapp.opportunities.rules import (
     Facts,
     append_note,
     remarks_template,
+    without_trade_in,
 )
 
-TRADE_FIELDS = ("trade_make", "trade_model", "trade_year", "trade_odometer")
 NOT_COPIED = {"id", "key", "stage_id", "stage_entered_at", "lost_reason_id", "sale_date",
               "delivery_date", "follow_up_on", "copied_from_id", "created_by_id",
               "created_at", "updated_at", "version", "owner_id", "stock_key", "remarks"}
@@ -59,19 +59,29 @@ def first_stage() -> Stage:
 
 
 def fill(opportunity: Opportunity, values: Mapping[str, Any]) -> None:
-    """Set the columns given (all of the form's, or the move dialog's few); without a
-    trade-in, its vehicle is cleared (« À remplir seulement si le client a un véhicule
-    d'échange »)."""
-    for name, value in values.items():
-        setattr(opportunity, name, value)
-    if "has_trade_in" in values and not opportunity.has_trade_in:
-        for name in TRADE_FIELDS:
-            setattr(opportunity, name, None)
+    """Set the columns given (all of the form's, the move dialog's few, or an imported
+    file's), the trade-in's rule applied; only what differs is written (a re-import
+    writes no audit row)."""
+    for name, value in without_trade_in(values).items():
+        if getattr(opportunity, name) != value:
+            setattr(opportunity, name, value)
 
 
-def create(values: Mapping[str, Any], user: User) -> Opportunity:
-    """« Statut : En traitement »: a new opportunity enters the first stage."""
-    opportunity = Opportunity(stage=first_stage(), created_by_id=user.id, has_trade_in=False)
+def differs(opportunity: Opportunity, values: Mapping[str, Any]) -> bool:
+    """Would ``fill`` change anything?"""
+    return any(getattr(opportunity, name) != value
+               for name, value in without_trade_in(values).items())
+
+
+def create(values: Mapping[str, Any], user: User | None, stage: Stage | None = None,
+           entered_at: datetime | None = None) -> Opportunity:
+    """« Statut : En traitement »: a new opportunity enters the first stage (an import
+    places it in the file's ``stage``, entered at ``entered_at``), its remarks the
+    checklist to fill in unless given."""
+    opportunity = Opportunity(stage=stage or first_stage(), has_trade_in=False,
+                              created_by_id=user.id if user else None)
+    if entered_at is not None:
+        opportunity.stage_entered_at = entered_at
     fill(opportunity, values)
     if not opportunity.remarks:
         opportunity.remarks = remarks_template()

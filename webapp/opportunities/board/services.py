@@ -26,6 +26,13 @@ def missing_for(opportunity: Opportunity, stage: Stage, today: date) -> list[Req
     return move_unmet(stage.requirements, facts_of(opportunity, today), stage.closed_badly)
 
 
+def enter_stage(opportunity: Opportunity, stage: Stage, at: datetime) -> None:
+    """Put the opportunity in ``stage`` as of ``at`` (its column sorts by it). A move
+    checks the requirements first; an import has checked them against its file."""
+    opportunity.stage = stage
+    opportunity.stage_entered_at = at
+
+
 def move(opportunity: Opportunity, stage: Stage, today: date) -> None:
     """Move to ``stage``, recording the date it stamps; ``MoveRefused`` if anything it
     requires is missing."""
@@ -34,8 +41,7 @@ def move(opportunity: Opportunity, stage: Stage, today: date) -> None:
     missing = missing_for(opportunity, stage, today)
     if missing:
         raise MoveRefused(stage, missing)
-    opportunity.stage = stage
-    opportunity.stage_entered_at = datetime.now(UTC)
+    enter_stage(opportunity, stage, datetime.now(UTC))
     for name, value in stamped_dates(stage.stamps, today, opportunity.sale_date,
                                      opportunity.delivery_date).items():
         setattr(opportunity, name, value)
