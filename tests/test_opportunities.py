@@ -250,7 +250,7 @@ def test_home_box_lists_my_pipeline_and_today(org, anne, login, make_opportunity
                      created_at=datetime.now(UTC) - timedelta(weeks=9))
     make_opportunity(anne, owner_id=org["manager"].id)
     db.session.add(Call(opportunity_id=mine.id, subject="Rappel", assigned_to_id=org[
-        "bdc_agent"].id, scheduled_at=datetime.combine(clock.today(), time(23, 0))))
+        "bdc_agent"].id, scheduled_at=datetime.combine(clock.today(), time(23, 0), clock.zone())))
     db.session.commit()
     box = login(org["bdc_agent"]).get("/opportunities/home-box").text
     assert "<html" not in box

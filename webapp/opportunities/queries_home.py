@@ -2,7 +2,7 @@
 ones, today's calls and meetings."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -36,17 +36,17 @@ def my_pipeline(user: User, today: date) -> Pipeline:
             Opportunity.created_at < day_start(
                 last_valid_creation_day(today, stage.expires_after_days))))
         for stage in stages if stage.expires_after_days is not None and counts.get(stage.id))
-    start = datetime.combine(today, time())
+    start, end = day_start(today), day_start(today + timedelta(days=1))
     calls = db.session.scalars(
         select(Call).where(Call.assigned_to_id == user.id, Call.done_at.is_(None),
-                           Call.scheduled_at < start + timedelta(days=1))
+                           Call.scheduled_at < end)
         .options(selectinload(Call.opportunity)).order_by(Call.scheduled_at)
         .limit(LISTED)).all()
     meetings = db.session.scalars(
         select(Meeting).join(Opportunity, Opportunity.id == Meeting.opportunity_id)
         .where(or_(Opportunity.owner_id == user.id, Meeting.spex_id == user.id),
                Meeting.status == MeetingStatus.PLANNED, Meeting.starts_at >= start,
-               Meeting.starts_at < start + timedelta(days=1))
+               Meeting.starts_at < end)
         .options(selectinload(Meeting.opportunity)).order_by(Meeting.starts_at)
         .limit(LISTED)).all()
     return Pipeline([(s, counts[s.id]) for s in stages if counts.get(s.id)], expired, calls,

@@ -279,6 +279,17 @@ def meeting_subject(first_name: str, stocks: Sequence[str], deposit: bool = Fals
     return " / ".join([prefix, *parts] if prefix else parts)
 
 
+FIRST_YEAR, YEARS_AHEAD = 2000, 5
+
+
+def schedule_error(moment: datetime, today: date) -> str | None:
+    """A meeting or a call is set between 2000 and five years from now (a typing slip such
+    as « 9999 » is refused rather than stored)."""
+    if not FIRST_YEAR <= moment.year <= today.year + YEARS_AHEAD:
+        return (f"Indiquez une date entre {FIRST_YEAR} et {today.year + YEARS_AHEAD}.")
+    return None
+
+
 def follow_up_date(meeting_day: date | datetime) -> date:
     """« Date du suivi à faire : le lendemain de la date du rendez-vous *Ne pas oublier de
     changer cette date si le client déplace le RDV* »."""

@@ -8,7 +8,7 @@ the last card shown (keyset), so page 50 costs what page 1 does.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask_login import current_user
@@ -184,7 +184,7 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
     next_meeting = (select(func.min(Meeting.starts_at))
                     .where(Meeting.opportunity_id == Opportunity.id,
                            Meeting.status == MeetingStatus.PLANNED,
-                           Meeting.starts_at >= datetime.combine(today, time()))
+                           Meeting.starts_at >= day_start(today))
                     .scalar_subquery())
     next_call = (select(func.min(Call.scheduled_at))
                  .where(Call.opportunity_id == Opportunity.id, Call.done_at.is_(None))
@@ -209,7 +209,7 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
         amount=r.amount, owner_name=r.owner_name,
         expired=is_expired(local_day(r.created_at), today,
                            stage_by_id[r.stage_id].expires_after_days),
-        meeting_today=r.meeting is not None and r.meeting.date() == today,
+        meeting_today=r.meeting is not None and local_day(r.meeting) == today,
         next_action=next_action(r.meeting, r.call, r.follow_up_on),
         conflicts=conflicts.get(r.id, [])) for r in rows]
 
@@ -217,10 +217,10 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
 def next_action(meeting: datetime | None, call: datetime | None,
                 follow_up: date | None) -> str | None:
     """The card's next thing to do: the soonest of the next meeting, call and follow-up."""
-    candidates = [(when, kind) for when, kind in (
-        (meeting, "meeting"), (call, "call"),
-        (datetime.combine(follow_up, time()) if follow_up else None, "follow_up"))
-        if when is not None]
+    candidates = [(when if when.tzinfo else when.replace(tzinfo=UTC), kind)
+                  for when, kind in ((meeting, "meeting"), (call, "call"),
+                                     (day_start(follow_up) if follow_up else None, "follow_up"))
+                  if when is not None]
     if not candidates:
         return None
     when, kind = min(candidates, key=lambda c: c[0])

@@ -5,18 +5,18 @@ from datetime import datetime
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.opportunities.forms import OWNER_ROLES, REQUIRED, user_choices
-from webapp.opportunities.meetings.forms import DATETIME, WHEN
+from webapp.opportunities.meetings.forms import WHEN, LocalDateTimeField
 
 
 @dataclass(frozen=True)
 class CallInput:
     """A call to schedule: when, about what, who calls."""
 
-    scheduled_at: datetime
+    scheduled_at: datetime  # aware, UTC
     subject: str
     assigned_to_id: int
 
@@ -24,7 +24,7 @@ class CallInput:
 class CallForm(FlaskForm):
     """« Programmer un appel »."""
 
-    scheduled_at = DateTimeLocalField("Date et heure de l'appel", format=DATETIME,
+    scheduled_at = LocalDateTimeField("Date et heure de l'appel",
                                       validators=[DataRequired(WHEN)])
     subject = StringField("Objet", default="Appel de suivi",
                           validators=[DataRequired(REQUIRED), Length(max=200)])

@@ -1,4 +1,7 @@
-"""The meeting form (seed 003 « Création d'une réunion »)."""
+"""The meeting form (seed 003 « Création d'une réunion »), and the date-and-time field
+of meetings and calls."""
+
+from datetime import UTC
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,23 +23,50 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.choices import options
 from webapp.clients.models import Language
 from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choices
 from webapp.opportunities.meetings.services import COLUMNS, MeetingInput
 from webapp.opportunities.models import Device, ESign, Meeting, MeetingCategory, MeetingStatus
-from webapp.opportunities.rules import DEPOSIT_KINDS
+from webapp.opportunities.rules import DEPOSIT_KINDS, schedule_error
 from webapp.opportunities.services import blank_to_none
 
 DATETIME = "%Y-%m-%dT%H:%M"
 WHEN = "Indiquez la date et l'heure."
 
 
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in the app's time zone (Europe/Paris); ``data`` is the aware
+    UTC instant stored, shown back in the app's time zone. Outside 2000 … five years from
+    now it is refused (rules.schedule_error)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATETIME, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        error = schedule_error(self.data, clock.today())
+        if error:
+            self.data = None
+            raise ValueError(error)
+        self.data = self.data.replace(tzinfo=clock.zone()).astimezone(UTC)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        aware = self.data if self.data.tzinfo else self.data.replace(tzinfo=UTC)
+        return aware.astimezone(clock.zone()).strftime(DATETIME)
+
+
 class MeetingForm(FlaskForm):
     version = HiddenField()
-    starts_at = DateTimeLocalField("Date et heure", format=DATETIME,
-                                   validators=[DataRequired(WHEN)])
+    starts_at = LocalDateTimeField("Date et heure", validators=[DataRequired(WHEN)])
     duration_minutes = IntegerField("Durée (minutes)", default=60, validators=[
         InputRequired(REQUIRED), NumberRange(15, 480, "Entre 15 et 480 minutes.")])
     category = SelectField("Catégorie de réunion", choices=MeetingCategory.choices(),

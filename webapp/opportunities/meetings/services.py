@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.models import User
+from webapp.clock import local_day
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.notifications.calendar import Invite
@@ -31,6 +32,7 @@ from webapp.opportunities.rules import (
     meeting_priority,
     meeting_subject,
     receipt_missing,
+    schedule_error,
     stage_for_meeting,
     stock_numbers,
     unique_addresses,
@@ -43,7 +45,7 @@ from webapp.opportunities.services import facts_of
 class MeetingInput:
     """A meeting as typed: the form's ``values()``; ``receipt``: a file just uploaded."""
 
-    starts_at: datetime
+    starts_at: datetime  # aware, UTC
     duration_minutes: int
     branch_id: int
     spex_id: int
@@ -71,6 +73,8 @@ class ReceiptRefused(Refused):
 
 def _fill(meeting: Meeting, values: MeetingInput) -> list[str]:
     """Copy the values; store an uploaded receipt; return the stored names to delete."""
+    if error := schedule_error(values.starts_at, clock.today()):
+        raise Refused(error)
     if receipt_missing(values.deposit_kind, bool(meeting.receipt_name or values.receipt)):
         raise ReceiptRefused(RECEIPT_MISSING)
     old, stored = [], None
@@ -122,7 +126,7 @@ def create_meeting(opportunity: Opportunity, values: MeetingInput, user: User,
     _fill(meeting, values)
     _derive(meeting, opportunity)
     db.session.add(meeting)
-    opportunity.follow_up_on = follow_up_date(meeting.starts_at)
+    opportunity.follow_up_on = follow_up_date(local_day(meeting.starts_at))
     opportunity.spex_id = meeting.spex_id
     served(meeting.branch_id, meeting.spex_id, datetime.now(UTC))
     db.session.flush()
@@ -150,7 +154,7 @@ def update_meeting(meeting: Meeting, values: MeetingInput) -> list[str]:
         served(meeting.branch_id, meeting.spex_id, datetime.now(UTC))
     if moved:
         # « Ne pas oublier de changer cette date si le client déplace le RDV »
-        meeting.opportunity.follow_up_on = follow_up_date(meeting.starts_at)
+        meeting.opportunity.follow_up_on = follow_up_date(local_day(meeting.starts_at))
     if moved or cancelled:
         meeting.sequence += 1
         db.session.flush()
