@@ -21,17 +21,6 @@ from webapp.opportunities.models import (
 from webapp.opportunities.rules import remarks_template
 
 
-@pytest.fixture
-def laval(make_branch):
-    return make_branch("Laval")
-
-
-@pytest.fixture
-def anne(org, make_client, laval):
-    return make_client("Anne", "Roux", advisor=org["advisor"], phone="06 12 34 56 78",
-                       email="anne.roux@example.fr", branch_id=laval.id)
-
-
 def _type_id(name="Lead Internet"):
     return db.session.scalar(select(OpportunityType.id).where(OpportunityType.name == name))
 

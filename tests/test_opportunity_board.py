@@ -25,17 +25,6 @@ def stage(name: str) -> Stage:
 
 
 @pytest.fixture
-def laval(make_branch):
-    return make_branch("Laval")
-
-
-@pytest.fixture
-def anne(org, make_client, laval):
-    return make_client("Anne", "Roux", advisor=org["advisor"], phone="06 12 34 56 78",
-                       email="anne.roux@example.fr", branch_id=laval.id)
-
-
-@pytest.fixture
 def http(org, login):
     return login(org["bdc_agent"])
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.opportunities.forms import OWNER_ROLES, REQUIRED, user_choices
 from webapp.opportunities.meetings.forms import WHEN, LocalDateTimeField
@@ -25,7 +25,7 @@ class CallForm(FlaskForm):
     """« Programmer un appel »."""
 
     scheduled_at = LocalDateTimeField("Date et heure de l'appel",
-                                      validators=[DataRequired(WHEN)])
+                                      validators=[InputRequired(WHEN)])
     subject = StringField("Objet", default="Appel de suivi",
                           validators=[DataRequired(REQUIRED), Length(max=200)])
     assigned_to_id = SelectField("Qui appelle", coerce=int)

@@ -15,7 +15,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -66,7 +65,7 @@ class LocalDateTimeField(DateTimeLocalField):
 
 class MeetingForm(FlaskForm):
     version = HiddenField()
-    starts_at = LocalDateTimeField("Date et heure", validators=[DataRequired(WHEN)])
+    starts_at = LocalDateTimeField("Date et heure", validators=[InputRequired(WHEN)])
     duration_minutes = IntegerField("Durée (minutes)", default=60, validators=[
         InputRequired(REQUIRED), NumberRange(15, 480, "Entre 15 et 480 minutes.")])
     category = SelectField("Catégorie de réunion", choices=MeetingCategory.choices(),
