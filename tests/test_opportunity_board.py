@@ -257,3 +257,50 @@ def test_list_view_and_exports(http, org, anne, make_opportunity):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("N°", "Nom", "Client") and len(rows) == 2
     assert rows[1][6] == "Contacté" and rows[1][7] == "Non"
+
+
+def test_stock_conflicts_count_active_ones_and_show_each_situation(
+        http, org, make_client, make_opportunity):
+    """Issue 13.6: a delivered (« Livré ») or an expired opportunity no longer claims its
+    vehicle; both cards of a conflict say which has a deposit and which the client on
+    site (seed 003 « Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »)."""
+    from webapp.opportunities.models import Meeting
+
+    anne, paul = make_client("Anne", "Roux"), make_client("Paul", "Durand")
+    deposit = make_opportunity(anne, stock_number="A1234", stage="Contacté")
+    walk_in = make_opportunity(paul, stock_number="A1234",
+                               stage="Rendez-vous présent / Walk-in")
+    delivered = make_opportunity(paul, stock_number="A1234", stage="Livré")
+    expired = make_opportunity(anne, stock_number="A1234",
+                               created_at=datetime.now(UTC) - timedelta(weeks=9))
+    db.session.add(Meeting(opportunity_id=deposit.id, subject="DÉPÔT / ANNE / A1234",
+                           starts_at=datetime.now(UTC) + timedelta(days=1),
+                           priority="platinum", deposit_kind="stripe"))
+    db.session.commit()
+    page = http.get("/opportunities/").text
+
+    def card(o):
+        return page.split(f'id="card-{o.id}"', 1)[1].split("</li>", 1)[0]
+
+    assert f"n° {walk_in.id} (client en succursale (walk-in))" in card(deposit)
+    assert "Ici : dépôt" in card(deposit)
+    assert f"n° {deposit.id} (dépôt)" in card(walk_in)
+    assert "Ici : client en succursale (walk-in)" in card(walk_in)
+    for other in (delivered, expired):
+        assert f"n° {other.id}" not in card(deposit) + card(walk_in)
+        assert "Conflit" not in card(other)
+    detail = http.get(f"/opportunities/{walk_in.id}").text
+    assert f"n° {deposit.id}</a> (dépôt)" in detail
+    assert "Celle-ci : client en succursale (walk-in)." in detail
+
+
+def test_the_copy_of_an_expired_opportunity_is_no_conflict_with_it(http, org, anne,
+                                                                    make_opportunity):
+    expired = make_opportunity(anne, stock_number="A1234",
+                               created_at=datetime.now(UTC) - timedelta(weeks=9))
+    assert http.post(f"/opportunities/{expired.id}/copy").status_code == 302
+    copy = db.session.scalar(select(Opportunity).where(
+        Opportunity.copied_from_id == expired.id))
+    assert copy.stock_key == "A1234"
+    assert "stock-conflict" not in http.get(f"/opportunities/{copy.id}").text
+    assert "stock-conflict" not in http.get(f"/opportunities/{expired.id}").text

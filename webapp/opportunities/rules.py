@@ -335,20 +335,43 @@ def next_in_rotation(members: Sequence[tuple[int, datetime | None]]) -> int | No
 
 # --- Stock conflicts ----------------------------------------------------------------------
 
-def stock_conflicts(rows: Iterable[tuple[int, str | None]]) -> dict[int, list[int]]:
-    """Seed 003 « Règles d'affaire BDC »: « 2 clients simultanément sur le même véhicule ».
-    Given the active opportunities ``(id, stock key)``, each one sharing its stock with
-    another maps to the others' ids."""
+def claims_vehicle(closed_badly: bool, delivered: bool, expired: bool) -> bool:
+    """Seed 003 « Règles d'affaire BDC » (« 2 clients simultanément sur le même
+    véhicule »): only an active opportunity is after the vehicle — not a lost or invalid
+    one, not one delivered (« Livré »), not an expired one (it is copied into a new one)."""
+    return not (closed_badly or delivered or expired)
+
+
+def stock_conflicts(rows: Iterable[tuple]) -> dict[int, list[int]]:
+    """Given the active opportunities ``(id, stock key[, copied from id])``, each one
+    sharing its stock with another maps to the others' ids — except the one it is a copy
+    of (or that copies it): « on doit créer une nouvelle OPP », the same client's case."""
     by_stock: dict[str, list[int]] = {}
-    for opportunity_id, key in rows:
+    copies: set[frozenset[int]] = set()
+    for opportunity_id, key, *copied in rows:
         if key:
             by_stock.setdefault(key, []).append(opportunity_id)
+        if copied and copied[0] is not None:
+            copies.add(frozenset((opportunity_id, copied[0])))
     conflicts = {}
     for ids in by_stock.values():
-        if len(ids) > 1:
-            for opportunity_id in ids:
-                conflicts[opportunity_id] = sorted(i for i in ids if i != opportunity_id)
+        for opportunity_id in ids:
+            others = sorted(i for i in ids if i != opportunity_id
+                            and frozenset((i, opportunity_id)) not in copies)
+            if others:
+                conflicts[opportunity_id] = others
     return conflicts
+
+
+def claim_situation(deposit: bool, on_site: bool, meeting: bool) -> str | None:
+    """What the DV reads on both cards of a stock conflict (the seed's rule is cut off
+    after « Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »: the app shows the
+    situations, the DV decides): a deposit, the client on site (walk-in), a meeting."""
+    if deposit:
+        return "dépôt"
+    if on_site:
+        return "client en succursale (walk-in)"
+    return "rendez-vous planifié" if meeting else None
 
 
 # --- Remarks ------------------------------------------------------------------------------
