@@ -304,3 +304,26 @@ def test_the_copy_of_an_expired_opportunity_is_no_conflict_with_it(http, org, an
     assert copy.stock_key == "A1234"
     assert "stock-conflict" not in http.get(f"/opportunities/{copy.id}").text
     assert "stock-conflict" not in http.get(f"/opportunities/{expired.id}").text
+
+
+def test_an_expired_opportunity_only_goes_to_a_lost_or_invalid_stage(http, anne,
+                                                                     make_opportunity):
+    """Issue 13.7, seed 003 « Expirée … Si elle l'est, on doit créer une nouvelle OPP »:
+    moved to « Walk-in » (a stage that does not expire) it would lose its expiry. The
+    move is refused with the copy to make; a lost stage still takes it."""
+    created = datetime.now(UTC) - timedelta(weeks=9)
+    expired = make_opportunity(anne, stage="Contacté", created_at=created)
+    walk_in = stage("Rendez-vous présent / Walk-in")
+    refused = http.post(f"/opportunities/{expired.id}/move?view=board",
+                        data={"stage_id": walk_in.id}, headers=HTMX)
+    assert refused.status_code == 200 and "kanban:refused" in refused.headers["HX-Trigger"]
+    assert "Créez une nouvelle opportunité" in refused.text
+    assert f"/opportunities/{expired.id}/copy" in refused.text
+    db.session.refresh(expired)
+    assert expired.stage.name == "Contacté" and expired.expired(clock.today())
+    reason = db.session.scalar(select(LostReason).limit(1))
+    lost = http.post(f"/opportunities/{expired.id}/move?view=board", headers=HTMX, data={
+        "stage_id": stage("Perdu BDC").id, "fill": "1", "lost_reason_id": reason.id})
+    assert lost.status_code == 200 and "hx-swap-oob" in lost.text
+    db.session.refresh(expired)
+    assert expired.stage.name == "Perdu BDC"

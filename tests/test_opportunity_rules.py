@@ -30,6 +30,7 @@ from webapp.opportunities.rules import (
     meeting_priority,
     meeting_subject,
     mobile_phone,
+    move_unmet,
     name_error,
     name_taken,
     nature_flags,
@@ -503,3 +504,21 @@ def test_a_copy_is_no_conflict_with_its_original():
 def test_what_each_card_of_a_conflict_holds(deposit, on_site, meeting, shown):
     """« Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »: shown, the DV decides."""
     assert claim_situation(deposit, on_site, meeting) == shown
+
+
+# --- Issue 13.7: « Expirée … Si elle l'est, on doit créer une nouvelle OPP »
+
+@pytest.mark.parametrize(("expired", "closes_badly", "missing"), [
+    (True, False, ["not_expired"]),  # Walk-in, Pris en charge…: copy it instead
+    (True, True, []),  # Perdu BDC, Invalide BDC: allowed
+    (False, False, []),
+])
+def test_an_expired_opportunity_moves_only_to_a_lost_or_invalid_stage(expired, closes_badly,
+                                                                      missing):
+    found = move_unmet((), Facts(expired=expired), closes_badly)
+    assert [r.key for r in found] == missing
+
+
+def test_a_stage_requiring_not_expired_says_it_once():
+    found = move_unmet(("not_expired",), Facts(expired=True), False)
+    assert [r.key for r in found] == ["not_expired"]
