@@ -130,7 +130,9 @@ def test_lost_needs_a_reason_asked_in_the_dialog(http, anne, make_opportunity):
     refused = http.post(url, data={"stage_id": lost.id}, headers=HTMX)
     assert refused.status_code == 200
     assert json.loads(refused.headers["HX-Trigger"]) == {"kanban:refused": {"id": opportunity.id}}
-    assert "Pour passer « Anne Roux » en « Perdu BDC », complétez" in refused.text
+    # (the heading says what to complete: it used to end on « complétez »)
+    assert ("Pour passer « Anne Roux » en « Perdu BDC », complétez d'abord ces champs :"
+            "</h2>") in refused.text
     assert 'name="lost_reason_id"' in refused.text and 'name="phone"' not in refused.text
     db.session.refresh(opportunity)
     assert opportunity.stage.name == "En traitement"

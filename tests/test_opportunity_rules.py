@@ -350,7 +350,7 @@ def test_remarks_template_has_the_ten_points_in_order():
     lines = remarks_template().splitlines()
     assert len(CHECKLIST) == 10 and len(lines) == 10
     assert lines[0] == "1. RDV en concession ou virtuel →"
-    assert lines[6] == "7. Si financement : crédit ok? →"
+    assert lines[6] == "7. Si financement : crédit OK ? →"  # (was « crédit ok? »)
     assert lines[9] == "10. Toute autre information pertinente pour le SPEX →"
 
 

@@ -111,3 +111,26 @@ def test_a_malformed_call_is_refused_not_a_500(http, ready, org, data):
                          headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert db.session.scalar(select(Call)) is None
+
+
+def test_the_plain_text_mail_reads_as_typed_with_labels(http, ready, smtp_sink):
+    """Wording (issue 13): the plain-text part is not HTML-escaped (« Véhicule
+    d'intérêt », a « < » in a remark) and shows labels, not codes (« Langue : fr »,
+    « virtuel (android) »); the HTML part stays escaped. End to end, through SMTP."""
+    from webapp.notifications.worker import drain
+
+    ready.remarks = "4. Véhicule d'intérêt → RAV4 <hybride> & toit ouvrant"
+    db.session.commit()
+    data = {**_meeting_data(ready, f"{YEAR}-01-14T14:00"), "virtual": "y",
+            "device": "android", "description": "Client d'Annecy"}
+    assert http.post(f"/opportunities/{ready.id}/meetings/new", data=data).status_code == 302
+    assert drain().sent == 1
+    [mail] = smtp_sink.messages
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "4. Véhicule d'intérêt → RAV4 <hybride> & toit ouvrant" in text
+    assert "Description : Client d'Annecy" in text
+    assert "&#39;" not in text and "&lt;" not in text and "&amp;" not in text
+    assert "Langue : Français" in text and "virtuel (Android)" in text
+    assert "&lt;hybride&gt;" in html and "<hybride>" not in html
+    assert mail["Subject"].startswith("Rendez-vous : VIRTUEL / ANNE / A1234")

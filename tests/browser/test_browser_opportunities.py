@@ -81,7 +81,7 @@ def test_drag_to_rendez_vous_fills_the_missing_fields_and_sends_the_invite(
     dialog = page.locator("#move-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("heading")).to_have_text(
-        "Pour passer « Anne Roux » en « Rendez-vous cédulé », complétez")
+        "Pour passer « Anne Roux » en « Rendez-vous cédulé », complétez d'abord ces champs :")
     # Refused: the card went back to « Contacté ».
     expect(page.locator(f"#cards-{pipeline['Contacté']} #card-{pipeline['anne']}")
            ).to_have_count(1)

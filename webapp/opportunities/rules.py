@@ -384,7 +384,7 @@ CHECKLIST = (
     "Véhicule d'intérêt",
     "Échange : oui ou non",
     "Paiement : financement ou cash",
-    "Si financement : crédit ok?",
+    "Si financement : crédit OK ?",
     "Dépôt : oui ou non",
     "Client demeure à",
     "Toute autre information pertinente pour le SPEX",
