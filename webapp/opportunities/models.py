@@ -61,6 +61,9 @@ class Stage(db.Model):
     lost: Mapped[bool] = mapped_column(Boolean, default=False)
     invalid: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_after_days: Mapped[int | None] = mapped_column(Integer)
+    # « Perdu BDC … (relance automatique) »: the owner is reminded this many days after
+    # the opportunity entered the stage (None: no relaunch).
+    relaunch_after_days: Mapped[int | None] = mapped_column(Integer)
     # Requirement keys to enter the stage (rules.REQUIREMENTS), comma-separated.
     required: Mapped[str] = mapped_column(String(300), default="")
     # The date the stage records on entry: "sale_date" or "delivery_date".

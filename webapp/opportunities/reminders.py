@@ -1,5 +1,6 @@
-"""Reminders of the pipeline: a call scheduled today appears in its caller's home-page
-alerts (« Programmer un appel » … « planifier »)."""
+"""Reminders of the pipeline, as home-page alerts: a call scheduled today to its caller
+(« Programmer un appel » … « planifier »), the expired opportunities to their owner, the
+relaunch of a « Perdu BDC » opportunity to its owner."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -10,8 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from webapp.clock import day_start, local_day, zone
 from webapp.extensions import db
+from webapp.formatting import day
 from webapp.notifications.reminders import AlertLine, Due, reminder
 from webapp.opportunities.models import Call
+from webapp.opportunities.queries_home import expired_per_owner, relaunches_due
+from webapp.opportunities.rules import count_label
 
 
 def _path(endpoint: str, **values) -> str:
@@ -36,3 +40,30 @@ def calls_today(now: datetime) -> Iterator[Due]:
         yield Due(key=f"{call.id}-{at:%Y%m%d%H%M}",
                   alerts=(AlertLine(call.assigned_to_id, title, _path(
                       "opportunities.detail", opportunity_id=call.opportunity_id)),))
+
+
+@reminder("opportunity-expired")
+def expired_by_owner(now: datetime) -> Iterator[Due]:
+    """Seed 003 « Expirée … on doit créer une nouvelle OPP »: each owner is alerted of
+    their expired opportunities (their count, the list as the link); again when another
+    one expires (keyed by the newest one)."""
+    today = local_day(now)
+    for owner_id, count, newest in expired_per_owner(today):
+        yield Due(key=f"{owner_id}-{newest}", alerts=(AlertLine(
+            owner_id, f"{count_label(count)} expirée{'s' if count > 1 else ''} : copiez-les "
+            "en nouvelles opportunités ou classez-les", _path(
+                "opportunities.listing", owner_id=owner_id)),))
+
+
+@reminder("opportunity-relaunch")
+def relaunches(now: datetime) -> Iterator[Due]:
+    """« Perdu BDC : Le client n'a pas été "closé" par le BDC (relance automatique) »: the
+    owner is reminded to relaunch the client the stage's delay after it entered it
+    (a setting of the stage), once per entry."""
+    today = local_day(now)
+    for opportunity, stage in relaunches_due(today):
+        entered = local_day(opportunity.stage_entered_at)
+        yield Due(key=f"{opportunity.id}-{entered:%Y%m%d}", alerts=(AlertLine(
+            opportunity.owner_id, f"Relance : {opportunity.name} ({stage.name} depuis le "
+            f"{day(entered)})", _path("opportunities.detail",
+                                      opportunity_id=opportunity.id)),))

@@ -279,6 +279,21 @@ def meeting_subject(first_name: str, stocks: Sequence[str], deposit: bool = Fals
     return " / ".join([prefix, *parts] if prefix else parts)
 
 
+# « Perdu BDC : Le client n'a pas été "closé" par le BDC (relance automatique) »: the seed
+# gives no delay; the default stage relaunches after 30 days, an admin changes it.
+RELAUNCH_DAYS = 30
+RELAUNCH_WINDOW_DAYS = 30  # a relaunch missed longer than this (cron down) is dropped
+
+
+def relaunch_due(entered_on: date, today: date, after_days: int | None) -> bool:
+    """The owner is reminded to relaunch the client ``after_days`` days after the
+    opportunity entered the stage (and for RELAUNCH_WINDOW_DAYS more, not for ever)."""
+    if after_days is None:
+        return False
+    due = entered_on + timedelta(days=after_days)
+    return due <= today < due + timedelta(days=RELAUNCH_WINDOW_DAYS)
+
+
 FIRST_YEAR, YEARS_AHEAD = 2000, 5
 
 
@@ -436,6 +451,7 @@ class StageSettings:
     expires_after_days: int | None = None
     required: tuple[str, ...] = ()
     stamps: str | None = None
+    relaunch_after_days: int | None = None
 
 
 def stage_settings_errors(settings: StageSettings) -> dict[str, str]:
@@ -464,6 +480,9 @@ def stage_settings_errors(settings: StageSettings) -> dict[str, str]:
     if settings.nature == "won" and settings.expires_after_days is not None:
         errors["expires_after_days"] = ("Une étape gagnée n'expire pas : laissez le délai "
                                         "vide.")
+    if settings.relaunch_after_days is not None and settings.nature != "lost":
+        errors["relaunch_after_days"] = ("Seule une étape perdue relance le gestionnaire "
+                                         "(« Perdu BDC : relance automatique »).")
     if closed_badly and settings.stamps:
         errors["stamps"] = ("Une étape perdue ou invalide n'enregistre ni date de vente ni "
                             "date de livraison.")

@@ -56,6 +56,12 @@ class StageForm(FlaskForm):
             1, MAX_EXPIRY_DAYS, f"Indiquez un nombre de jours entre 1 et {MAX_EXPIRY_DAYS}.")],
         description="Vide : l'opportunité n'expire pas dans cette étape. Compté depuis sa "
                     "création ; expirée, aucune réunion ne peut y être créée.")
+    relaunch_after_days = IntegerField(
+        "Relance automatique après (jours)", validators=[Optional(), NumberRange(
+            1, MAX_EXPIRY_DAYS, f"Indiquez un nombre de jours entre 1 et {MAX_EXPIRY_DAYS}.")],
+        description="Étape perdue seulement (« Perdu BDC : relance automatique ») : le "
+                    "gestionnaire reçoit une alerte pour relancer le client, ce nombre de "
+                    "jours après l'entrée dans l'étape. Vide : pas de relance.")
     required = SelectMultipleField(
         "Champs exigés pour entrer dans l'étape",
         choices=options((key, requirement.label) for key, requirement in REQUIREMENTS.items()))
@@ -68,6 +74,7 @@ class StageForm(FlaskForm):
                 "name": stage.name, "description": stage.description,
                 "nature": stage_nature(stage.won, stage.lost, stage.invalid),
                 "expires_after_days": stage.expires_after_days,
+                "relaunch_after_days": stage.relaunch_after_days,
                 "required": list(stage.requirements), "stamps": stage.stamps or ""})
         super().__init__(*args, **kwargs)
         self.stage = stage
@@ -83,8 +90,7 @@ class StageForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.nature.errors or self.required.errors or self.stamps.errors:
             return False
-        settings = StageSettings(self.nature.data, self.expires_after_days.data,
-                                 tuple(self.required.data or ()), self.stamps.data or None)
+        settings = self.values().settings
         errors = stage_settings_errors(settings)
         for name, message in errors.items():
             if not getattr(self, name).errors:
@@ -99,7 +105,7 @@ class StageForm(FlaskForm):
     def values(self) -> StageInput:
         return StageInput(self.name.data, self.description.data or None, StageSettings(
             self.nature.data, self.expires_after_days.data, tuple(self.required.data or ()),
-            self.stamps.data or None))
+            self.stamps.data or None, self.relaunch_after_days.data))
 
 
 class NamedItemForm(FlaskForm):

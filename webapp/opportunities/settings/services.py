@@ -92,7 +92,8 @@ def _next_position(model) -> int:
 
 def settings_of(stage: Stage) -> StageSettings:
     return StageSettings(stage_nature(stage.won, stage.lost, stage.invalid),
-                         stage.expires_after_days, stage.requirements, stage.stamps)
+                         stage.expires_after_days, stage.requirements, stage.stamps,
+                         stage.relaunch_after_days)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def save_stage(stage: Stage | None, values: StageInput) -> Stage:
     for flag, value in nature_flags(values.settings.nature).items():
         setattr(stage, flag, value)
     stage.expires_after_days = values.settings.expires_after_days
+    stage.relaunch_after_days = values.settings.relaunch_after_days
     stage.required = requirements_text(values.settings.required)
     stage.stamps = values.settings.stamps or None
     db.session.flush()
