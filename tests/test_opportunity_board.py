@@ -329,3 +329,40 @@ def test_an_expired_opportunity_only_goes_to_a_lost_or_invalid_stage(http, anne,
     assert lost.status_code == 200 and "hx-swap-oob" in lost.text
     db.session.refresh(expired)
     assert expired.stage.name == "Perdu BDC"
+
+
+def test_a_concurrent_move_answers_409_with_the_card_where_it_is(http, anne,
+                                                                 make_opportunity):
+    """Two people move one card at once: the second gets 409 and the card as it is now
+    (it was a 500: the stale version's UPDATE matched no row)."""
+    opportunity = make_opportunity(anne)
+    db.session.refresh(opportunity)  # what the loser's request read: version 1
+    contacted, answered = stage("Contacté"), stage("Réponse envoyée")
+    with db.engine.begin() as other:  # the winner, on another connection, first
+        other.execute(Opportunity.__table__.update()
+                      .where(Opportunity.__table__.c.id == opportunity.id)
+                      .values(stage_id=contacted.id, version=opportunity.version + 1))
+    response = http.post(f"/opportunities/{opportunity.id}/move?view=board",
+                         data={"stage_id": answered.id}, headers=HTMX)
+    assert response.status_code == 409
+    assert f'hx-swap-oob="afterbegin:#cards-{contacted.id}"' in response.text
+    assert f'id="card-{opportunity.id}"' in response.text
+    assert f'id="total-{answered.id}"' in response.text
+    db.session.expire_all()
+    assert db.session.get(Opportunity, opportunity.id).stage_id == contacted.id
+    page = http.post(f"/opportunities/{opportunity.id}/move",
+                     data={"stage_id": answered.id})  # now the current version: it moves
+    assert page.status_code == 302
+
+
+def test_a_concurrent_move_outside_the_board_is_the_409_page(http, anne, make_opportunity):
+    opportunity = make_opportunity(anne)
+    db.session.refresh(opportunity)
+    with db.engine.begin() as other:
+        other.execute(Opportunity.__table__.update()
+                      .where(Opportunity.__table__.c.id == opportunity.id)
+                      .values(version=opportunity.version + 1))
+    response = http.post(f"/opportunities/{opportunity.id}/move",
+                         data={"stage_id": stage("Contacté").id})
+    assert response.status_code == 409
+    assert "vient d&#39;être déplacée ou modifiée par quelqu&#39;un d&#39;autre" in response.text

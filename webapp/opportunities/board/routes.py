@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from webapp import clock
 from webapp.auth.scope import get_or_404
+from webapp.concurrency import Conflict, save_versioned
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.opportunities import bp, services
@@ -27,6 +28,8 @@ from webapp.opportunities.rotation import proposed_spex
 from webapp.opportunities.rules import EXPIRED_MESSAGE, Requirement
 
 MOVE_PAGE = "opportunities/board/move.html"
+MOVED_MEANWHILE = ("Cette opportunité vient d'être déplacée ou modifiée par quelqu'un "
+                   "d'autre : rechargez la page pour la voir où elle est.")
 
 
 def _filters() -> Filters:
@@ -100,7 +103,7 @@ def _refused(opportunity: Opportunity, stage: Stage, missing: list[Requirement],
     return body, code, headers
 
 
-def _fill_missing(opportunity: Opportunity, stage: Stage, today):
+def _fill_missing(opportunity: Opportunity, stage: Stage, today, version: int):
     """The fields the dialog asked for, posted with the move (``fill``): saved (kept
     even if the move is still refused), or the dialog again with their errors."""
     missing = missing_for(opportunity, stage, today)
@@ -109,8 +112,18 @@ def _fill_missing(opportunity: Opportunity, stage: Stage, today):
     form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
     if not form.validate_on_submit():
         return _refused(opportunity, stage, missing, form, status=422)
-    services.update(opportunity, form.values())
+    save_versioned(opportunity, version, lambda: services.update(opportunity, form.values()))
     return None
+
+
+def _moved_meanwhile(opportunity_id: int, old_stage_id: int, stage: Stage):
+    """Someone else moved or changed the card first: on the board, 409 with the card
+    where it is now (and the columns' totals); elsewhere, the 409 page."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    if request.args.get("view") == "board" and is_htmx():
+        return moved_response(opportunity, old_stage_id, _filters(), status=409,
+                              also=(stage.id,))
+    raise Conflict(MOVED_MEANWHILE)
 
 
 @bp.route("/<int:opportunity_id>/move", methods=["POST"])
@@ -119,13 +132,16 @@ def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
     stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
-    old_stage_id, today = opportunity.stage_id, clock.today()
-    if (invalid := _fill_missing(opportunity, stage, today)) is not None:
-        return invalid
+    old_stage_id, today, version = opportunity.stage_id, clock.today(), opportunity.version
     try:
-        move_to(opportunity, stage, today)
+        if (invalid := _fill_missing(opportunity, stage, today, version)) is not None:
+            return invalid
+        save_versioned(opportunity, opportunity.version,
+                       lambda: move_to(opportunity, stage, today))
     except MoveRefused as refusal:
         return _refused(opportunity, stage, refusal.missing)
+    except Conflict:
+        return _moved_meanwhile(opportunity_id, old_stage_id, stage)
     if request.args.get("view") == "board" and is_htmx():
         return moved_response(opportunity, old_stage_id, _filters())
     flash(f"Opportunité déplacée vers « {stage.name} ».", "success")
