@@ -55,6 +55,7 @@ def blank_to_none(value):
 
 
 def first_stage() -> Stage:
+    """The stage new opportunities enter (the first in the order)."""
     return db.session.scalar(select(Stage).order_by(Stage.position).limit(1))
 
 
@@ -105,6 +106,7 @@ def conflicts(opportunity: Opportunity, values: Mapping[str, Any]) -> list[str]:
 
 
 def has_meeting(opportunity: Opportunity) -> bool:
+    """A meeting not cancelled is booked."""
     return db.session.scalar(select(exists().where(
         Meeting.opportunity_id == opportunity.id,
         Meeting.status != MeetingStatus.CANCELLED)))

@@ -101,9 +101,8 @@ def _meeting_page(meeting: Meeting, form: MeetingForm, message: str | None = Non
 def edit_meeting(meeting_id: int):
     """Change a meeting; moving it re-sends the invitation and moves the follow-up."""
     meeting = get_or_404(Meeting, meeting_id)
-    form = MeetingForm(obj=meeting, meeting=meeting)
-    if request.method == "GET":
-        form.version.data = meeting.version
+    form = MeetingForm(obj=meeting, meeting=meeting, data={"version": meeting.version}
+                       if request.method == "GET" else None)
     if not form.validate_on_submit():
         return _meeting_page(meeting, form)
     values = form.values()

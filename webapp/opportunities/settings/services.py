@@ -75,6 +75,7 @@ def usage_counts(column: InstrumentedAttribute) -> dict[int, int]:
 
 
 def usage_count(column: InstrumentedAttribute, item_id: int) -> int:
+    """How many opportunities point to one stage, type or reason."""
     return db.session.scalar(select(func.count()).select_from(Opportunity)
                              .where(column == item_id))
 
@@ -91,6 +92,7 @@ def _next_position(model) -> int:
 # --- Stages -------------------------------------------------------------------------------
 
 def settings_of(stage: Stage) -> StageSettings:
+    """A stored stage's settings, as the rules read them."""
     return StageSettings(stage_nature(stage.won, stage.lost, stage.invalid),
                          stage.expires_after_days, stage.requirements, stage.stamps,
                          stage.relaunch_after_days)
