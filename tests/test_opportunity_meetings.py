@@ -12,6 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.fixtures.files import PNG
+from tests.fixtures.opportunities import posted_meeting
 from webapp import clock
 from webapp.extensions import db
 from webapp.notifications import reminders
@@ -29,10 +30,7 @@ def http(org, login):
 
 
 def meeting_data(opportunity, **changes) -> dict:
-    return {"starts_at": WHEN, "duration_minutes": "60", "category": "meeting",
-            "branch_id": opportunity.branch_id, "language": "fr", "stock_numbers": "A1234",
-            "deposit_kind": "", "esign_status": "", "status": "planned",
-            "spex_id": opportunity.spex_id, "device": "", **changes}
+    return posted_meeting(opportunity, WHEN, **changes)
 
 
 def _messages():

@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tests.fixtures.opportunities import posted_meeting
 from webapp import clock
 from webapp.extensions import db
 from webapp.notifications import reminders
@@ -25,17 +26,10 @@ def http(org, login):
     return login(org["bdc_agent"])
 
 
-def _meeting_data(opportunity, when: str) -> dict:
-    return {"starts_at": when, "duration_minutes": "60", "category": "meeting",
-            "branch_id": opportunity.branch_id, "language": "fr", "stock_numbers": "A1234",
-            "deposit_kind": "", "esign_status": "", "status": "planned",
-            "spex_id": opportunity.spex_id, "device": ""}
-
-
 @pytest.mark.parametrize(("day", "shown", "utc_hour"), SEASONS)
 def test_a_14h_meeting_is_14h_everywhere(http, ready, day, shown, utc_hour):
     created = http.post(f"/opportunities/{ready.id}/meetings/new",
-                        data=_meeting_data(ready, f"{day}T14:00"))
+                        data=posted_meeting(ready, f"{day}T14:00"))
     assert created.status_code == 302
     meeting = db.session.scalar(select(Meeting))
     assert meeting.starts_at == datetime.fromisoformat(f"{day}T{utc_hour:02d}:00+00:00")
@@ -121,7 +115,7 @@ def test_the_plain_text_mail_reads_as_typed_with_labels(http, ready, smtp_sink):
 
     ready.remarks = "4. Véhicule d'intérêt → RAV4 <hybride> & toit ouvrant"
     db.session.commit()
-    data = {**_meeting_data(ready, f"{YEAR}-01-14T14:00"), "virtual": "y",
+    data = {**posted_meeting(ready, f"{YEAR}-01-14T14:00"), "virtual": "y",
             "device": "android", "description": "Client d'Annecy"}
     assert http.post(f"/opportunities/{ready.id}/meetings/new", data=data).status_code == 302
     assert drain().sent == 1
