@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from webapp.choices import LabelledEnum
 from webapp.clients.rules import Phone, is_placeholder_name, parse_phone, search_key
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -238,14 +239,15 @@ def stamped_dates(stamps: str | None, today: date, sale_date: date | None,
 
 # --- Meetings -----------------------------------------------------------------------------
 
-class Priority:
-    PLATINUM = "platinum"
-    GOLD = "gold"
-    SILVER = "silver"
+class Priority(LabelledEnum):
+    """« Priorité : Platine … Or … Argent »."""
+
+    PLATINUM = "platinum", "Platine"
+    GOLD = "gold", "Or"
+    SILVER = "silver", "Argent"
 
 
-PRIORITY_LABELS = {Priority.PLATINUM: "Platine", Priority.GOLD: "Or",
-                   Priority.SILVER: "Argent"}
+PRIORITY_LABELS = Priority.labels()
 
 
 def stock_key(raw: str | None) -> str | None:
@@ -312,8 +314,15 @@ def follow_up_date(meeting_day: date | datetime) -> date:
     return day + timedelta(days=1)
 
 
-DEPOSIT_KINDS = {"stripe": "Stripe", "card": "Carte de crédit BDC",
-                 "transfer": "Virement bancaire"}
+class DepositKind(LabelledEnum):
+    """« Dépôt (Stripe, Carte de crédit BDC ou Virement bancaire) »."""
+
+    STRIPE = "stripe", "Stripe"
+    CARD = "card", "Carte de crédit BDC"
+    TRANSFER = "transfer", "Virement bancaire"
+
+
+DEPOSIT_KINDS = DepositKind.labels()
 
 
 def receipt_missing(deposit_kind: str | None, has_receipt: bool) -> bool:
@@ -422,7 +431,16 @@ def append_note(remarks: str | None, header: str, note: str) -> str:
 # --- The pipeline's settings (admin screens: stages, types, lost reasons) -----------------
 
 # A stage's nature: the won / lost / invalid flags are mutually exclusive.
-NATURES = {"open": "En cours", "won": "Gagnée", "lost": "Perdue", "invalid": "Invalide"}
+class Nature(LabelledEnum):
+    """A stage's nature: the won / lost / invalid flags are mutually exclusive."""
+
+    OPEN = "open", "En cours"
+    WON = "won", "Gagnée"
+    LOST = "lost", "Perdue"
+    INVALID = "invalid", "Invalide"
+
+
+NATURES = Nature.labels()
 MAX_EXPIRY_DAYS = 3650
 
 

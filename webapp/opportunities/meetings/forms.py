@@ -29,7 +29,7 @@ from webapp.clients.models import Language
 from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choices
 from webapp.opportunities.meetings.services import COLUMNS, MeetingInput
 from webapp.opportunities.models import Device, ESign, Meeting, MeetingCategory, MeetingStatus
-from webapp.opportunities.rules import DEPOSIT_KINDS, schedule_error
+from webapp.opportunities.rules import DepositKind, schedule_error
 from webapp.opportunities.services import blank_to_none
 
 DATETIME = "%Y-%m-%dT%H:%M"
@@ -78,8 +78,8 @@ class MeetingForm(FlaskForm):
     stock_numbers = StringField("No de stock", validators=[Optional(), Length(max=200)],
                                 description="Un ou plusieurs, séparés par des virgules ; "
                                             "vide pour un rendez-vous inventaire.")
-    deposit_kind = SelectField("Dépôt", choices=options([("", "Aucun dépôt"),
-                                                         *DEPOSIT_KINDS.items()]), default="")
+    deposit_kind = SelectField("Dépôt", choices=[*options([("", "Aucun dépôt")]),
+                                                 *DepositKind.choices()], default="")
     receipt = FileField("Reçu du dépôt (PDF ou image)")
     esign_status = SelectField("DocuSign", choices=[*options([("", "—")]), *ESign.choices()],
                                default="")

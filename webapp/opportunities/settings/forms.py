@@ -22,10 +22,10 @@ from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choi
 from webapp.opportunities.models import Duty, Stage
 from webapp.opportunities.rules import (
     MAX_EXPIRY_DAYS,
-    NATURES,
     REQUIREMENTS,
     STAMPS,
     TAKEN,
+    Nature,
     StageSettings,
     first_stage_error,
     name_taken,
@@ -50,7 +50,7 @@ class StageForm(FlaskForm):
                        validators=[DataRequired(REQUIRED), Length(max=80)])
     description = TextAreaField("Description", filters=[_strip],
                                 validators=[Optional(), Length(max=200)])
-    nature = RadioField("Nature", choices=options(NATURES.items()), default="open")
+    nature = RadioField("Nature", choices=Nature.choices(), default=Nature.OPEN)
     expires_after_days = IntegerField(
         "Expire après (jours)", validators=[Optional(), NumberRange(
             1, MAX_EXPIRY_DAYS, f"Indiquez un nombre de jours entre 1 et {MAX_EXPIRY_DAYS}.")],
