@@ -20,12 +20,13 @@ RELAUNCH_DAYS = 30  # the default stage's delay (the seed gives none)
 
 
 def upgrade():
-    with op.batch_alter_table('opportunity_stage') as batch:
-        batch.add_column(sa.Column('relaunch_after_days', sa.Integer(), nullable=True))
+    op.add_column('opportunity_stage',
+                  sa.Column('relaunch_after_days', sa.Integer(), nullable=True))
     op.execute(sa.text("UPDATE opportunity_stage SET relaunch_after_days = :days "
                        "WHERE key = 'perdu-bdc'").bindparams(days=RELAUNCH_DAYS))
 
 
 def downgrade():
-    with op.batch_alter_table('opportunity_stage') as batch:
-        batch.drop_column('relaunch_after_days')
+    # Both engines drop a column in place (SQLite since 3.35): no copy of the table, which
+    # the opportunities' foreign key would refuse.
+    op.execute('ALTER TABLE opportunity_stage DROP COLUMN relaunch_after_days')
