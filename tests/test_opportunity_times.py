@@ -185,3 +185,17 @@ def test_the_migration_reads_stored_times_as_paris_and_keeps_them_in_utc(tmp_pat
         assert [str(w)[11:16] for w in walls] == ["14:00", "14:00"]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "31/12/9999 23:59 UTC"),
+    (datetime(2027, 1, 14, 13, 0, tzinfo=UTC), "14/01/2027 14:00"),
+    (None, "—"),
+])
+def test_moment_never_breaks_a_page(app, value, shown):
+    """formatting.moment is total: an instant the time zone cannot shift is shown as
+    stored (it was an OverflowError, a 500 on the opportunity page)."""
+    from webapp.formatting import moment
+
+    with app.test_request_context():
+        assert moment(value) == shown
