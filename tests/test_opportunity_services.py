@@ -305,3 +305,29 @@ def test_services_never_commit(org, anne):
                     org["bdc_agent"])
     db.session.rollback()
     assert db.session.scalar(select(func.count(Opportunity.id))) == 0
+
+
+def test_every_pipeline_form_needs_its_csrf_token(app, org, login, ready, laval):
+    """Without the token every write is refused (400) and writes nothing."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    http, admin = login(org["bdc_agent"]), login(org["admin"])
+    call = schedule_call(ready, CallInput(LATER, "Rappel", org["bdc_agent"].id),
+                         org["bdc_agent"])
+    db.session.commit()
+    version = ready.version
+    posts = [(http, "/opportunities/new", {"client_id": ready.client_id, "name": "X"}),
+             (http, f"/opportunities/{ready.id}/edit", {"purpose": "Sans jeton"}),
+             (http, f"/opportunities/{ready.id}/move", {"stage_id": stage("Perdu BDC").id}),
+             (http, f"/opportunities/{ready.id}/copy", {}),
+             (http, f"/opportunities/{ready.id}/calls", {"subject": "Sans jeton"}),
+             (http, f"/opportunities/calls/{call.id}/done", {"notes": "Sans jeton"}),
+             (http, f"/opportunities/{ready.id}/meetings/new", {"duration_minutes": "60"}),
+             (admin, "/opportunities/staff", {"branch_id": laval.id, "duty": "spex",
+                                              "user_id": org["advisor"].id})]
+    for client, url, data in posts:
+        assert client.post(url, data=data).status_code == 400, url
+    db.session.expire_all()
+    assert db.session.get(Opportunity, ready.id).version == version
+    assert db.session.scalar(select(func.count(Opportunity.id))) == 1
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0
+    assert db.session.get(Call, call.id).done_at is None
