@@ -26,7 +26,8 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 from browser import HOST, Browser, LoginFailed
-from scenarios import SCENARIOS, Context, Scenario
+from scenario_base import Context, Scenario
+from scenarios import SCENARIOS
 from sqlalchemy import create_engine, make_url, text
 
 BENCH = Path(__file__).resolve().parent

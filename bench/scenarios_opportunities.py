@@ -12,7 +12,7 @@ from itertools import count
 from urllib.parse import urlencode
 
 from browser import Browser
-from scenarios import HTMX, Context, Scenario, cycle
+from scenario_base import HTMX, Context, Scenario, cycle
 
 ROUND = ("reponse-envoyee", "contacte", "en-traitement")
 MOVED = 100  # opportunities taken round the three stages

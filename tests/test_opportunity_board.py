@@ -25,17 +25,6 @@ def stage(name: str) -> Stage:
 
 
 @pytest.fixture
-def laval(make_branch):
-    return make_branch("Laval")
-
-
-@pytest.fixture
-def anne(org, make_client, laval):
-    return make_client("Anne", "Roux", advisor=org["advisor"], phone="06 12 34 56 78",
-                       email="anne.roux@example.fr", branch_id=laval.id)
-
-
-@pytest.fixture
 def http(org, login):
     return login(org["bdc_agent"])
 
@@ -141,7 +130,9 @@ def test_lost_needs_a_reason_asked_in_the_dialog(http, anne, make_opportunity):
     refused = http.post(url, data={"stage_id": lost.id}, headers=HTMX)
     assert refused.status_code == 200
     assert json.loads(refused.headers["HX-Trigger"]) == {"kanban:refused": {"id": opportunity.id}}
-    assert "Pour passer « Anne Roux » en « Perdu BDC », complétez" in refused.text
+    # (the heading says what to complete: it used to end on « complétez »)
+    assert ("Pour passer « Anne Roux » en « Perdu BDC », complétez d'abord ces champs :"
+            "</h2>") in refused.text
     assert 'name="lost_reason_id"' in refused.text and 'name="phone"' not in refused.text
     db.session.refresh(opportunity)
     assert opportunity.stage.name == "En traitement"
@@ -268,3 +259,110 @@ def test_list_view_and_exports(http, org, anne, make_opportunity):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("N°", "Nom", "Client") and len(rows) == 2
     assert rows[1][6] == "Contacté" and rows[1][7] == "Non"
+
+
+def test_stock_conflicts_count_active_ones_and_show_each_situation(
+        http, org, make_client, make_opportunity):
+    """Issue 13.6: a delivered (« Livré ») or an expired opportunity no longer claims its
+    vehicle; both cards of a conflict say which has a deposit and which the client on
+    site (seed 003 « Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »)."""
+    from webapp.opportunities.models import Meeting
+
+    anne, paul = make_client("Anne", "Roux"), make_client("Paul", "Durand")
+    deposit = make_opportunity(anne, stock_number="A1234", stage="Contacté")
+    walk_in = make_opportunity(paul, stock_number="A1234",
+                               stage="Rendez-vous présent / Walk-in")
+    delivered = make_opportunity(paul, stock_number="A1234", stage="Livré")
+    expired = make_opportunity(anne, stock_number="A1234",
+                               created_at=datetime.now(UTC) - timedelta(weeks=9))
+    db.session.add(Meeting(opportunity_id=deposit.id, subject="DÉPÔT / ANNE / A1234",
+                           starts_at=datetime.now(UTC) + timedelta(days=1),
+                           priority="platinum", deposit_kind="stripe"))
+    db.session.commit()
+    page = http.get("/opportunities/").text
+
+    def card(o):
+        return page.split(f'id="card-{o.id}"', 1)[1].split("</li>", 1)[0]
+
+    assert f"n° {walk_in.id} (client en succursale (walk-in))" in card(deposit)
+    assert "Ici : dépôt" in card(deposit)
+    assert f"n° {deposit.id} (dépôt)" in card(walk_in)
+    assert "Ici : client en succursale (walk-in)" in card(walk_in)
+    for other in (delivered, expired):
+        assert f"n° {other.id}" not in card(deposit) + card(walk_in)
+        assert "Conflit" not in card(other)
+    detail = http.get(f"/opportunities/{walk_in.id}").text
+    assert f"n° {deposit.id}</a> (dépôt)" in detail
+    assert "Celle-ci : client en succursale (walk-in)." in detail
+
+
+def test_the_copy_of_an_expired_opportunity_is_no_conflict_with_it(http, org, anne,
+                                                                    make_opportunity):
+    expired = make_opportunity(anne, stock_number="A1234",
+                               created_at=datetime.now(UTC) - timedelta(weeks=9))
+    assert http.post(f"/opportunities/{expired.id}/copy").status_code == 302
+    copy = db.session.scalar(select(Opportunity).where(
+        Opportunity.copied_from_id == expired.id))
+    assert copy.stock_key == "A1234"
+    assert "stock-conflict" not in http.get(f"/opportunities/{copy.id}").text
+    assert "stock-conflict" not in http.get(f"/opportunities/{expired.id}").text
+
+
+def test_an_expired_opportunity_only_goes_to_a_lost_or_invalid_stage(http, anne,
+                                                                     make_opportunity):
+    """Issue 13.7, seed 003 « Expirée … Si elle l'est, on doit créer une nouvelle OPP »:
+    moved to « Walk-in » (a stage that does not expire) it would lose its expiry. The
+    move is refused with the copy to make; a lost stage still takes it."""
+    created = datetime.now(UTC) - timedelta(weeks=9)
+    expired = make_opportunity(anne, stage="Contacté", created_at=created)
+    walk_in = stage("Rendez-vous présent / Walk-in")
+    refused = http.post(f"/opportunities/{expired.id}/move?view=board",
+                        data={"stage_id": walk_in.id}, headers=HTMX)
+    assert refused.status_code == 200 and "kanban:refused" in refused.headers["HX-Trigger"]
+    assert "Créez une nouvelle opportunité" in refused.text
+    assert f"/opportunities/{expired.id}/copy" in refused.text
+    db.session.refresh(expired)
+    assert expired.stage.name == "Contacté" and expired.expired(clock.today())
+    reason = db.session.scalar(select(LostReason).limit(1))
+    lost = http.post(f"/opportunities/{expired.id}/move?view=board", headers=HTMX, data={
+        "stage_id": stage("Perdu BDC").id, "fill": "1", "lost_reason_id": reason.id})
+    assert lost.status_code == 200 and "hx-swap-oob" in lost.text
+    db.session.refresh(expired)
+    assert expired.stage.name == "Perdu BDC"
+
+
+def test_a_concurrent_move_answers_409_with_the_card_where_it_is(http, anne,
+                                                                 make_opportunity):
+    """Two people move one card at once: the second gets 409 and the card as it is now
+    (it was a 500: the stale version's UPDATE matched no row)."""
+    opportunity = make_opportunity(anne)
+    db.session.refresh(opportunity)  # what the loser's request read: version 1
+    contacted, answered = stage("Contacté"), stage("Réponse envoyée")
+    with db.engine.begin() as other:  # the winner, on another connection, first
+        other.execute(Opportunity.__table__.update()
+                      .where(Opportunity.__table__.c.id == opportunity.id)
+                      .values(stage_id=contacted.id, version=opportunity.version + 1))
+    response = http.post(f"/opportunities/{opportunity.id}/move?view=board",
+                         data={"stage_id": answered.id}, headers=HTMX)
+    assert response.status_code == 409
+    assert f'hx-swap-oob="afterbegin:#cards-{contacted.id}"' in response.text
+    assert f'id="card-{opportunity.id}"' in response.text
+    assert f'id="total-{answered.id}"' in response.text
+    db.session.expire_all()
+    assert db.session.get(Opportunity, opportunity.id).stage_id == contacted.id
+    page = http.post(f"/opportunities/{opportunity.id}/move",
+                     data={"stage_id": answered.id})  # now the current version: it moves
+    assert page.status_code == 302
+
+
+def test_a_concurrent_move_outside_the_board_is_the_409_page(http, anne, make_opportunity):
+    opportunity = make_opportunity(anne)
+    db.session.refresh(opportunity)
+    with db.engine.begin() as other:
+        other.execute(Opportunity.__table__.update()
+                      .where(Opportunity.__table__.c.id == opportunity.id)
+                      .values(version=opportunity.version + 1))
+    response = http.post(f"/opportunities/{opportunity.id}/move",
+                         data={"stage_id": stage("Contacté").id})
+    assert response.status_code == 409
+    assert "vient d&#39;être déplacée ou modifiée par quelqu&#39;un d&#39;autre" in response.text

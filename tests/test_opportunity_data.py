@@ -120,3 +120,20 @@ def test_import_reads_expiry_on_the_apps_calendar(run_import):
     too_old = (paris - timedelta(days=1)).astimezone(ZoneInfo("America/Montreal"))
     result = run_import(with_opportunities({"opportunities.0.created_at": too_old.isoformat()}))
     assert result.exit_code == 1 and "opportunities[0]" in result.output
+
+
+def test_import_goes_through_the_services(run_import):
+    """One write path: the import writes what the screens' service writes (the trade-in
+    rule: no trade-in, no trade vehicle; the checklist as remarks) and a re-import of the
+    same file writes nothing, not even an audit row."""
+    from webapp.history import AuditRow
+
+    doc = with_opportunities({"opportunities.1.has_trade_in": False})
+    assert run_import(doc).exit_code == 0
+    second = opportunity("o-2")
+    assert (second.trade_make, second.trade_odometer) == (None, None)
+    assert second.created_by_id is None and second.stage.name == "Rendez-vous cédulé"
+    rows = db.session.scalar(select(func.count()).select_from(AuditRow))
+    again = run_import(doc)
+    assert "Opportunités : 0 création, 0 mise à jour, 3 sans changement" in again.output
+    assert db.session.scalar(select(func.count()).select_from(AuditRow)) == rows

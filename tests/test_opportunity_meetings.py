@@ -12,8 +12,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.fixtures.files import PNG
+from tests.fixtures.opportunities import posted_meeting
 from webapp import clock
-from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.notifications import reminders
 from webapp.notifications.models import Alert, OutboxMessage
@@ -25,45 +25,12 @@ WHEN = (clock.today() + timedelta(days=3)).isoformat() + "T14:30"
 
 
 @pytest.fixture
-def laval(make_branch):
-    return make_branch("Laval")
-
-
-@pytest.fixture
-def staff(org, laval, make_user):
-    """Laval's rotation: Marc then Zoé (SPEX); its DV group: Claire."""
-    zoe = make_user(Role.ADVISOR, team=org["lyon"], name="Zoé Simon", email="zoe@example.fr")
-    db.session.add_all([
-        BranchStaff(branch_id=laval.id, user_id=org["advisor"].id, duty="spex", position=1),
-        BranchStaff(branch_id=laval.id, user_id=zoe.id, duty="spex", position=2),
-        BranchStaff(branch_id=laval.id, user_id=org["manager"].id, duty="dv", position=1)])
-    db.session.commit()
-    return {"marc": org["advisor"], "zoe": zoe, "claire": org["manager"]}
-
-
-@pytest.fixture
-def ready(org, laval, staff, make_client, make_opportunity):
-    """Anne Roux's opportunity, every field of « Informations – Opportunités » filled."""
-    anne = make_client("Anne", "Roux", advisor=org["advisor"], phone="06 12 34 56 78",
-                       email="anne.roux@example.fr", branch_id=laval.id)
-    return make_opportunity(
-        anne, stage="Contacté", phone="+33 6 12 34 56 78", phone_is_mobile=True,
-        email="anne.roux@example.fr", branch_id=laval.id, language="fr",
-        owner_id=org["bdc_agent"].id, spex_id=staff["marc"].id,
-        sales_director_id=staff["claire"].id, stock_number="A1234",
-        vehicle_make="Toyota", vehicle_model="RAV4", vehicle_year=2022)
-
-
-@pytest.fixture
 def http(org, login):
     return login(org["bdc_agent"])
 
 
 def meeting_data(opportunity, **changes) -> dict:
-    return {"starts_at": WHEN, "duration_minutes": "60", "category": "meeting",
-            "branch_id": opportunity.branch_id, "language": "fr", "stock_numbers": "A1234",
-            "deposit_kind": "", "esign_status": "", "status": "planned",
-            "spex_id": opportunity.spex_id, "device": "", **changes}
+    return posted_meeting(opportunity, WHEN, **changes)
 
 
 def _messages():

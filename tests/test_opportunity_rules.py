@@ -19,6 +19,8 @@ from webapp.opportunities.rules import (
     StageInfo,
     StageSettings,
     append_note,
+    claim_situation,
+    claims_vehicle,
     default_name,
     first_stage_error,
     follow_up_date,
@@ -28,6 +30,7 @@ from webapp.opportunities.rules import (
     meeting_priority,
     meeting_subject,
     mobile_phone,
+    move_unmet,
     name_error,
     name_taken,
     nature_flags,
@@ -347,7 +350,7 @@ def test_remarks_template_has_the_ten_points_in_order():
     lines = remarks_template().splitlines()
     assert len(CHECKLIST) == 10 and len(lines) == 10
     assert lines[0] == "1. RDV en concession ou virtuel →"
-    assert lines[6] == "7. Si financement : crédit ok? →"
+    assert lines[6] == "7. Si financement : crédit OK ? →"  # (was « crédit ok? »)
     assert lines[9] == "10. Toute autre information pertinente pour le SPEX →"
 
 
@@ -471,3 +474,51 @@ def test_a_type_or_reason_is_deleted_when_unused_and_not_the_last():
 ])
 def test_names_clash_whatever_the_case(name, others, taken):
     assert name_taken(name, others) is taken
+
+
+# --- Stock conflicts, issue 13.6: only active opportunities, a copy is not a conflict with
+# the one it replaced (seed 003 « Expirée … on doit créer une nouvelle OPP »).
+
+@pytest.mark.parametrize(("closed_badly", "delivered", "expired", "claims"), [
+    (False, False, False, True),
+    (True, False, False, False),  # lost or invalid
+    (False, True, False, False),  # « Livré »
+    (False, False, True, False),  # expired: copied into a new one
+])
+def test_only_an_active_opportunity_claims_its_vehicle(closed_badly, delivered, expired,
+                                                       claims):
+    assert claims_vehicle(closed_badly, delivered, expired) is claims
+
+
+def test_a_copy_is_no_conflict_with_its_original():
+    rows = [(1, "A1", None), (2, "A1", 1), (3, "A1", None)]
+    assert stock_conflicts(rows) == {1: [3], 2: [3], 3: [1, 2]}
+
+
+@pytest.mark.parametrize(("deposit", "on_site", "meeting", "shown"), [
+    (True, True, True, "dépôt"),
+    (False, True, True, "client en succursale (walk-in)"),
+    (False, False, True, "rendez-vous planifié"),
+    (False, False, False, None),
+])
+def test_what_each_card_of_a_conflict_holds(deposit, on_site, meeting, shown):
+    """« Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »: shown, the DV decides."""
+    assert claim_situation(deposit, on_site, meeting) == shown
+
+
+# --- Issue 13.7: « Expirée … Si elle l'est, on doit créer une nouvelle OPP »
+
+@pytest.mark.parametrize(("expired", "closes_badly", "missing"), [
+    (True, False, ["not_expired"]),  # Walk-in, Pris en charge…: copy it instead
+    (True, True, []),  # Perdu BDC, Invalide BDC: allowed
+    (False, False, []),
+])
+def test_an_expired_opportunity_moves_only_to_a_lost_or_invalid_stage(expired, closes_badly,
+                                                                      missing):
+    found = move_unmet((), Facts(expired=expired), closes_badly)
+    assert [r.key for r in found] == missing
+
+
+def test_a_stage_requiring_not_expired_says_it_once():
+    found = move_unmet(("not_expired",), Facts(expired=True), False)
+    assert [r.key for r in found] == ["not_expired"]

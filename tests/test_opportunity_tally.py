@@ -15,8 +15,8 @@ from webapp import create_app
 from webapp.clients.models import Client
 from webapp.extensions import db
 from webapp.opportunities import tally
+from webapp.opportunities.board.queries import Filters, Total, totals
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage, StageTally
-from webapp.opportunities.queries_board import Filters, Total, totals
 
 
 def stage(name: str) -> Stage:
@@ -153,3 +153,33 @@ def test_the_migration_installs_the_triggers(tmp_path, pg_schema):
         assert tally.drift() == []
         db.session.remove()
         db.engine.dispose()
+
+
+def _migration():
+    """The revision module, loaded from its file (migrations are not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = (Path(__file__).parent.parent / "migrations" / "versions"
+            / "c3f1a7d9e2b5_opportunity_tally.py")
+    spec = importlib.util.spec_from_file_location("tally_revision", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _words(statements) -> list[str]:
+    return [" ".join(statement.split()) for statement in statements]
+
+
+def test_the_migration_holds_the_triggers_sql_itself():
+    """The revision is frozen (it imports no app code) and installs, word for word, the
+    triggers the app installs today; changing tally.py's SQL needs a new revision."""
+    from pathlib import Path
+
+    revision = _migration()
+    source = Path(revision.__file__).read_text(encoding="utf-8")
+    assert "import webapp" not in source and "from webapp" not in source
+    assert _words(revision.SQLITE) == _words(tally.SQLITE)
+    assert _words(revision.POSTGRESQL) == _words(tally.POSTGRESQL)
+    assert _words(revision.REBUILD) == _words(tally.REBUILD)

@@ -8,6 +8,7 @@ mode), then sent in 64 KiB pieces and deleted once sent, or at once if writing f
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 
@@ -21,15 +22,31 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
 
 
+# A cell a spreadsheet would run as a formula (OWASP « CSV injection »): text starting
+# with one of these. A plain number (« -12,50 », « +33 6 12 34 56 78 ») is left alone.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d\s]*(?:[.,]\d+)?")
+
+
+def safe_cell(value):
+    """``value``, or, if a spreadsheet would read it as a formula, the same text behind
+    an apostrophe (shown as typed, never run)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_lines(header: list[str], rows: Iterable[Iterable], bom: bool = True) -> Iterator[str]:
-    """The CSV text in pieces of ``CSV_FLUSH`` rows (semicolons, a BOM first)."""
+    """The CSV text in pieces of ``CSV_FLUSH`` rows (semicolons, a BOM first); a cell that
+    would run as a formula is neutralised (``safe_cell``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     if bom:
         buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([safe_cell(v) for v in header])
     for n, row in enumerate(rows, 1):
-        writer.writerow(row)
+        writer.writerow([safe_cell(v) for v in row])
         if n % CSV_FLUSH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

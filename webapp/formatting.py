@@ -55,10 +55,14 @@ def day(value) -> str:
 
 
 def moment(value) -> str:
-    """`22/11/2026 14:05` in the configured time zone."""
+    """`22/11/2026 14:05` in the configured time zone. Total: an instant the time zone
+    cannot shift (year 9999) is shown as stored rather than breaking the page."""
     if value is None:
         return DASH
-    return format_datetime(value, "dd/MM/yyyy HH:mm")
+    try:
+        return format_datetime(value, "dd/MM/yyyy HH:mm")
+    except (OverflowError, ValueError, TypeError, AttributeError):
+        return f"{value:%d/%m/%Y %H:%M} UTC" if isinstance(value, datetime) else str(value)
 
 
 def number(value) -> str:

@@ -8,9 +8,74 @@ Create Date: 2026-11-23 00:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-# The triggers' SQL lives in one place, the app's (idempotent: DROP … IF EXISTS, CREATE OR
-# REPLACE); the tally is then counted from the opportunities already there.
-from webapp.opportunities.tally import install
+# The triggers' SQL as webapp/opportunities/tally.py wrote it when this revision was made,
+# frozen here: a migration never imports live app code (which changes with the app).
+# The tally is then counted from the opportunities already there.
+ADD = """INSERT INTO opportunity_tally (stage_id, owner_id, branch_id, type_id, count, cents)
+        VALUES ({row}.stage_id, COALESCE({row}.owner_id, 0), COALESCE({row}.branch_id, 0),
+                {row}.type_id, 1, CAST(ROUND(COALESCE({row}.amount, 0) * 100) AS BIGINT))
+        ON CONFLICT (stage_id, owner_id, branch_id, type_id) DO UPDATE
+        SET count = opportunity_tally.count + 1,
+            cents = opportunity_tally.cents + excluded.cents"""
+REMOVE = """UPDATE opportunity_tally
+        SET count = count - 1, cents = cents - CAST(ROUND(COALESCE({row}.amount, 0) * 100) AS BIGINT)
+        WHERE (stage_id, owner_id, branch_id, type_id)
+            = ({row}.stage_id, COALESCE({row}.owner_id, 0), COALESCE({row}.branch_id, 0), {row}.type_id)"""
+
+SQLITE = (
+    "DROP TRIGGER IF EXISTS opportunity_tally_insert",
+    "DROP TRIGGER IF EXISTS opportunity_tally_update",
+    "DROP TRIGGER IF EXISTS opportunity_tally_delete",
+    f"""CREATE TRIGGER opportunity_tally_insert AFTER INSERT ON opportunity
+    BEGIN {ADD.format(row='NEW')}; END""",
+    f"""CREATE TRIGGER opportunity_tally_update
+    AFTER UPDATE OF stage_id, owner_id, branch_id, type_id, amount ON opportunity
+    BEGIN {REMOVE.format(row='OLD')}; {ADD.format(row='NEW')}; END""",
+    f"""CREATE TRIGGER opportunity_tally_delete AFTER DELETE ON opportunity
+    BEGIN {REMOVE.format(row='OLD')}; END""",
+)
+
+# A move touches its two keys in key order, so that two moves in opposite directions lock
+# them in the same order (no deadlock).
+POSTGRESQL = (
+    f"""CREATE OR REPLACE FUNCTION opportunity_tally_row() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        {ADD.format(row='NEW')};
+      ELSIF TG_OP = 'DELETE' THEN
+        {REMOVE.format(row='OLD')};
+      ELSIF (NEW.stage_id, COALESCE(NEW.owner_id, 0), COALESCE(NEW.branch_id, 0), NEW.type_id)
+          < (OLD.stage_id, COALESCE(OLD.owner_id, 0), COALESCE(OLD.branch_id, 0), OLD.type_id) THEN
+        {ADD.format(row='NEW')};
+        {REMOVE.format(row='OLD')};
+      ELSE
+        {REMOVE.format(row='OLD')};
+        {ADD.format(row='NEW')};
+      END IF;
+      RETURN NULL;
+    END $$""",
+    "DROP TRIGGER IF EXISTS opportunity_tally ON opportunity",
+    """CREATE TRIGGER opportunity_tally
+    AFTER INSERT OR DELETE OR UPDATE OF stage_id, owner_id, branch_id, type_id, amount
+    ON opportunity FOR EACH ROW EXECUTE FUNCTION opportunity_tally_row()""",
+)
+
+REBUILD = (
+    "DELETE FROM opportunity_tally",
+    """INSERT INTO opportunity_tally (stage_id, owner_id, branch_id, type_id, count, cents)
+    SELECT stage_id, COALESCE(owner_id, 0), COALESCE(branch_id, 0), type_id, count(*),
+           SUM(CAST(ROUND(COALESCE(amount, 0) * 100) AS BIGINT))
+    FROM opportunity
+    GROUP BY stage_id, COALESCE(owner_id, 0), COALESCE(branch_id, 0), type_id""",
+)
+
+
+def install(connection):
+    """Create the triggers (idempotent) and count what is already there."""
+    postgresql = connection.dialect.name == 'postgresql'
+    for statement in (*(POSTGRESQL if postgresql else SQLITE), *REBUILD):
+        connection.execute(sa.text(statement))
 
 
 # revision identifiers, used by Alembic.

@@ -81,7 +81,7 @@ def test_drag_to_rendez_vous_fills_the_missing_fields_and_sends_the_invite(
     dialog = page.locator("#move-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("heading")).to_have_text(
-        "Pour passer « Anne Roux » en « Rendez-vous cédulé », complétez")
+        "Pour passer « Anne Roux » en « Rendez-vous cédulé », complétez d'abord ces champs :")
     # Refused: the card went back to « Contacté ».
     expect(page.locator(f"#cards-{pipeline['Contacté']} #card-{pipeline['anne']}")
            ).to_have_count(1)
@@ -174,7 +174,7 @@ def test_create_an_opportunity_with_a_new_client_file(tablet_page, live_server, 
     form.get_by_label("Finalité").fill("Véhicule familial")
     # Saved without a client file: refused, the typing kept.
     form.get_by_role("button", name="Enregistrer").tap()
-    expect(page.locator("#client_id-error")).to_have_text(
+    expect(page.locator("#opportunity-client-error")).to_have_text(
         "Associez la fiche client : recherchez-la ou créez-la.")
     expect(form.get_by_label("Finalité")).to_have_value("Véhicule familial")
     axe_check(page, "opportunity form with errors")

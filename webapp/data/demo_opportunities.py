@@ -16,6 +16,7 @@ from itertools import accumulate
 
 from sqlalchemy import func, insert, select
 
+from webapp import clock
 from webapp.auth.models import Role, Team, User
 from webapp.clients.models import Client
 from webapp.data.demo_clients import _indexes_built_at_the_end
@@ -38,6 +39,7 @@ from webapp.opportunities.rules import (
     meeting_priority,
     meeting_subject,
     remarks_template,
+    stock_key,
 )
 
 CHUNK = 5000
@@ -209,7 +211,7 @@ def _opportunity(env: _Env, client, key: str) -> None:
     row["created_by_id"] = row["owner_id"]
     if rng.random() < 0.55:
         stock = f"S{rng.randrange(env.stock_pool):07d}"
-        row["stock_number"] = row["stock_key"] = stock
+        row["stock_number"], row["stock_key"] = stock, stock_key(stock)
     if rng.random() < 0.25:
         trade_make, trade_models = rng.choice(VEHICLES)
         row.update(has_trade_in=True, trade_make=trade_make,
@@ -241,7 +243,9 @@ def _meeting(env: _Env, client, row: dict, upcoming: bool) -> None:
         day = today if rng.random() < 0.15 else today + timedelta(days=rng.randrange(1, 15))
     else:
         day = row["stage_entered_at"].date() - timedelta(days=rng.randrange(0, 5))
-    starts = datetime.combine(day, time(rng.randrange(9, 19), rng.choice((0, 30))))
+    # typed in the branch's (the app's) time, stored in UTC
+    starts = datetime.combine(day, time(rng.randrange(9, 19), rng.choice((0, 30))),
+                              clock.zone()).astimezone(UTC)
     deposit = rng.choice(("stripe", "card", "transfer")) if rng.random() < 0.1 else None
     virtual = rng.random() < 0.1
     stocks = (row["stock_number"],) if row["stock_number"] else ()
@@ -259,7 +263,7 @@ def _meeting(env: _Env, client, row: dict, upcoming: bool) -> None:
         "created_by_id": row["owner_id"], "created_at": row["stage_entered_at"],
         "version": 1}))
     if upcoming:
-        row["follow_up_on"] = follow_up_date(starts)
+        row["follow_up_on"] = follow_up_date(day)
 
 
 def _call(env: _Env, row: dict) -> None:
@@ -267,7 +271,8 @@ def _call(env: _Env, row: dict) -> None:
     day = today + timedelta(days=rng.randrange(-1, 6))
     env.calls.append((row["key"], {
         "subject": "Appel de suivi", "assigned_to_id": row["owner_id"],
-        "scheduled_at": datetime.combine(day, time(rng.randrange(9, 18), rng.choice((0, 30)))),
+        "scheduled_at": datetime.combine(day, time(rng.randrange(9, 18), rng.choice((0, 30))),
+                                         clock.zone()).astimezone(UTC),
         "done_at": None, "created_by_id": row["owner_id"], "created_at": env.now}))
 
 

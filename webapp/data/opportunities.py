@@ -26,13 +26,14 @@ from webapp.data.sections import (
     Item,
     Section,
     Tally,
-    assign,
     ids_by_key,
     objects_by_key,
     referenced,
     rows_by_key,
 )
 from webapp.extensions import db
+from webapp.opportunities import services
+from webapp.opportunities.board.services import enter_stage
 from webapp.opportunities.defaults import LOST_REASONS, STAGES, TYPES, ensure_defaults
 from webapp.opportunities.models import LostReason, Opportunity, OpportunityType, Stage
 from webapp.opportunities.rules import (
@@ -41,7 +42,6 @@ from webapp.opportunities.rules import (
     is_expired,
     name_error,
     parse_requirements,
-    remarks_template,
     unmet,
 )
 
@@ -226,55 +226,52 @@ _FIELD_OF = {"name": "name", "phone": "phone", "email": "email", "branch": "bran
 
 def load(items: list[Item]) -> Tally:
     """Create or update the opportunities (the default stages, types and reasons first,
-    if missing)."""
+    if missing) through the pipeline's services, as the screens do."""
     ensure_defaults()
     opportunities = objects_by_key(Opportunity, [item.key for item in items])
     refs = {"client": ids_by_key(Client, referenced(items, "client")),
             "branch": ids_by_key(Branch, referenced(items, "branch")),
             "user": ids_by_key(User, set().union(*(referenced(items, n) for n in PEOPLE))),
-            "type": _names(OpportunityType), "stage": _names(Stage),
+            "type": _names(OpportunityType), "stage": objects_by_name(Stage),
             "lost_reason": _names(LostReason)}
     tally = Tally()
-    for n, item in enumerate(items, 1):
+    for item in items:
         opportunity = opportunities.get(item.key)
-        if created := opportunity is None:
-            opportunity = Opportunity(key=item.key, has_trade_in=False)
-            db.session.add(opportunity)
-        tally.count(created, _fill(opportunity, item.values, refs, created))
-        if n % FLUSH_EVERY == 0:
-            db.session.flush()
+        values, stage = _columns(item.values, refs), refs["stage"][item.values["stage"]]
+        if opportunity is None:
+            services.create({"key": item.key, **values}, None, stage,
+                            entered_at=item.values.get("created_at") or datetime.now(UTC))
+            tally.count(True, True)
+            continue
+        changed = services.differs(opportunity, values) or opportunity.stage_id != stage.id
+        services.fill(opportunity, values)
+        if opportunity.stage_id != stage.id:
+            enter_stage(opportunity, stage, datetime.now(UTC))
+        tally.count(False, changed)
     db.session.flush()
     return tally
 
 
-def _fill(opportunity: Opportunity, values: dict, refs: dict, created: bool) -> bool:
-    changed = assign(opportunity, values, SIMPLE)
-    ids = {"client_id": refs["client"].get(values.get("client")),
-           "type_id": refs["type"].get(values.get("type")),
-           "branch_id": refs["branch"].get(values.get("branch")),
-           "lost_reason_id": refs["lost_reason"].get(values.get("lost_reason"))}
-    ids |= {column: refs["user"].get(values.get(name)) for name, column in PEOPLE.items()}
-    present = {"client_id": "client", "type_id": "type", "branch_id": "branch",
-               "lost_reason_id": "lost_reason", **{c: n for n, c in PEOPLE.items()}}
-    changed |= assign(opportunity, ids, [c for c, n in present.items() if n in values])
+def objects_by_name(model) -> dict[str, object]:
+    return {row.name: row for row in db.session.scalars(select(model))}
+
+
+def _columns(values: dict, refs: dict) -> dict:
+    """The file's fields present, as the opportunity's columns (only those given: a field
+    absent from the file keeps its value)."""
+    columns = {name: values[name] for name in SIMPLE if name in values}
+    ids = {"client_id": ("client", "client"), "type_id": ("type", "type"),
+           "branch_id": ("branch", "branch"), "lost_reason_id": ("lost_reason", "lost_reason"),
+           **{column: (name, "user") for name, column in PEOPLE.items()}}
+    columns |= {column: refs[ref].get(values.get(name))
+                for column, (name, ref) in ids.items() if name in values}
     if "phone" in values:
         parsed = values["phone"]
-        new = (parsed.display if parsed else None, parsed.is_mobile if parsed else None)
-        if (opportunity.phone, opportunity.phone_is_mobile) != new:
-            opportunity.phone, opportunity.phone_is_mobile = new
-            changed = True
-    now = datetime.now(UTC)
-    if "created_at" in values and _utc(opportunity.created_at) != _utc(values["created_at"]):
-        opportunity.created_at = values["created_at"]
-        changed = True
-    stage_id = refs["stage"][values["stage"]]
-    if opportunity.stage_id != stage_id:
-        opportunity.stage_id = stage_id
-        opportunity.stage_entered_at = (values.get("created_at") or now) if created else now
-        changed = True
-    if created and not opportunity.remarks:
-        opportunity.remarks = remarks_template()
-    return changed
+        columns["phone"] = parsed.display if parsed else None
+        columns["phone_is_mobile"] = parsed.is_mobile if parsed else None
+    if "created_at" in values:
+        columns["created_at"] = values["created_at"]
+    return columns
 
 
 def export():

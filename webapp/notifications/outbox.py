@@ -4,7 +4,7 @@ transaction (never sent from inside a request); the worker sends it after the co
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from jinja2_fragments.flask import render_block
+from jinja2 import Environment
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -15,6 +15,25 @@ from webapp.notifications.models import OutboxMessage
 def _addresses(value) -> str:
     items = [value] if isinstance(value, str) else list(value or ())
     return ", ".join(a.strip() for a in items if a and a.strip())
+
+
+def _plain_text() -> Environment:
+    """The app's templates without HTML autoescaping, for the subject and the plain-text
+    part (escaped, « Véhicule d'intérêt » read « Véhicule d&#39;intérêt »)."""
+    env = current_app.extensions.get("pilote.plain_text_jinja")
+    if env is None:
+        env = current_app.jinja_env.overlay(autoescape=False)
+        current_app.extensions["pilote.plain_text_jinja"] = env
+    return env
+
+
+def _plain_block(name: str, block: str, context: dict) -> str:
+    """One block of a mail template, rendered as plain text (through Flask's context
+    processors, as ``render_block`` does)."""
+    env = _plain_text()
+    current_app.update_template_context(context)
+    template = env.get_template(name)
+    return "".join(template.blocks[block](template.new_context(context)))
 
 
 def queue_mail(kind: str, to, template: str, cc=(), invite: Invite | None = None,
@@ -32,8 +51,8 @@ def queue_mail(kind: str, to, template: str, cc=(), invite: Invite | None = None
         message_id=make_msgid(domain=current_app.config["MAIL_DOMAIN"]),
         recipients=_addresses(to),
         cc=_addresses(cc) or None,
-        subject=" ".join(render_block(name, "subject", **context).split()),
-        text_body=render_block(name, "text", **context).strip() + "\n",
+        subject=" ".join(_plain_block(name, "subject", dict(context)).split()),
+        text_body=_plain_block(name, "text", dict(context)).strip() + "\n",
         html_body=render_template(name, **context),
         ics=ics(invite) if invite else None,
         ics_method=invite.method if invite else None,

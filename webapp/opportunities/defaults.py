@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.opportunities.models import LostReason, OpportunityType, Stage
-from webapp.opportunities.rules import EXPIRY_DAYS, MEETING_PREREQUISITES
+from webapp.opportunities.rules import EXPIRY_DAYS, MEETING_PREREQUISITES, RELAUNCH_DAYS
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class StageDefault:
     lost: bool = False
     invalid: bool = False
     expires_after_days: int | None = None
+    relaunch_after_days: int | None = None
     required: str = ""
     stamps: str | None = None
 
@@ -36,7 +37,7 @@ STAGES = (
                  expires_after_days=EXPIRY_DAYS),
     StageDefault("perdu-bdc", "Perdu BDC",
                  "Le client n'a pas été « closé » par le BDC (relance automatique)",
-                 lost=True, required="lost_reason"),
+                 lost=True, required="lost_reason", relaunch_after_days=RELAUNCH_DAYS),
     StageDefault("invalide-bdc", "Invalide BDC",
                  "Corbeille, comme si le client n'avait jamais existé", invalid=True,
                  required="lost_reason"),

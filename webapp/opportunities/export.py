@@ -1,20 +1,15 @@
 """CSV and Excel exports of the list view, streamed (rows read a chunk at a time; the
 workbook written in XlsxWriter's constant-memory mode to a temporary file)."""
 
-import csv
-import io
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 import xlsxwriter
-from flask import Response, stream_with_context
+from flask import Response
 
+from webapp.downloads import csv_download, csv_lines, file_download
 from webapp.opportunities.queries_list import COLUMNS
-
-CSV_FLUSH = 500
 
 
 def _csv_value(value) -> str:
@@ -27,24 +22,10 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
-    """Semicolon-separated, decimal commas, a BOM: what a French spreadsheet opens."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    buffer.write("\ufeff")
-    writer.writerow(COLUMNS)
-    for n, row in enumerate(rows, 1):
-        writer.writerow([_csv_value(v) for v in row])
-        if n % CSV_FLUSH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
 def csv_response(rows: Iterable[tuple], name: str) -> Response:
-    return Response(stream_with_context(csv_lines(rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    """Semicolon-separated, decimal commas, a BOM: what a French spreadsheet opens."""
+    lines = csv_lines(list(COLUMNS), ([_csv_value(v) for v in row] for row in rows))
+    return csv_download(f"{name}.csv", lines)
 
 
 def _write_xlsx(path: str, rows: Iterable[tuple]) -> None:
@@ -75,22 +56,5 @@ def _write_xlsx(path: str, rows: Iterable[tuple]) -> None:
 
 
 def xlsx_response(rows: Iterable[tuple], name: str) -> Response:
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        _write_xlsx(path, rows)
-    except Exception:
-        os.unlink(path)
-        raise
-
-    def chunks():
-        try:
-            with open(path, "rb") as file:
-                while data := file.read(64 * 1024):
-                    yield data
-        finally:
-            os.unlink(path)
-
-    return Response(chunks(), mimetype="application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    """The rows as an Excel workbook (text written as text: no formula is ever run)."""
+    return file_download(f"{name}.xlsx", lambda path: _write_xlsx(path, rows))

@@ -2,6 +2,8 @@
 down to the missing fields, by the dialog a refused move opens."""
 
 
+from dataclasses import dataclass
+
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,14 +23,18 @@ from wtforms.validators import Email, Length, NumberRange, Optional, ValidationE
 from webapp import clock
 from webapp.auth.models import Branch, Role, User
 from webapp.auth.scope import scoped
-from webapp.choices import options
+from webapp.choices import label_of, options
 from webapp.clients.models import Client, Language
+from webapp.clients.picker import ClientPickerField
 from webapp.extensions import db
 from webapp.fields import money_field
-from webapp.opportunities.models import BranchStaff, Duty, LostReason, OpportunityType
+from webapp.opportunities.models import LostReason, OpportunityType
 from webapp.opportunities.rules import NeedsConfirmation, default_name, mobile_phone, name_error
+from webapp.opportunities.services import blank_to_none
 
 REQUIRED = "Ce champ est obligatoire."
+# Fields of the form that are not columns of the opportunity.
+FORM_ONLY = {"version", "csrf_token", "phone_confirmed"}
 NONE = 0
 YEAR = "Indiquez une année entre 1950 et {max}."
 OWNER_ROLES = (Role.BDC_AGENT, Role.MANAGER, Role.ADVISOR, Role.ADMIN)
@@ -66,22 +72,25 @@ def filter_choices() -> dict:
             "types": [*options([(NONE, "Tous")]), *type_choices()]}
 
 
-def _to_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _max_year() -> int:
     return clock.today().year + 2
+
+
+@dataclass(frozen=True)
+class FieldClash:
+    """A field someone else changed meanwhile: its label, their value, the one typed."""
+
+    label: str
+    theirs: str
+    mine: str
 
 
 class OpportunityForm(FlaskForm):
     """Every field of the opportunity; the client's file fills what is left blank."""
 
     version = HiddenField()
-    client_id = HiddenField("Fiche client")  # set by the client picker
+    client_id = ClientPickerField(
+        "Fiche client", required="Associez la fiche client : recherchez-la ou créez-la.")
     type_id = SelectField("Type", coerce=int)
     name = StringField("Nom de l'opportunité", validators=[Length(max=160)],
                        description="Prénom et nom du client, comme sa fiche.")
@@ -125,7 +134,6 @@ class OpportunityForm(FlaskForm):
         self.opportunity = opportunity
         self.parsed_phone = None
         self.phone_needs_confirmation = False
-        self._client: tuple[int | None, Client | None] = (None, None)
         if only is not None:  # the dialog of a refused move: the missing fields only
             keep = set(only) | {"version", "csrf_token"}
             if "phone" in keep:
@@ -154,21 +162,9 @@ class OpportunityForm(FlaskForm):
 
     def client(self) -> Client | None:
         """The client file chosen (or the opportunity's), if the viewer may see it."""
-        client_id = (_to_int(self.client_id.data) if "client_id" in self
-                     else getattr(self.opportunity, "client_id", None))
-        if not client_id:
-            return None
-        if self._client[0] != client_id:
-            self._client = (client_id, db.session.scalar(
-                scoped(select(Client).where(Client.id == client_id), Client)))
-        return self._client[1]
-
-    def validate_client_id(self, field):
-        if not field.data:
-            raise ValidationError("Associez la fiche client : recherchez-la ou créez-la.")
-        if self.client() is None:
-            raise ValidationError("Client introuvable.")
-        field.data = self.client().id
+        if "client_id" in self:
+            return self.client_id.client
+        return self.opportunity.client if self.opportunity is not None else None
 
     def validate(self, extra_validators=None) -> bool:
         """The client file fills what was left blank (what was typed always wins): the
@@ -207,6 +203,36 @@ class OpportunityForm(FlaskForm):
         except ValueError as error:
             raise ValidationError(str(error)) from error
 
+    def values(self) -> dict:
+        """The validated fields as the opportunity's columns (blanks and « — » as None;
+        the phone as parsed, with its mobile flag), only those the form shows."""
+        values = {}
+        for field in self:
+            if field.short_name in FORM_ONLY:
+                continue
+            data = field.data
+            values[field.short_name] = data if isinstance(data, bool) else blank_to_none(data)
+        if "client_id" in self:
+            values["client_id"] = self.client_id.client_id
+        if "phone" in self:
+            phone = self.parsed_phone
+            values["phone"] = phone.display if phone else None
+            values["phone_is_mobile"] = phone.is_mobile if phone else None
+        return values
+
+    def conflict_rows(self, opportunity, names: list[str]) -> list[FieldClash]:
+        """The fields ``names`` as the saved record has them and as they were typed."""
+        typed = self.values()
+        return [FieldClash(str(self[name].label.text),
+                           self._shown(name, getattr(opportunity, name)),
+                           self._shown(name, typed[name])) for name in names]
+
+    def _shown(self, name: str, value) -> str:
+        if value in (None, "", 0):
+            return "—"
+        choices = getattr(self[name], "choices", None)
+        return label_of(choices, value, str(value)) if choices else str(value)
+
     def _check_year(self, field):
         if field.data is not None and not 1950 <= field.data <= _max_year():
             raise ValidationError(YEAR.format(max=_max_year()))
@@ -224,34 +250,3 @@ FIELD_LABELS = {name: f.args[0] for name, f in vars(OpportunityForm).items()
                 if isinstance(f, UnboundField) and f.args} | {
     "stage_id": "Étape", "phone_is_mobile": "Téléphone cellulaire confirmé",
     "key": "Clé externe", "copied_from_id": "Copiée de", "created_by_id": "Créée par"}
-
-
-class StaffForm(FlaskForm):
-    """A SPEX joins a branch's rotation, or a DV its DV group."""
-
-    branch_id = SelectField("Succursale", coerce=int, default=NONE)
-    duty = SelectField("Rôle", choices=Duty.choices(), default=Duty.SPEX)
-    user_id = SelectField("Utilisateur", coerce=int, default=NONE)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.branch_id.choices = branch_choices("— Choisir —")
-        self.user_id.choices = user_choices((Role.ADVISOR, Role.MANAGER), "— Choisir —")
-
-    def validate_branch_id(self, field):
-        if not field.data:
-            raise ValidationError("Choisissez la succursale.")
-
-    def validate_user_id(self, field):
-        if not field.data:
-            raise ValidationError("Choisissez l'utilisateur.")
-        role = db.session.scalar(select(User.role).where(User.id == field.data))
-        wanted = Role.ADVISOR if self.duty.data == Duty.SPEX else Role.MANAGER
-        if role != wanted:
-            raise ValidationError("Un SPEX est un conseiller ; un DV est un responsable."
-                                  if role is not None else "Utilisateur introuvable.")
-        taken = db.session.scalar(select(BranchStaff.id).where(
-            BranchStaff.branch_id == self.branch_id.data, BranchStaff.user_id == field.data,
-            BranchStaff.duty == self.duty.data))
-        if taken:
-            raise ValidationError("Déjà inscrit dans cette succursale pour ce rôle.")

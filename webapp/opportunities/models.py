@@ -8,7 +8,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import scope_for, users_under
 from webapp.choices import LabelledEnum
-from webapp.clients.models import Client
+from webapp.clients.models import Client, Language
 from webapp.clock import local_day
 from webapp.database import UTCDateTime
 from webapp.extensions import db
@@ -62,6 +61,9 @@ class Stage(db.Model):
     lost: Mapped[bool] = mapped_column(Boolean, default=False)
     invalid: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_after_days: Mapped[int | None] = mapped_column(Integer)
+    # « Perdu BDC … (relance automatique) »: the owner is reminded this many days after
+    # the opportunity entered the stage (None: no relaunch).
+    relaunch_after_days: Mapped[int | None] = mapped_column(Integer)
     # Requirement keys to enter the stage (rules.REQUIREMENTS), comma-separated.
     required: Mapped[str] = mapped_column(String(300), default="")
     # The date the stage records on entry: "sale_date" or "delivery_date".
@@ -284,7 +286,7 @@ class Meeting(Audited, db.Model):
     opportunity_id: Mapped[int] = mapped_column(
         ForeignKey("opportunity.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(String(200))
-    starts_at: Mapped[datetime] = mapped_column(DateTime)  # local wall-clock time
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=60)
     location: Mapped[str | None] = mapped_column(String(200))
     priority: Mapped[str] = mapped_column(String(10))
@@ -330,6 +332,16 @@ class Meeting(Audited, db.Model):
     def category_label(self) -> str:
         return MeetingCategory(self.category).label
 
+    @property
+    def device_label(self) -> str | None:
+        """« Android », not the stored « android »."""
+        return Device.labels().get(self.device, self.device)
+
+    @property
+    def language_label(self) -> str | None:
+        """« Français », not the stored « fr »."""
+        return Language.labels().get(self.language, self.language)
+
 
 class Call(Audited, db.Model):
     """A call scheduled from the opportunity (« Programmer un appel »)."""
@@ -341,7 +353,7 @@ class Call(Audited, db.Model):
     opportunity_id: Mapped[int] = mapped_column(
         ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
-    scheduled_at: Mapped[datetime] = mapped_column(DateTime)  # local wall-clock time
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -1,10 +1,13 @@
 """Read queries of one opportunity: its meetings, its calls, its stock conflicts."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.opportunities.models import Call, Meeting, Opportunity, Stage
+from webapp.opportunities.board.queries import Claim, stock_claims
+from webapp.opportunities.models import Call, Meeting, Opportunity
 
 
 def meetings_of(opportunity: Opportunity) -> list[Meeting]:
@@ -22,14 +25,9 @@ def calls_of(opportunity: Opportunity) -> list[Call]:
         .order_by(Call.done_at.is_not(None), Call.scheduled_at).limit(50)).all()
 
 
-def conflicts_of(opportunity: Opportunity) -> list[int]:
+def conflicts_of(opportunity: Opportunity, today: date) -> Claim | None:
     """The other active opportunities on the same stock number (seed 003 « 2 clients
-    simultanément sur le même véhicule »), whoever may see them."""
-    if not opportunity.stock_key or opportunity.stage.closed_badly:
-        return []
-    return db.session.scalars(
-        select(Opportunity.id).join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Opportunity.stock_key == opportunity.stock_key,
-               Opportunity.id != opportunity.id, Stage.lost.is_(False),
-               Stage.invalid.is_(False))
-        .order_by(Opportunity.id).limit(20)).all()
+    simultanément sur le même véhicule »), whoever may see them, with the situations."""
+    if not opportunity.stock_key:
+        return None
+    return stock_claims({opportunity.stock_key}, today).get(opportunity.id)

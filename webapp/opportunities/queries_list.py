@@ -10,8 +10,8 @@ from webapp.auth.models import Branch, User
 from webapp.clients.models import Client
 from webapp.clock import local_day
 from webapp.extensions import db
+from webapp.opportunities.board.queries import Filters, visible
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage
-from webapp.opportunities.queries_board import Filters, visible
 from webapp.opportunities.rules import is_expired
 from webapp.pagination import Page, paginate
 
@@ -34,7 +34,13 @@ def list_page(filters: Filters, number: int) -> Page:
 
 
 def export_rows(filters: Filters, today: date) -> Iterator[tuple]:
-    """Every row the filters keep, read a chunk at a time (memory stays flat)."""
+    """Every row the filters keep, read a chunk at a time (memory stays flat). The query
+    is built now, in the request, not when the first row is read: a streamed response is
+    read after the request committed, when the viewer's scope can no longer be loaded."""
+    return _rows(_export_statement(filters), today)
+
+
+def _export_statement(filters: Filters):
     owner, spex, director = aliased(User), aliased(User), aliased(User)
     stmt = _ordered(visible(
         select(Opportunity.id, Opportunity.name, Client.first_name, Client.last_name,
@@ -51,6 +57,10 @@ def export_rows(filters: Filters, today: date) -> Iterator[tuple]:
         .outerjoin(director, director.id == Opportunity.sales_director_id)
         .outerjoin(Branch, Branch.id == Opportunity.branch_id), filters)
     ).execution_options(yield_per=EXPORT_CHUNK)
+    return stmt
+
+
+def _rows(stmt, today: date) -> Iterator[tuple]:
     for (id_, name, first, last, phone, email, type_, stage, days, owner_name, spex_name,
          director_name, branch, amount, probability, close, make, model, year, stock,
          follow_up, created_at) in db.session.execute(stmt):

@@ -1,13 +1,14 @@
-"""The pipeline's routes, one module per area (each registers its views on ``bp``)."""
+"""The pipeline's routes: the opportunity's own (detail, form, list, export, home box) and
+the sub-features' (board, meetings, calls, settings), each registering its views on ``bp``."""
 
 from webapp.opportunities import (  # noqa: F401
     reminders,
-    routes_board,
-    routes_calls,
     routes_home,
     routes_list,
-    routes_meetings,
     routes_opportunity,
-    routes_settings,
-    routes_staff,
 )
+from webapp.opportunities.board import routes as board_routes  # noqa: F401
+from webapp.opportunities.calls import routes as calls_routes  # noqa: F401
+from webapp.opportunities.meetings import routes as meetings_routes  # noqa: F401
+from webapp.opportunities.settings import routes as settings_routes  # noqa: F401
+from webapp.opportunities.settings import staff  # noqa: F401

@@ -8,9 +8,9 @@ from webapp import clock
 from webapp.choices import options
 from webapp.htmx import render
 from webapp.opportunities import bp
+from webapp.opportunities.board.queries import Filters, stages
 from webapp.opportunities.export import csv_response, xlsx_response
 from webapp.opportunities.forms import filter_choices
-from webapp.opportunities.queries_board import Filters, stages
 from webapp.opportunities.queries_list import export_rows, list_page
 
 

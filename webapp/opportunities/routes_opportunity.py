@@ -4,19 +4,18 @@ detail, edit; the SPEX proposed by the branch's rotation."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.clients.models import Language
-from webapp.extensions import db
+from webapp.concurrency import Conflict, save_versioned
 from webapp.history import history_of, value_labels
 from webapp.opportunities import bp, services
+from webapp.opportunities.board.queries import stages
+from webapp.opportunities.calls.forms import CallDoneForm, CallForm
 from webapp.opportunities.forms import FIELD_LABELS, NONE, ActionForm, OpportunityForm
-from webapp.opportunities.forms_meetings import CallDoneForm, CallForm
 from webapp.opportunities.models import Opportunity
 from webapp.opportunities.queries import calls_of, conflicts_of, meetings_of
-from webapp.opportunities.queries_board import stages
 from webapp.opportunities.rotation import proposed_spex
 from webapp.opportunities.rules import (
     EXPIRED_MESSAGE,
@@ -38,7 +37,7 @@ def detail_context(opportunity: Opportunity, call_form: CallForm | None = None,
         "expired_message": EXPIRED_MESSAGE,
         "blocked": unmet(MEETING_PREREQUISITES, services.facts_of(opportunity, today)),
         "meetings": meetings_of(opportunity), "calls": calls_of(opportunity),
-        "conflicts": conflicts_of(opportunity), "history": history,
+        "claim": conflicts_of(opportunity, today), "history": history,
         "history_values": value_labels(history, services.HISTORY_VALUES),
         "field_labels": FIELD_LABELS, "action_form": ActionForm(),
         "languages": Language.choices(),
@@ -55,6 +54,13 @@ def detail(opportunity_id: int):
     return render_template(PAGE, **detail_context(opportunity))
 
 
+def _form_page(form: OpportunityForm, opportunity: Opportunity | None, clash=(),
+               status: int | None = None):
+    status = status or (422 if form.errors else 200)
+    return render_template("opportunities/form.html", form=form, opportunity=opportunity,
+                           conflicts=list(clash)), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -62,22 +68,15 @@ def create():
     form = OpportunityForm()
     if request.method == "GET":
         form.remarks.data = remarks_template()
-        form.client_id.data = request.args.get("client_id", type=int)
+        form.client_id.data = request.args.get("client_id", "")
     if form.validate_on_submit():
-        opportunity = services.create(form, current_user)
-        db.session.commit()
+        opportunity = services.create(form.values(), current_user)
         flash("Opportunité créée.", "success")
         return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
-    status = 422 if form.errors else 200
-    return render_template("opportunities/form.html", form=form, opportunity=None,
-                           conflicts=[]), status
+    return _form_page(form, None)
 
 
-@bp.route("/<int:opportunity_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(opportunity_id: int):
-    """Edit an opportunity; a concurrent change shows both values instead of overwriting."""
-    opportunity = get_or_404(Opportunity, opportunity_id)
+def _edit_form(opportunity: Opportunity) -> OpportunityForm:
     form = OpportunityForm(obj=opportunity, opportunity=opportunity)
     if request.method == "GET":
         form.version.data = opportunity.version
@@ -85,25 +84,28 @@ def edit(opportunity_id: int):
         for name in ("branch_id", "owner_id", "spex_id", "sales_director_id",
                      "lost_reason_id"):
             getattr(form, name).data = getattr(opportunity, name) or NONE
-    clash = []
-    if form.validate_on_submit():
-        if str(opportunity.version) != form.version.data:
-            clash = services.conflicts(opportunity, form)
-        else:
-            try:
-                services.update(opportunity, form)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                opportunity = get_or_404(Opportunity, opportunity_id)
-                clash = services.conflicts(opportunity, form)
-            else:
-                flash("Opportunité enregistrée.", "success")
-                return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
+    return form
+
+
+@bp.route("/<int:opportunity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(opportunity_id: int):
+    """Edit an opportunity; a concurrent change shows both values instead of overwriting."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    form = _edit_form(opportunity)
+    if not form.validate_on_submit():
+        return _form_page(form, opportunity)
+    values = form.values()
+    try:
+        save_versioned(opportunity, form.version.data,
+                       lambda: services.update(opportunity, values))
+    except Conflict:
+        opportunity = get_or_404(Opportunity, opportunity_id)
+        clash = form.conflict_rows(opportunity, services.conflicts(opportunity, values))
         form.version.data = opportunity.version  # resubmitting now overwrites, knowingly
-    status = 409 if clash else 422 if form.errors else 200
-    return render_template("opportunities/form.html", form=form, opportunity=opportunity,
-                           conflicts=clash), status
+        return _form_page(form, opportunity, clash, 409 if clash else None)
+    flash("Opportunité enregistrée.", "success")
+    return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
 
 
 @bp.route("/rotation")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from webapp.choices import LabelledEnum
 from webapp.clients.rules import Phone, is_placeholder_name, parse_phone, search_key
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -171,6 +172,34 @@ def unmet(required: Iterable[str], facts: Facts) -> list[Requirement]:
             and not REQUIREMENTS[k].met(facts)]
 
 
+def move_unmet(required: Iterable[str], facts: Facts, closes_badly: bool) -> list[Requirement]:
+    """What a move into a stage lacks: the stage's requirements, and, for an expired
+    opportunity, not being expired unless the stage is lost or invalid — seed 003
+    « Expirée … Si elle l'est, on doit créer une nouvelle OPP »: moved to a stage that
+    does not expire (« Walk-in »), it would lose its expiry instead of being copied."""
+    missing = unmet(required, facts)
+    if facts.expired and not closes_badly and "not_expired" not in required:
+        missing.insert(0, REQUIREMENTS["not_expired"])
+    return missing
+
+
+def move_refusal(stage_name: str, missing: Sequence[Requirement]) -> str:
+    """The French message of a refused move."""
+    return (f"« {stage_name} » demande, avant d'y entrer : "
+            + " ; ".join(r.label.lower() for r in missing) + ".")
+
+
+TRADE_FIELDS = ("trade_make", "trade_model", "trade_year", "trade_odometer")
+
+
+def without_trade_in(values: dict) -> dict:
+    """« Véhicule de reprise : À remplir seulement si le client a un véhicule d'échange »:
+    the values with the trade-in's vehicle cleared when ``has_trade_in`` says none."""
+    if "has_trade_in" in values and not values["has_trade_in"]:
+        return {**values, **dict.fromkeys(TRADE_FIELDS)}
+    return dict(values)
+
+
 # --- Stages -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -210,14 +239,15 @@ def stamped_dates(stamps: str | None, today: date, sale_date: date | None,
 
 # --- Meetings -----------------------------------------------------------------------------
 
-class Priority:
-    PLATINUM = "platinum"
-    GOLD = "gold"
-    SILVER = "silver"
+class Priority(LabelledEnum):
+    """« Priorité : Platine … Or … Argent »."""
+
+    PLATINUM = "platinum", "Platine"
+    GOLD = "gold", "Or"
+    SILVER = "silver", "Argent"
 
 
-PRIORITY_LABELS = {Priority.PLATINUM: "Platine", Priority.GOLD: "Or",
-                   Priority.SILVER: "Argent"}
+PRIORITY_LABELS = Priority.labels()
 
 
 def stock_key(raw: str | None) -> str | None:
@@ -251,6 +281,32 @@ def meeting_subject(first_name: str, stocks: Sequence[str], deposit: bool = Fals
     return " / ".join([prefix, *parts] if prefix else parts)
 
 
+# « Perdu BDC : Le client n'a pas été "closé" par le BDC (relance automatique) »: the seed
+# gives no delay; the default stage relaunches after 30 days, an admin changes it.
+RELAUNCH_DAYS = 30
+RELAUNCH_WINDOW_DAYS = 30  # a relaunch missed longer than this (cron down) is dropped
+
+
+def relaunch_due(entered_on: date, today: date, after_days: int | None) -> bool:
+    """The owner is reminded to relaunch the client ``after_days`` days after the
+    opportunity entered the stage (and for RELAUNCH_WINDOW_DAYS more, not for ever)."""
+    if after_days is None:
+        return False
+    due = entered_on + timedelta(days=after_days)
+    return due <= today < due + timedelta(days=RELAUNCH_WINDOW_DAYS)
+
+
+FIRST_YEAR, YEARS_AHEAD = 2000, 5
+
+
+def schedule_error(moment: datetime, today: date) -> str | None:
+    """A meeting or a call is set between 2000 and five years from now (a typing slip such
+    as « 9999 » is refused rather than stored)."""
+    if not FIRST_YEAR <= moment.year <= today.year + YEARS_AHEAD:
+        return (f"Indiquez une date entre {FIRST_YEAR} et {today.year + YEARS_AHEAD}.")
+    return None
+
+
 def follow_up_date(meeting_day: date | datetime) -> date:
     """« Date du suivi à faire : le lendemain de la date du rendez-vous *Ne pas oublier de
     changer cette date si le client déplace le RDV* »."""
@@ -258,8 +314,15 @@ def follow_up_date(meeting_day: date | datetime) -> date:
     return day + timedelta(days=1)
 
 
-DEPOSIT_KINDS = {"stripe": "Stripe", "card": "Carte de crédit BDC",
-                 "transfer": "Virement bancaire"}
+class DepositKind(LabelledEnum):
+    """« Dépôt (Stripe, Carte de crédit BDC ou Virement bancaire) »."""
+
+    STRIPE = "stripe", "Stripe"
+    CARD = "card", "Carte de crédit BDC"
+    TRANSFER = "transfer", "Virement bancaire"
+
+
+DEPOSIT_KINDS = DepositKind.labels()
 
 
 def receipt_missing(deposit_kind: str | None, has_receipt: bool) -> bool:
@@ -296,20 +359,43 @@ def next_in_rotation(members: Sequence[tuple[int, datetime | None]]) -> int | No
 
 # --- Stock conflicts ----------------------------------------------------------------------
 
-def stock_conflicts(rows: Iterable[tuple[int, str | None]]) -> dict[int, list[int]]:
-    """Seed 003 « Règles d'affaire BDC »: « 2 clients simultanément sur le même véhicule ».
-    Given the active opportunities ``(id, stock key)``, each one sharing its stock with
-    another maps to the others' ids."""
+def claims_vehicle(closed_badly: bool, delivered: bool, expired: bool) -> bool:
+    """Seed 003 « Règles d'affaire BDC » (« 2 clients simultanément sur le même
+    véhicule »): only an active opportunity is after the vehicle — not a lost or invalid
+    one, not one delivered (« Livré »), not an expired one (it is copied into a new one)."""
+    return not (closed_badly or delivered or expired)
+
+
+def stock_conflicts(rows: Iterable[tuple]) -> dict[int, list[int]]:
+    """Given the active opportunities ``(id, stock key[, copied from id])``, each one
+    sharing its stock with another maps to the others' ids — except the one it is a copy
+    of (or that copies it): « on doit créer une nouvelle OPP », the same client's case."""
     by_stock: dict[str, list[int]] = {}
-    for opportunity_id, key in rows:
+    copies: set[frozenset[int]] = set()
+    for opportunity_id, key, *copied in rows:
         if key:
             by_stock.setdefault(key, []).append(opportunity_id)
+        if copied and copied[0] is not None:
+            copies.add(frozenset((opportunity_id, copied[0])))
     conflicts = {}
     for ids in by_stock.values():
-        if len(ids) > 1:
-            for opportunity_id in ids:
-                conflicts[opportunity_id] = sorted(i for i in ids if i != opportunity_id)
+        for opportunity_id in ids:
+            others = sorted(i for i in ids if i != opportunity_id
+                            and frozenset((i, opportunity_id)) not in copies)
+            if others:
+                conflicts[opportunity_id] = others
     return conflicts
+
+
+def claim_situation(deposit: bool, on_site: bool, meeting: bool) -> str | None:
+    """What the DV reads on both cards of a stock conflict (the seed's rule is cut off
+    after « Dépôt BDC vs Rendez-vous présent vs Walk-In naturel »: the app shows the
+    situations, the DV decides): a deposit, the client on site (walk-in), a meeting."""
+    if deposit:
+        return "dépôt"
+    if on_site:
+        return "client en succursale (walk-in)"
+    return "rendez-vous planifié" if meeting else None
 
 
 # --- Remarks ------------------------------------------------------------------------------
@@ -322,7 +408,7 @@ CHECKLIST = (
     "Véhicule d'intérêt",
     "Échange : oui ou non",
     "Paiement : financement ou cash",
-    "Si financement : crédit ok?",
+    "Si financement : crédit OK ?",
     "Dépôt : oui ou non",
     "Client demeure à",
     "Toute autre information pertinente pour le SPEX",
@@ -345,7 +431,16 @@ def append_note(remarks: str | None, header: str, note: str) -> str:
 # --- The pipeline's settings (admin screens: stages, types, lost reasons) -----------------
 
 # A stage's nature: the won / lost / invalid flags are mutually exclusive.
-NATURES = {"open": "En cours", "won": "Gagnée", "lost": "Perdue", "invalid": "Invalide"}
+class Nature(LabelledEnum):
+    """A stage's nature: the won / lost / invalid flags are mutually exclusive."""
+
+    OPEN = "open", "En cours"
+    WON = "won", "Gagnée"
+    LOST = "lost", "Perdue"
+    INVALID = "invalid", "Invalide"
+
+
+NATURES = Nature.labels()
 MAX_EXPIRY_DAYS = 3650
 
 
@@ -374,6 +469,7 @@ class StageSettings:
     expires_after_days: int | None = None
     required: tuple[str, ...] = ()
     stamps: str | None = None
+    relaunch_after_days: int | None = None
 
 
 def stage_settings_errors(settings: StageSettings) -> dict[str, str]:
@@ -402,6 +498,9 @@ def stage_settings_errors(settings: StageSettings) -> dict[str, str]:
     if settings.nature == "won" and settings.expires_after_days is not None:
         errors["expires_after_days"] = ("Une étape gagnée n'expire pas : laissez le délai "
                                         "vide.")
+    if settings.relaunch_after_days is not None and settings.nature != "lost":
+        errors["relaunch_after_days"] = ("Seule une étape perdue relance le gestionnaire "
+                                         "(« Perdu BDC : relance automatique »).")
     if closed_badly and settings.stamps:
         errors["stamps"] = ("Une étape perdue ou invalide n'enregistre ni date de vente ni "
                             "date de livraison.")
@@ -445,6 +544,9 @@ def item_delete_error(name: str, used_by: int, items: int, what: str) -> str | N
     if items <= 1:
         return f"Il faut au moins {what} : « {name} » ne peut pas être supprimé."
     return None
+
+
+TAKEN = "Ce nom existe déjà (les majuscules ne comptent pas) : choisissez-en un autre."
 
 
 def name_taken(name: str, others: Iterable[str]) -> bool:

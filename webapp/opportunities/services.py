@@ -1,13 +1,14 @@
 """Writes on opportunities: create, edit, move between stages, copy an expired one.
-Each flushes; the route commits."""
+They take plain values (a form's ``values()``), check the rules, raise ``Refused`` when
+one says no, and flush (the request commits)."""
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 
 from webapp.auth.models import Branch, User
-from webapp.choices import label_of
 from webapp.clients.models import Client, Language
 from webapp.extensions import db
 from webapp.formatting import day
@@ -22,18 +23,16 @@ from webapp.opportunities.models import (
 )
 from webapp.opportunities.rules import (
     Facts,
-    Requirement,
     append_note,
     remarks_template,
-    stamped_dates,
-    unmet,
+    without_trade_in,
 )
 
-TRADE_FIELDS = ("trade_make", "trade_model", "trade_year", "trade_odometer")
 NOT_COPIED = {"id", "key", "stage_id", "stage_entered_at", "lost_reason_id", "sale_date",
               "delivery_date", "follow_up_on", "copied_from_id", "created_by_id",
               "created_at", "updated_at", "version", "owner_id", "stock_key", "remarks"}
-FORM_ONLY = {"version", "csrf_token", "phone", "phone_confirmed"}
+# Not compared when someone saved meanwhile: the flag follows the phone.
+NOT_COMPARED = {"phone_is_mobile"}
 
 # How the history table shows stored values of these fields.
 HISTORY_VALUES = {
@@ -48,36 +47,43 @@ HISTORY_VALUES = {
 }
 
 
-def _blank_to_none(value):
+def blank_to_none(value):
+    """A blank field (empty text, « — » chosen in a list) stores as None; text is stripped."""
     if value in ("", 0):
         return None
     return value.strip() if isinstance(value, str) else value
 
 
 def first_stage() -> Stage:
+    """The stage new opportunities enter (the first in the order)."""
     return db.session.scalar(select(Stage).order_by(Stage.position).limit(1))
 
 
-def fill(opportunity: Opportunity, form) -> None:
-    """Copy the validated form's fields (all, or the dialog's few) onto the opportunity."""
-    for field in form:
-        if field.short_name in FORM_ONLY:
-            continue
-        value = field.data if isinstance(field.data, bool) else _blank_to_none(field.data)
-        setattr(opportunity, field.short_name, value)
-    if "phone" in form:
-        phone = form.parsed_phone
-        opportunity.phone = phone.display if phone else None
-        opportunity.phone_is_mobile = phone.is_mobile if phone else None
-    if "has_trade_in" in form and not opportunity.has_trade_in:
-        for name in TRADE_FIELDS:  # « À remplir seulement si le client a un véhicule d'échange »
-            setattr(opportunity, name, None)
+def fill(opportunity: Opportunity, values: Mapping[str, Any]) -> None:
+    """Set the columns given (all of the form's, the move dialog's few, or an imported
+    file's), the trade-in's rule applied; only what differs is written (a re-import
+    writes no audit row)."""
+    for name, value in without_trade_in(values).items():
+        if getattr(opportunity, name) != value:
+            setattr(opportunity, name, value)
 
 
-def create(form, user: User) -> Opportunity:
-    """« Statut : En traitement »: a new opportunity enters the first stage."""
-    opportunity = Opportunity(stage=first_stage(), created_by_id=user.id, has_trade_in=False)
-    fill(opportunity, form)
+def differs(opportunity: Opportunity, values: Mapping[str, Any]) -> bool:
+    """Would ``fill`` change anything?"""
+    return any(getattr(opportunity, name) != value
+               for name, value in without_trade_in(values).items())
+
+
+def create(values: Mapping[str, Any], user: User | None, stage: Stage | None = None,
+           entered_at: datetime | None = None) -> Opportunity:
+    """« Statut : En traitement »: a new opportunity enters the first stage (an import
+    places it in the file's ``stage``, entered at ``entered_at``), its remarks the
+    checklist to fill in unless given."""
+    opportunity = Opportunity(stage=stage or first_stage(), has_trade_in=False,
+                              created_by_id=user.id if user else None)
+    if entered_at is not None:
+        opportunity.stage_entered_at = entered_at
+    fill(opportunity, values)
     if not opportunity.remarks:
         opportunity.remarks = remarks_template()
     db.session.add(opportunity)
@@ -85,12 +91,22 @@ def create(form, user: User) -> Opportunity:
     return opportunity
 
 
-def update(opportunity: Opportunity, form) -> None:
-    fill(opportunity, form)
+def update(opportunity: Opportunity, values: Mapping[str, Any]) -> None:
+    """Change the opportunity's columns given (its version checked by the caller's
+    ``save_versioned``)."""
+    fill(opportunity, values)
     db.session.flush()
 
 
+def conflicts(opportunity: Opportunity, values: Mapping[str, Any]) -> list[str]:
+    """The columns where the saved record (changed by someone else) differs from the
+    values typed, in the values' order."""
+    return [name for name, typed in values.items() if name not in NOT_COMPARED
+            and blank_to_none(typed) != blank_to_none(getattr(opportunity, name))]
+
+
 def has_meeting(opportunity: Opportunity) -> bool:
+    """A meeting not cancelled is booked."""
     return db.session.scalar(select(exists().where(
         Meeting.opportunity_id == opportunity.id,
         Meeting.status != MeetingStatus.CANCELLED)))
@@ -111,26 +127,6 @@ def facts_of(opportunity: Opportunity, today: date) -> Facts:
         delivery_date=opportunity.delivery_date)
 
 
-def missing_for(opportunity: Opportunity, stage: Stage, today: date) -> list[Requirement]:
-    """What the opportunity lacks to enter ``stage``."""
-    return unmet(stage.requirements, facts_of(opportunity, today))
-
-
-def move(opportunity: Opportunity, stage: Stage, today: date) -> list[Requirement]:
-    """Move to ``stage`` if nothing it requires is missing; return what is missing."""
-    if stage.id == opportunity.stage_id:
-        return []
-    missing = missing_for(opportunity, stage, today)
-    if not missing:
-        opportunity.stage = stage
-        opportunity.stage_entered_at = datetime.now(UTC)
-        for name, value in stamped_dates(stage.stamps, today, opportunity.sale_date,
-                                         opportunity.delivery_date).items():
-            setattr(opportunity, name, value)
-        db.session.flush()
-    return missing
-
-
 def copy(opportunity: Opportunity, user: User, today: date) -> Opportunity:
     """« Si elle l'est [expirée], on doit créer une nouvelle OPP »: a new opportunity with
     the same client, vehicle and remarks, in the first stage, managed by ``user``."""
@@ -145,33 +141,3 @@ def copy(opportunity: Opportunity, user: User, today: date) -> Opportunity:
     db.session.add(new)
     db.session.flush()
     return new
-
-
-@dataclass
-class Conflict:
-    label: str
-    theirs: str
-    mine: str
-
-
-def _shown(field, value) -> str:
-    if value in (None, "", 0):
-        return "—"
-    choices = getattr(field, "choices", None)
-    return label_of(choices, value, str(value)) if choices else str(value)
-
-
-def conflicts(opportunity: Opportunity, form) -> list[Conflict]:
-    """Fields where the saved record (changed by someone else) differs from what was typed."""
-    found = []
-    for field in form:
-        if field.short_name in FORM_ONLY - {"phone"}:
-            continue
-        saved = getattr(opportunity, field.short_name)
-        typed = field.data
-        if field.short_name == "phone" and form.parsed_phone:
-            typed = form.parsed_phone.display
-        if _blank_to_none(typed) != _blank_to_none(saved):
-            found.append(Conflict(str(field.label.text), _shown(field, saved),
-                                  _shown(field, typed)))
-    return found

@@ -1,6 +1,8 @@
-"""The meeting form (seed 003 « Création d'une réunion ») and the call forms."""
+"""The meeting form (seed 003 « Création d'une réunion »), and the date-and-time field
+of meetings and calls."""
 
-from flask_login import current_user
+from datetime import UTC
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -13,7 +15,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -21,21 +22,50 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp import clock
 from webapp.auth.models import Role
 from webapp.choices import options
 from webapp.clients.models import Language
-from webapp.opportunities.forms import NONE, OWNER_ROLES, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.meetings.services import COLUMNS, MeetingInput
 from webapp.opportunities.models import Device, ESign, Meeting, MeetingCategory, MeetingStatus
-from webapp.opportunities.rules import DEPOSIT_KINDS, receipt_missing
+from webapp.opportunities.rules import DepositKind, schedule_error
+from webapp.opportunities.services import blank_to_none
 
 DATETIME = "%Y-%m-%dT%H:%M"
 WHEN = "Indiquez la date et l'heure."
 
 
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in the app's time zone (Europe/Paris); ``data`` is the aware
+    UTC instant stored, shown back in the app's time zone. Outside 2000 … five years from
+    now it is refused (rules.schedule_error)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATETIME, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        error = schedule_error(self.data, clock.today())
+        if error:
+            self.data = None
+            raise ValueError(error)
+        self.data = self.data.replace(tzinfo=clock.zone()).astimezone(UTC)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        aware = self.data if self.data.tzinfo else self.data.replace(tzinfo=UTC)
+        return aware.astimezone(clock.zone()).strftime(DATETIME)
+
+
 class MeetingForm(FlaskForm):
     version = HiddenField()
-    starts_at = DateTimeLocalField("Date et heure", format=DATETIME,
-                                   validators=[DataRequired(WHEN)])
+    starts_at = LocalDateTimeField("Date et heure", validators=[InputRequired(WHEN)])
     duration_minutes = IntegerField("Durée (minutes)", default=60, validators=[
         InputRequired(REQUIRED), NumberRange(15, 480, "Entre 15 et 480 minutes.")])
     category = SelectField("Catégorie de réunion", choices=MeetingCategory.choices(),
@@ -48,8 +78,8 @@ class MeetingForm(FlaskForm):
     stock_numbers = StringField("No de stock", validators=[Optional(), Length(max=200)],
                                 description="Un ou plusieurs, séparés par des virgules ; "
                                             "vide pour un rendez-vous inventaire.")
-    deposit_kind = SelectField("Dépôt", choices=options([("", "Aucun dépôt"),
-                                                         *DEPOSIT_KINDS.items()]), default="")
+    deposit_kind = SelectField("Dépôt", choices=[*options([("", "Aucun dépôt")]),
+                                                 *DepositKind.choices()], default="")
     receipt = FileField("Reçu du dépôt (PDF ou image)")
     esign_status = SelectField("DocuSign", choices=[*options([("", "—")]), *ESign.choices()],
                                default="")
@@ -84,36 +114,8 @@ class MeetingForm(FlaskForm):
         data = self.receipt.data
         return data if data is not None and getattr(data, "filename", "") else None
 
-    def validate_receipt(self, field):
-        has_receipt = bool(self.meeting and self.meeting.receipt_name) or bool(self.uploaded)
-        if receipt_missing(self.deposit_kind.data or None, has_receipt):
-            raise ValidationError("Joignez le reçu du dépôt (« Si dépôt : ne pas oublier de "
-                                  "mettre le reçu en pièce jointe »).")
-
-
-class CallForm(FlaskForm):
-    """« Programmer un appel »."""
-
-    scheduled_at = DateTimeLocalField("Date et heure de l'appel", format=DATETIME,
-                                      validators=[DataRequired(WHEN)])
-    subject = StringField("Objet", default="Appel de suivi",
-                          validators=[DataRequired(REQUIRED), Length(max=200)])
-    assigned_to_id = SelectField("Qui appelle", coerce=int)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assigned_to_id.choices = user_choices(OWNER_ROLES, "— Choisir —")
-        if not self.is_submitted():
-            self.assigned_to_id.data = current_user.id
-
-    def validate_assigned_to_id(self, field):
-        if not field.data:
-            raise ValidationError("Choisissez qui passe l'appel.")
-
-
-class CallDoneForm(FlaskForm):
-    """The call was made: its notes go to the opportunity's remarks."""
-
-    notes = TextAreaField("Notes de l'appel", validators=[
-        DataRequired("Saisissez vos notes : elles vont dans les remarques de "
-                     "l'opportunité."), Length(max=5000)])
+    def values(self) -> MeetingInput:
+        """The meeting as typed (blanks as None), with the file just uploaded if any."""
+        typed = {name: getattr(self, name).data for name in COLUMNS}
+        return MeetingInput(**{name: value if isinstance(value, bool) else blank_to_none(value)
+                               for name, value in typed.items()}, receipt=self.uploaded)

@@ -7,8 +7,8 @@ GROUP BY under a period filter or a narrower scope. A column's next page continu
 the last card shown (keyset), so page 50 costs what page 1 does.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask_login import current_user
@@ -31,7 +31,12 @@ from webapp.opportunities.models import (
     Stage,
     sees_whole_pipeline,
 )
-from webapp.opportunities.rules import is_expired, stock_conflicts
+from webapp.opportunities.rules import (
+    claim_situation,
+    claims_vehicle,
+    is_expired,
+    stock_conflicts,
+)
 
 CARDS = 20
 
@@ -160,7 +165,7 @@ class Card:
     expired: bool = False
     meeting_today: bool = False
     next_action: str | None = None
-    conflicts: list[int] = field(default_factory=list)
+    claim: "Claim | None" = None  # a stock conflict
 
 
 @dataclass
@@ -184,7 +189,7 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
     next_meeting = (select(func.min(Meeting.starts_at))
                     .where(Meeting.opportunity_id == Opportunity.id,
                            Meeting.status == MeetingStatus.PLANNED,
-                           Meeting.starts_at >= datetime.combine(today, time()))
+                           Meeting.starts_at >= day_start(today))
                     .scalar_subquery())
     next_call = (select(func.min(Call.scheduled_at))
                  .where(Call.opportunity_id == Opportunity.id, Call.done_at.is_(None))
@@ -201,7 +206,7 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
         .join(Client, Client.id == Opportunity.client_id)
         .join(OpportunityType, OpportunityType.id == Opportunity.type_id)
         .outerjoin(owner, owner.id == Opportunity.owner_id)).all()
-    conflicts = _conflicts({r.stock_key for r in rows if r.stock_key})
+    claims = stock_claims({r.stock_key for r in rows if r.stock_key}, today)
     return [Card(
         id=r.id, name=r.name, stage_id=r.stage_id, entered=r.stage_entered_at,
         client_id=r.client_id, client_name=f"{r.first_name} {r.last_name}",
@@ -209,18 +214,18 @@ def _cards(picked, stage_by_id: dict[int, Stage], today: date) -> list[Card]:
         amount=r.amount, owner_name=r.owner_name,
         expired=is_expired(local_day(r.created_at), today,
                            stage_by_id[r.stage_id].expires_after_days),
-        meeting_today=r.meeting is not None and r.meeting.date() == today,
+        meeting_today=r.meeting is not None and local_day(r.meeting) == today,
         next_action=next_action(r.meeting, r.call, r.follow_up_on),
-        conflicts=conflicts.get(r.id, [])) for r in rows]
+        claim=claims.get(r.id)) for r in rows]
 
 
 def next_action(meeting: datetime | None, call: datetime | None,
                 follow_up: date | None) -> str | None:
     """The card's next thing to do: the soonest of the next meeting, call and follow-up."""
-    candidates = [(when, kind) for when, kind in (
-        (meeting, "meeting"), (call, "call"),
-        (datetime.combine(follow_up, time()) if follow_up else None, "follow_up"))
-        if when is not None]
+    candidates = [(when if when.tzinfo else when.replace(tzinfo=UTC), kind)
+                  for when, kind in ((meeting, "meeting"), (call, "call"),
+                                     (day_start(follow_up) if follow_up else None, "follow_up"))
+                  if when is not None]
     if not candidates:
         return None
     when, kind = min(candidates, key=lambda c: c[0])
@@ -229,18 +234,48 @@ def next_action(meeting: datetime | None, call: datetime | None,
     return f"{'Rendez-vous' if kind == 'meeting' else 'Appel'} {moment(when)}"
 
 
-def _conflicts(keys: set[str]) -> dict[int, list[int]]:
-    """Active (neither lost nor invalid) opportunities on the cards' stock numbers
-    (``keys``), whoever may see them: the flag must show even when the other one is not
-    the viewer's. One index lookup per key (ix_opportunity_stock)."""
+WALK_IN_STAGE = "rdv-present"  # « Rendez-vous présent / Walk-in »
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An opportunity after a vehicle: its stock conflicts and what it holds there."""
+
+    situation: str | None
+    others: tuple[tuple[int, str | None], ...]  # (id, situation) of the other ones
+
+
+def _meeting_flag(*conditions):
+    return (select(Meeting.id).where(Meeting.opportunity_id == Opportunity.id,
+                                     Meeting.status != MeetingStatus.CANCELLED, *conditions)
+            .exists())
+
+
+def stock_claims(keys: set[str], today: date) -> dict[int, Claim]:
+    """The active opportunities on these stock numbers (``keys``), whoever may see them
+    (the flag must show even when the other one is not the viewer's), that conflict:
+    each with its situation and the others'. One index lookup per key
+    (ix_opportunity_stock)."""
     if not keys:
         return {}
     rows = db.session.execute(
-        select(Opportunity.id, Opportunity.stock_key)
+        select(Opportunity.id, Opportunity.stock_key, Opportunity.copied_from_id,
+               Opportunity.created_at, Stage.expires_after_days, Stage.lost, Stage.invalid,
+               Stage.stamps, Stage.key,
+               _meeting_flag(Meeting.deposit_kind.is_not(None)).label("deposit"),
+               _meeting_flag(Meeting.status == MeetingStatus.PRESENT).label("present"),
+               _meeting_flag(Meeting.status == MeetingStatus.PLANNED).label("planned"))
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Opportunity.stock_key.in_(sorted(keys)), Stage.lost.is_(False),
-               Stage.invalid.is_(False))).all()
-    return stock_conflicts(rows)
+        .where(Opportunity.stock_key.in_(sorted(keys)))).all()
+    active = [r for r in rows if claims_vehicle(
+        r.lost or r.invalid, r.stamps == "delivery_date",
+        is_expired(local_day(r.created_at), today, r.expires_after_days))]
+    situation = {r.id: claim_situation(bool(r.deposit), bool(r.present)
+                                       or r.key == WALK_IN_STAGE, bool(r.planned))
+                 for r in active}
+    conflicts = stock_conflicts((r.id, r.stock_key, r.copied_from_id) for r in active)
+    return {id_: Claim(situation[id_], tuple((o, situation[o]) for o in others))
+            for id_, others in conflicts.items()}
 
 
 def _column(stage: Stage, cards: list[Card], total: Total) -> Column:

@@ -1,14 +1,17 @@
 """The branches' SPEX rotation (« tour de gun RDV ») and DV groups, set by an admin."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webapp.auth.decorators import role_required
 from webapp.auth.models import Branch, Role, User
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.opportunities import bp
-from webapp.opportunities.forms import ActionForm, StaffForm
+from webapp.opportunities.forms import ActionForm
 from webapp.opportunities.models import BranchStaff
+from webapp.opportunities.settings import services
+from webapp.opportunities.settings.forms import StaffForm
 
 
 def _staff() -> list[BranchStaff]:
@@ -25,15 +28,15 @@ def staff():
     """Who takes turns for the meetings of each branch, and each branch's DV group."""
     form = StaffForm()
     if form.validate_on_submit():
-        last = db.session.scalar(select(func.max(BranchStaff.position)).where(
-            BranchStaff.branch_id == form.branch_id.data, BranchStaff.duty == form.duty.data))
-        db.session.add(BranchStaff(branch_id=form.branch_id.data, user_id=form.user_id.data,
-                                   duty=form.duty.data, position=(last or 0) + 1))
-        db.session.commit()
-        flash("Ajouté.", "success")
-        return redirect(url_for("opportunities.staff"))
+        try:
+            services.add_staff(form.branch_id.data, form.user_id.data, form.duty.data)
+        except Refused as refusal:
+            form.user_id.errors.append(refusal.message)
+        else:
+            flash("Ajouté.", "success")
+            return redirect(url_for("opportunities.staff"))
     status = 422 if form.errors else 200
-    return render_template("opportunities/staff.html", form=form, rows=_staff(),
+    return render_template("opportunities/settings/staff.html", form=form, rows=_staff(),
                            action_form=ActionForm()), status
 
 
@@ -44,7 +47,6 @@ def remove_staff(staff_id: int):
     row = db.session.get(BranchStaff, staff_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    db.session.delete(row)
-    db.session.commit()
+    services.remove_staff(row)
     flash("Retiré.", "success")
     return redirect(url_for("opportunities.staff"))

@@ -12,19 +12,24 @@ from flask_login import current_user, login_required
 
 from webapp import clock
 from webapp.auth.scope import get_or_404
+from webapp.concurrency import Conflict, save_versioned
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.opportunities import bp, services
-from webapp.opportunities.board_updates import moved_response
-from webapp.opportunities.card_urls import CardUrls
+from webapp.opportunities.board.card_urls import CardUrls
+from webapp.opportunities.board.queries import Filters, board, column_page, stages
+from webapp.opportunities.board.services import MoveRefused, missing_for
+from webapp.opportunities.board.services import move as move_to
+from webapp.opportunities.board.updates import moved_response
 from webapp.opportunities.forms import NONE, ActionForm, OpportunityForm, filter_choices
+from webapp.opportunities.meetings.routes import meeting_form_context
 from webapp.opportunities.models import Opportunity, Stage
-from webapp.opportunities.queries_board import Filters, board, column_page, stages
 from webapp.opportunities.rotation import proposed_spex
-from webapp.opportunities.routes_meetings import meeting_form_context
 from webapp.opportunities.rules import EXPIRED_MESSAGE, Requirement
 
-MOVE_PAGE = "opportunities/move.html"
+MOVE_PAGE = "opportunities/board/move.html"
+MOVED_MEANWHILE = ("Cette opportunité vient d'être déplacée ou modifiée par quelqu'un "
+                   "d'autre : rechargez la page pour la voir où elle est.")
 
 
 def _filters() -> Filters:
@@ -39,7 +44,7 @@ def index():
     columns = board(filters, clock.today())
     # The filter options are callables: only the whole page (not the htmx block) reads them.
     args = filters.as_args(board=True)
-    return render("opportunities/board.html", "board", columns=columns, filters=filters,
+    return render("opportunities/board/board.html", "board", columns=columns, filters=filters,
                   args=args, urls=CardUrls.build(args), choices=filter_choices)
 
 
@@ -51,7 +56,7 @@ def column_cards(stage_id: int):
     filters = _filters()
     column = column_page(stage, filters, request.args.get("cursor"), clock.today())
     args = filters.as_args(board=True)
-    return render_template("opportunities/_cards.html", column=column, args=args,
+    return render_template("opportunities/board/_cards.html", column=column, args=args,
                            urls=CardUrls.build(args))
 
 
@@ -98,30 +103,54 @@ def _refused(opportunity: Opportunity, stage: Stage, missing: list[Requirement],
     return body, code, headers
 
 
+def _fill_missing(opportunity: Opportunity, stage: Stage, today, version: int):
+    """The fields the dialog asked for, posted with the move (``fill``): saved (kept
+    even if the move is still refused), or the dialog again with their errors."""
+    missing = missing_for(opportunity, stage, today)
+    if not (request.form.get("fill") and _fields(missing)):
+        return None
+    form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
+    if not form.validate_on_submit():
+        return _refused(opportunity, stage, missing, form, status=422)
+    save_versioned(opportunity, version, lambda: services.update(opportunity, form.values()))
+    return None
+
+
+def _moved_meanwhile(opportunity_id: int, old_stage_id: int, stage: Stage):
+    """Someone else moved or changed the card first: on the board, 409 with the card
+    where it is now (and the columns' totals); elsewhere, the 409 page."""
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    if request.args.get("view") == "board" and is_htmx():
+        return moved_response(opportunity, old_stage_id, _filters(), status=409,
+                              also=(stage.id,))
+    raise Conflict(MOVED_MEANWHILE)
+
+
 @bp.route("/<int:opportunity_id>/move", methods=["POST"])
 @login_required
 def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
     stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
-    old_stage_id, today = opportunity.stage_id, clock.today()
-    missing = services.missing_for(opportunity, stage, today)
-    if request.form.get("fill") and _fields(missing):
-        form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
-        if not form.validate_on_submit():
-            return _refused(opportunity, stage, missing, form, status=422)
-        services.update(opportunity, form)
-    missing = services.move(opportunity, stage, today)
-    db.session.commit()  # the fields filled in the dialog are kept, moved or not
-    if missing:
-        return _refused(opportunity, stage, missing)
+    old_stage_id, today, version = opportunity.stage_id, clock.today(), opportunity.version
+    try:
+        if (invalid := _fill_missing(opportunity, stage, today, version)) is not None:
+            return invalid
+        save_versioned(opportunity, opportunity.version,
+                       lambda: move_to(opportunity, stage, today))
+    except MoveRefused as refusal:
+        return _refused(opportunity, stage, refusal.missing)
+    except Conflict:
+        return _moved_meanwhile(opportunity_id, old_stage_id, stage)
     if request.args.get("view") == "board" and is_htmx():
         return moved_response(opportunity, old_stage_id, _filters())
     flash(f"Opportunité déplacée vers « {stage.name} ».", "success")
-    if is_htmx():
-        return "", 200, {"HX-Redirect": url_for("opportunities.detail",
-                                                opportunity_id=opportunity.id)}
-    return redirect(url_for("opportunities.detail", opportunity_id=opportunity.id))
+    return _to_detail(opportunity)
+
+
+def _to_detail(opportunity: Opportunity):
+    target = url_for("opportunities.detail", opportunity_id=opportunity.id)
+    return ("", 200, {"HX-Redirect": target}) if is_htmx() else redirect(target)
 
 
 @bp.route("/<int:opportunity_id>/copy", methods=["POST"])
@@ -132,7 +161,5 @@ def copy(opportunity_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     new = services.copy(opportunity, current_user, clock.today())
-    db.session.commit()
     flash("Nouvelle opportunité créée à partir de l'opportunité expirée.", "success")
-    target = url_for("opportunities.detail", opportunity_id=new.id)
-    return ("", 200, {"HX-Redirect": target}) if is_htmx() else redirect(target)
+    return _to_detail(new)

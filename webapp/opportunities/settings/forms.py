@@ -1,5 +1,6 @@
-"""The settings' forms: a stage (name, nature, expiry, requirements, date recorded), and
-the name of a type or a lost reason. The rules are those of rules.py."""
+"""The settings' forms: a stage (name, nature, expiry, requirements, date recorded), the
+name of a type or a lost reason, a SPEX or DV of a branch. The rules are those of rules.py
+(the services check them again)."""
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -7,29 +8,31 @@ from sqlalchemy import select
 from wtforms import (
     IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.auth.models import Role
 from webapp.choices import options
 from webapp.extensions import db
-from webapp.opportunities.forms import REQUIRED
-from webapp.opportunities.models import Stage
+from webapp.opportunities.forms import NONE, REQUIRED, branch_choices, user_choices
+from webapp.opportunities.models import Duty, Stage
 from webapp.opportunities.rules import (
     MAX_EXPIRY_DAYS,
-    NATURES,
     REQUIREMENTS,
     STAMPS,
+    TAKEN,
+    Nature,
     StageSettings,
     first_stage_error,
     name_taken,
     stage_nature,
     stage_settings_errors,
 )
-
-TAKEN = "Ce nom existe déjà (les majuscules ne comptent pas) : choisissez-en un autre."
+from webapp.opportunities.settings.services import StageInput
 
 
 def _strip(value):
@@ -47,12 +50,18 @@ class StageForm(FlaskForm):
                        validators=[DataRequired(REQUIRED), Length(max=80)])
     description = TextAreaField("Description", filters=[_strip],
                                 validators=[Optional(), Length(max=200)])
-    nature = RadioField("Nature", choices=options(NATURES.items()), default="open")
+    nature = RadioField("Nature", choices=Nature.choices(), default=Nature.OPEN)
     expires_after_days = IntegerField(
         "Expire après (jours)", validators=[Optional(), NumberRange(
             1, MAX_EXPIRY_DAYS, f"Indiquez un nombre de jours entre 1 et {MAX_EXPIRY_DAYS}.")],
         description="Vide : l'opportunité n'expire pas dans cette étape. Compté depuis sa "
                     "création ; expirée, aucune réunion ne peut y être créée.")
+    relaunch_after_days = IntegerField(
+        "Relance automatique après (jours)", validators=[Optional(), NumberRange(
+            1, MAX_EXPIRY_DAYS, f"Indiquez un nombre de jours entre 1 et {MAX_EXPIRY_DAYS}.")],
+        description="Étape perdue seulement (« Perdu BDC : relance automatique ») : le "
+                    "gestionnaire reçoit une alerte pour relancer le client, ce nombre de "
+                    "jours après l'entrée dans l'étape. Vide : pas de relance.")
     required = SelectMultipleField(
         "Champs exigés pour entrer dans l'étape",
         choices=options((key, requirement.label) for key, requirement in REQUIREMENTS.items()))
@@ -65,6 +74,7 @@ class StageForm(FlaskForm):
                 "name": stage.name, "description": stage.description,
                 "nature": stage_nature(stage.won, stage.lost, stage.invalid),
                 "expires_after_days": stage.expires_after_days,
+                "relaunch_after_days": stage.relaunch_after_days,
                 "required": list(stage.requirements), "stamps": stage.stamps or ""})
         super().__init__(*args, **kwargs)
         self.stage = stage
@@ -80,8 +90,7 @@ class StageForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.nature.errors or self.required.errors or self.stamps.errors:
             return False
-        settings = StageSettings(self.nature.data, self.expires_after_days.data,
-                                 tuple(self.required.data or ()), self.stamps.data or None)
+        settings = self.values().settings
         errors = stage_settings_errors(settings)
         for name, message in errors.items():
             if not getattr(self, name).errors:
@@ -92,6 +101,11 @@ class StageForm(FlaskForm):
                 self.form_errors.append(error)
                 return False
         return valid and not errors
+
+    def values(self) -> StageInput:
+        return StageInput(self.name.data, self.description.data or None, StageSettings(
+            self.nature.data, self.expires_after_days.data, tuple(self.required.data or ()),
+            self.stamps.data or None, self.relaunch_after_days.data))
 
 
 class NamedItemForm(FlaskForm):
@@ -111,3 +125,25 @@ class NamedItemForm(FlaskForm):
     def validate_name(self, field):
         if name_taken(field.data, _names(self.spec.model, self.item.id if self.item else None)):
             raise ValidationError(TAKEN)
+
+
+class StaffForm(FlaskForm):
+    """A SPEX joins a branch's rotation, or a DV its DV group (the role and the duplicate
+    are the service's to refuse)."""
+
+    branch_id = SelectField("Succursale", coerce=int, default=NONE)
+    duty = SelectField("Rôle", choices=Duty.choices(), default=Duty.SPEX)
+    user_id = SelectField("Utilisateur", coerce=int, default=NONE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch_id.choices = branch_choices("— Choisir —")
+        self.user_id.choices = user_choices((Role.ADVISOR, Role.MANAGER), "— Choisir —")
+
+    def validate_branch_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez la succursale.")
+
+    def validate_user_id(self, field):
+        if not field.data:
+            raise ValidationError("Choisissez l'utilisateur.")

@@ -1,48 +1,38 @@
 """The pipeline's settings, for admins (PRODUCT §2: stages, their requirements and the
 lost reasons are data): the stages, then the types and the lost reasons, two « named
 lists » served by the same views. Reordering posts the ids in their new order, as the
-operations' steps do (static/js/sortable-lists.js)."""
+operations' steps do (static/js/sortable-lists.js); ``staff`` holds the branches'
+rotation."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import abort, flash, redirect, render_template, url_for
 
 from webapp.auth.decorators import role_required
 from webapp.auth.models import Role
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.opportunities import bp
-from webapp.opportunities.forms_settings import NamedItemForm, StageForm
 from webapp.opportunities.models import Opportunity, Stage
 from webapp.opportunities.rules import NATURES, REQUIREMENTS, STAMPS, stage_nature
-from webapp.opportunities.services_settings import (
+from webapp.opportunities.settings import services as settings_services
+from webapp.opportunities.settings.forms import NamedItemForm, StageForm
+from webapp.opportunities.settings.services import (
     NAMED_LISTS,
     NamedList,
-    delete,
+    delete_item,
     item_delete_refusal,
     ordered,
-    renumber,
-    reorder_refusal,
+    reorder,
     save_item,
     save_stage,
     stage_delete_refusal,
     usage_count,
     usage_counts,
 )
+from webapp.ordering import all_ids, posted_ids
 
 STAGES_PAGE = "opportunities/settings/stages.html"
 LABELS = {"natures": NATURES, "requirements": REQUIREMENTS, "stamps": STAMPS,
           "nature_of": stage_nature}
-
-
-def _ids(model) -> list[int]:
-    """The posted ids, all of the model's rows in their new order: 400 if malformed,
-    404 if they are not exactly the rows."""
-    raw = request.form.getlist("ids")
-    if not raw or not all(x.isdigit() for x in raw) or len(set(raw)) != len(raw):
-        abort(400)
-    ids = [int(x) for x in raw]
-    if set(ids) != set(db.session.scalars(select(model.id))):
-        abort(404)
-    return ids
 
 
 # --- Stages -------------------------------------------------------------------------------
@@ -65,14 +55,21 @@ def settings_stages():
 def reorder_stages():
     """Persist the dragged order; refused (the list as it was, and why) when the stage
     put first cannot receive the new opportunities."""
-    ids = _ids(Stage)
-    refusal = reorder_refusal(ids)
-    if refusal:
+    try:
+        settings_services.reorder_stages(posted_ids(all_ids(Stage)))
+    except Refused as refusal:
         return render_template("opportunities/settings/_stages.html",
-                               **_stages_context(refusal)), 422
-    renumber(Stage, ids)
-    db.session.commit()
+                               **_stages_context(refusal.message)), 422
     return "", 204
+
+
+def _saved_stage(form: StageForm, stage: Stage | None) -> Stage | None:
+    """The stage saved, or None with the service's refusal shown on the form."""
+    try:
+        return save_stage(stage, form.values())
+    except Refused as refusal:
+        form.form_errors.append(refusal.message)
+        return None
 
 
 def _stage_form_page(form: StageForm, stage: Stage | None, code: int = 200):
@@ -88,9 +85,7 @@ def _stage_form_page(form: StageForm, stage: Stage | None, code: int = 200):
 def new_stage():
     """Add a stage; it goes last."""
     form = StageForm()
-    if form.validate_on_submit():
-        stage = save_stage(None, form)
-        db.session.commit()
+    if form.validate_on_submit() and (stage := _saved_stage(form, None)):
         flash(f"Étape « {stage.name} » ajoutée, en dernière position.", "success")
         return redirect(url_for("opportunities.settings_stages"))
     return _stage_form_page(form, None, 422 if form.errors else 200)
@@ -103,9 +98,7 @@ def edit_stage(stage_id: int):
     stage = db.session.get(Stage, stage_id) or abort(404)
     first = ordered(Stage)[0].id == stage.id
     form = StageForm(stage=stage, first=first)
-    if form.validate_on_submit():
-        save_stage(stage, form)
-        db.session.commit()
+    if form.validate_on_submit() and _saved_stage(form, stage):
         flash(f"Étape « {stage.name} » enregistrée.", "success")
         return redirect(url_for("opportunities.settings_stages"))
     return _stage_form_page(form, stage, 422 if form.errors else 200)
@@ -116,13 +109,12 @@ def edit_stage(stage_id: int):
 def delete_stage(stage_id: int):
     """Delete an empty stage (confirmed in a dialog), never the last one."""
     stage = db.session.get(Stage, stage_id) or abort(404)
-    refusal = stage_delete_refusal(stage)
-    if refusal:
-        flash(refusal, "danger")
-        return redirect(url_for("opportunities.edit_stage", stage_id=stage.id))
     name = stage.name
-    delete(stage)
-    db.session.commit()
+    try:
+        settings_services.delete_stage(stage)
+    except Refused as refusal:
+        flash(refusal.message, "danger")
+        return redirect(url_for("opportunities.edit_stage", stage_id=stage.id))
     flash(f"Étape « {name} » supprimée.", "success")
     return redirect(url_for("opportunities.settings_stages"))
 
@@ -148,9 +140,7 @@ def settings_list(list_key: str):
     """A named list in its order, with the form adding a name at its end."""
     spec = _spec(list_key)
     form = NamedItemForm(spec=spec)
-    if form.validate_on_submit():
-        item = save_item(spec, None, form.name.data)
-        db.session.commit()
+    if form.validate_on_submit() and (item := _saved_item(spec, None, form)):
         flash(f"« {item.name} » ajouté à la liste.", "success")
         return redirect(url_for("opportunities.settings_list", list_key=spec.key))
     return render_template("opportunities/settings/named_list.html", form=form,
@@ -162,9 +152,17 @@ def settings_list(list_key: str):
 def reorder_list(list_key: str):
     """Persist the dragged order of a named list (the order of its choices)."""
     spec = _spec(list_key)
-    renumber(spec.model, _ids(spec.model))
-    db.session.commit()
+    reorder(spec.model, posted_ids(all_ids(spec.model)))
     return "", 204
+
+
+def _saved_item(spec: NamedList, item, form: NamedItemForm):
+    """The item saved, or None with the service's refusal under the name."""
+    try:
+        return save_item(spec, item, form.name.data)
+    except Refused as refusal:
+        form.name.errors.append(refusal.message)
+        return None
 
 
 def _item_page(spec: NamedList, item, form: NamedItemForm, code: int = 200):
@@ -181,9 +179,7 @@ def edit_list_item(list_key: str, item_id: int):
     spec = _spec(list_key)
     item = _item(spec, item_id)
     form = NamedItemForm(spec=spec, item=item)
-    if form.validate_on_submit():
-        save_item(spec, item, form.name.data)
-        db.session.commit()
+    if form.validate_on_submit() and _saved_item(spec, item, form):
         flash(f"« {item.name} » enregistré.", "success")
         return redirect(url_for("opportunities.settings_list", list_key=spec.key))
     return _item_page(spec, item, form, 422 if form.errors else 200)
@@ -195,13 +191,12 @@ def delete_list_item(list_key: str, item_id: int):
     """Delete a type or a reason no opportunity uses (confirmed in a dialog)."""
     spec = _spec(list_key)
     item = _item(spec, item_id)
-    refusal = item_delete_refusal(spec, item)
-    if refusal:
-        flash(refusal, "danger")
+    name = item.name
+    try:
+        delete_item(spec, item)
+    except Refused as refusal:
+        flash(refusal.message, "danger")
         return redirect(url_for("opportunities.edit_list_item", list_key=spec.key,
                                 item_id=item.id))
-    name = item.name
-    delete(item)
-    db.session.commit()
     flash(f"« {name} » supprimé de la liste.", "success")
     return redirect(url_for("opportunities.settings_list", list_key=spec.key))

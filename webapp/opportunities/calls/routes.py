@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from webapp.auth.scope import get_or_404
-from webapp.extensions import db
+from webapp.errors import Refused
 from webapp.htmx import is_htmx
 from webapp.opportunities import bp
-from webapp.opportunities.forms_meetings import CallDoneForm, CallForm
+from webapp.opportunities.calls.forms import CallDoneForm, CallForm
+from webapp.opportunities.calls.services import call_done as record_call_done
+from webapp.opportunities.calls.services import schedule_call
 from webapp.opportunities.models import Call, Opportunity
 from webapp.opportunities.routes_opportunity import PAGE, detail_context
-from webapp.opportunities.services_meetings import call_done as record_call_done
-from webapp.opportunities.services_meetings import schedule_call
 
 
 def _answer(opportunity: Opportunity, status: int = 200, **forms):
@@ -35,8 +35,7 @@ def new_call(opportunity_id: int):
     opportunity = get_or_404(Opportunity, opportunity_id)
     form = CallForm()
     if form.validate_on_submit():
-        schedule_call(opportunity, form, current_user)
-        db.session.commit()
+        schedule_call(opportunity, form.values(), current_user)
         return _answer(opportunity)
     return _answer(opportunity, 422, call_form=form)
 
@@ -47,9 +46,10 @@ def call_done(call_id: int):
     """The call was made: its notes are appended to the opportunity's remarks."""
     call = get_or_404(Call, call_id)
     form = CallDoneForm()
-    if form.validate_on_submit() and call.done_at is None:
-        record_call_done(call, form.notes.data, current_user)
-        db.session.commit()
+    if form.validate_on_submit():
+        try:
+            record_call_done(call, form.notes.data, current_user)
+        except Refused:  # already done (twice clicked): the section as it is
+            return _answer(call.opportunity, done_form=form, done_call_id=call.id)
         return _answer(call.opportunity)
-    return _answer(call.opportunity, 422 if form.errors else 200, done_form=form,
-                   done_call_id=call.id)
+    return _answer(call.opportunity, 422, done_form=form, done_call_id=call.id)

@@ -1,58 +1,93 @@
-"""Writes of meetings and calls: the subject and the priority derived, the follow-up
-date moved with the meeting, the confirmation e-mail with its .ics queued in the same
-transaction (to the DV and the opportunity's owner), the call notes in the remarks."""
+"""Writes of meetings: the subject and the priority derived, the follow-up date moved
+with the meeting, the confirmation e-mail with its .ics queued in the same transaction
+(to the DV and the opportunity's owner)."""
 
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
-from webapp import uploads
+from webapp import clock, uploads
 from webapp.auth.models import User
+from webapp.clock import local_day
+from webapp.errors import Refused
 from webapp.extensions import db
-from webapp.formatting import moment
 from webapp.notifications.calendar import Invite
 from webapp.notifications.outbox import queue_mail
-from webapp.opportunities import services
+from webapp.opportunities.board.services import move
 from webapp.opportunities.models import (
-    Call,
     Meeting,
+    MeetingCategory,
     MeetingStatus,
     Opportunity,
     Stage,
 )
 from webapp.opportunities.rotation import dv_group, served
 from webapp.opportunities.rules import (
-    append_note,
+    MEETING_PREREQUISITES,
+    Requirement,
     follow_up_date,
     meeting_priority,
     meeting_subject,
+    receipt_missing,
+    schedule_error,
     stage_for_meeting,
     stock_numbers,
     unique_addresses,
+    unmet,
 )
-
-FIELDS = ("starts_at", "duration_minutes", "category", "virtual", "device", "branch_id",
-          "language", "stock_numbers", "deposit_kind", "esign_status", "transfer", "status",
-          "description", "spex_id")
+from webapp.opportunities.services import facts_of
 
 
-def _blank_to_none(value):
-    if value in ("", 0):
-        return None
-    return value.strip() if isinstance(value, str) else value
+@dataclass(frozen=True)
+class MeetingInput:
+    """A meeting as typed: the form's ``values()``; ``receipt``: a file just uploaded."""
+
+    starts_at: datetime  # aware, UTC
+    duration_minutes: int
+    branch_id: int
+    spex_id: int
+    category: str = MeetingCategory.MEETING
+    virtual: bool = False
+    device: str | None = None
+    language: str | None = None
+    stock_numbers: str | None = None
+    deposit_kind: str | None = None
+    esign_status: str | None = None
+    transfer: bool = False
+    status: str = MeetingStatus.PLANNED
+    description: str | None = None
+    receipt: FileStorage | None = None
 
 
-def _fill(meeting: Meeting, form) -> list[str]:
-    """Copy the form; store an uploaded receipt; return the stored names to delete."""
-    for name in FIELDS:
-        value = getattr(form, name).data
-        setattr(meeting, name, value if isinstance(value, bool) else _blank_to_none(value))
+COLUMNS = tuple(f.name for f in fields(MeetingInput) if f.name != "receipt")
+RECEIPT_MISSING = ("Joignez le reçu du dépôt (« Si dépôt : ne pas oublier de mettre le reçu "
+                   "en pièce jointe »).")
+
+
+class ReceiptRefused(Refused):
+    """The receipt is missing or rejected (the form shows it under its field)."""
+
+
+def _fill(meeting: Meeting, values: MeetingInput) -> list[str]:
+    """Copy the values; store an uploaded receipt; return the stored names to delete."""
+    if error := schedule_error(values.starts_at, clock.today()):
+        raise Refused(error)
+    if receipt_missing(values.deposit_kind, bool(meeting.receipt_name or values.receipt)):
+        raise ReceiptRefused(RECEIPT_MISSING)
+    old, stored = [], None
+    if values.receipt is not None:  # stored first: a rejected file changes nothing
+        try:
+            stored = uploads.store(values.receipt, "document")
+        except uploads.UploadError as error:
+            raise ReceiptRefused(str(error)) from error
+    for name in COLUMNS:
+        setattr(meeting, name, getattr(values, name))
     if not meeting.virtual:
         meeting.device = None
-    old = []
-    if form.uploaded is not None:
-        stored = uploads.store(form.uploaded, "document")
+    if stored is not None:
         if meeting.receipt_name:
             old.append(meeting.receipt_name)
         meeting.receipt_name, meeting.receipt_original = stored.name, stored.original
@@ -73,32 +108,43 @@ def _stages() -> list[Stage]:
     return db.session.scalars(select(Stage).order_by(Stage.position)).all()
 
 
-def create_meeting(opportunity: Opportunity, form, user: User, today: date) -> Meeting:
+def blocked(opportunity: Opportunity, today: date) -> list[Requirement]:
+    """« Voici tous les champs à bien remplir AVANT de créer votre réunion »: what the
+    opportunity lacks for a meeting (nothing: it may have one)."""
+    return unmet(MEETING_PREREQUISITES, facts_of(opportunity, today))
+
+
+def create_meeting(opportunity: Opportunity, values: MeetingInput, user: User,
+                   today: date) -> Meeting:
     """Book the meeting: follow-up the next day, the SPEX's turn served, the opportunity
-    taken to « Rendez-vous cédulé », the confirmation queued."""
+    taken to « Rendez-vous cédulé », the confirmation queued. Refused while a
+    prerequisite is missing (or the opportunity expired), or the deposit's receipt."""
+    if missing := blocked(opportunity, today):
+        raise Refused("Avant de créer la réunion, complétez : "
+                      + " ; ".join(r.label.lower() for r in missing) + ".")
     meeting = Meeting(opportunity=opportunity, created_by_id=user.id, sequence=0)
-    _fill(meeting, form)
+    _fill(meeting, values)
     _derive(meeting, opportunity)
     db.session.add(meeting)
-    opportunity.follow_up_on = follow_up_date(meeting.starts_at)
+    opportunity.follow_up_on = follow_up_date(local_day(meeting.starts_at))
     opportunity.spex_id = meeting.spex_id
     served(meeting.branch_id, meeting.spex_id, datetime.now(UTC))
     db.session.flush()
     all_stages = _stages()
     target = stage_for_meeting([s.info for s in all_stages], opportunity.stage_id)
     if target is not None:
-        services.move(opportunity, next(s for s in all_stages if s.id == target), today)
+        move(opportunity, next(s for s in all_stages if s.id == target), today)
     _queue_confirmation(meeting)
     db.session.flush()
     return meeting
 
 
-def update_meeting(meeting: Meeting, form) -> list[str]:
+def update_meeting(meeting: Meeting, values: MeetingInput) -> list[str]:
     """Change the meeting; a new time or a cancellation re-sends the invitation
     (SEQUENCE + 1) and a new time moves the follow-up date. Returns the receipts to
     delete once committed."""
     before = (meeting.starts_at, meeting.duration_minutes, meeting.status, meeting.spex_id)
-    old = _fill(meeting, form)
+    old = _fill(meeting, values)
     _derive(meeting, meeting.opportunity)
     moved = (meeting.starts_at, meeting.duration_minutes) != before[:2]
     cancelled = (meeting.status == MeetingStatus.CANCELLED
@@ -108,7 +154,7 @@ def update_meeting(meeting: Meeting, form) -> list[str]:
         served(meeting.branch_id, meeting.spex_id, datetime.now(UTC))
     if moved:
         # « Ne pas oublier de changer cette date si le client déplace le RDV »
-        meeting.opportunity.follow_up_on = follow_up_date(meeting.starts_at)
+        meeting.opportunity.follow_up_on = follow_up_date(local_day(meeting.starts_at))
     if moved or cancelled:
         meeting.sequence += 1
         db.session.flush()
@@ -152,27 +198,5 @@ def _queue_confirmation(meeting: Meeting, moved: bool = False, cancelled: bool =
 
 
 def remove_receipts(names: list[str]) -> None:
+    """Delete the replaced receipts once the change is committed."""
     uploads.remove_after_commit(names)
-
-
-# --- Calls ------------------------------------------------------------------------------
-
-def schedule_call(opportunity: Opportunity, form, user: User) -> Call:
-    """« Programmer un appel » from the opportunity (not the client file)."""
-    call = Call(opportunity=opportunity, scheduled_at=form.scheduled_at.data,
-                subject=form.subject.data.strip(), assigned_to_id=form.assigned_to_id.data,
-                created_by_id=user.id)
-    db.session.add(call)
-    db.session.flush()
-    return call
-
-
-def call_done(call: Call, notes: str, user: User) -> None:
-    """The call was made; « ajouter vos notes dans la section "Remarques" de votre
-    opportunité » — never in the call's own box."""
-    now = datetime.now(UTC)
-    call.done_at = now
-    opportunity = call.opportunity
-    opportunity.remarks = append_note(
-        opportunity.remarks, f"{call.subject}, {moment(now)} ({user.name})", notes)
-    db.session.flush()

@@ -1,0 +1,1 @@
+"""The kanban: columns by stage, cards, the move between stages."""

@@ -1,0 +1,1 @@
+"""Calls scheduled from an opportunity (« Programmer un appel »)."""

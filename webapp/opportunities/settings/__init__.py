@@ -1,0 +1,1 @@
+"""The pipeline's settings, for admins: stages, types, lost reasons, SPEX rotation."""
