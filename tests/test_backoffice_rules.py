@@ -8,41 +8,43 @@ from decimal import Decimal
 import pytest
 
 from tests.fixtures.files import _jpeg, _png
-from webapp.backoffice.rules import (
+from webapp.backoffice.booklets.rules import Channel, booklet_channel, next_order_date, order_error
+from webapp.backoffice.checklist.rules import (
+    checklist_items,
+    completion_error,
+    due_date,
+    logo_error,
+    parse_chiefs,
+    parse_day_month,
+    progress,
+)
+from webapp.backoffice.gestures.rules import (
+    GestureStatus,
+    decision_error,
+    gesture_error,
+    processing_error,
+)
+from webapp.backoffice.incentives.rules import (
+    SaleLine,
+    incentives_per_seller,
+    parse_sale,
+    round_euro,
+)
+from webapp.backoffice.requests.rules import (
     SIGNED_STATES,
     WORKFLOWS,
     Actor,
-    Channel,
-    GestureStatus,
-    SaleLine,
     actors_of,
     allowed_transitions,
-    booklet_channel,
-    checklist_items,
-    completion_error,
     copies_error,
     deadline_error,
-    decision_error,
-    due_date,
-    gesture_error,
-    image_size,
-    incentives_old_rule,
-    incentives_per_seller,
     is_overdue,
     label_error,
-    logo_error,
-    next_order_date,
-    order_error,
-    parse_chiefs,
-    parse_day_month,
-    parse_sale,
-    processing_error,
-    progress,
-    round_euro,
     subject,
     transition_error,
     workflow,
 )
+from webapp.uploads import image_size
 
 TODAY = date(2026, 3, 10)
 C, A, B = Actor.COMMERCIAL, Actor.ASSIGNEE, Actor.BO
@@ -360,7 +362,11 @@ def test_rounded_per_seller_not_per_policy_and_no_threshold():
              ("Marc", Decimal("1.30")), ("Marc", Decimal("1.30")), ("Marc", Decimal("1.30")),
              ("Léa", Decimal("0.40")), ("Léa", Decimal("0.40"))]
     new = incentives_per_seller(lines)
-    old = incentives_old_rule(lines)
+    # The former rule, written out here: each policy rounded, nothing under 5 €.
+    per_policy: dict[str, Decimal] = {}
+    for seller, amount in lines:
+        per_policy[seller] = per_policy.get(seller, Decimal(0)) + round_euro(amount)
+    old = {seller: total if total >= 5 else Decimal(0) for seller, total in per_policy.items()}
     # Julie: 7,20 € → 7 € per seller; 2 + 2 + 2 = 6 € per policy: the two rules differ.
     assert new["Julie"] == 7 and old["Julie"] == 6
     # Marc: 3,90 € → 4 €; per policy 3 €, under the former 5 € threshold: nothing.

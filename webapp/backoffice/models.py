@@ -22,14 +22,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import Role, User
 from webapp.auth.scope import scope_for, users_under
-from webapp.backoffice.rules import (
-    CHANNEL_LABELS,
-    GESTURE_LABELS,
-    checklist_items,
-    is_overdue,
-    progress,
-    workflow,
-)
+from webapp.backoffice.booklets.rules import CHANNEL_LABELS
+from webapp.backoffice.checklist.rules import checklist_items, progress
+from webapp.backoffice.gestures.rules import GESTURE_LABELS
+from webapp.backoffice.requests.rules import is_overdue, workflow
 from webapp.clients.models import Account, Client
 from webapp.database import UTCDateTime
 from webapp.extensions import db
