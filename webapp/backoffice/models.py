@@ -225,6 +225,9 @@ class Checklist(Audited, db.Model):
     accounting_phone: Mapped[str | None] = mapped_column(String(30))
     subscription_format: Mapped[str | None] = mapped_column(String(20))
     reception_email: Mapped[str | None] = mapped_column(String(254))
+    # « si différente de la générale »: the general e-mail receives the subscriptions.
+    reception_same: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     login_preference: Mapped[str | None] = mapped_column(String(200))
     chiefs: Mapped[str | None] = mapped_column(Text)
     logo_name: Mapped[str | None] = mapped_column(String(80))

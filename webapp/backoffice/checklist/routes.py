@@ -18,6 +18,7 @@ from webapp.backoffice.checklist.rules import (
     SUBSCRIPTION_FORMATS,
 )
 from webapp.backoffice.models import BookletContract, BoRequest, Checklist
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import is_htmx
 
@@ -84,11 +85,14 @@ def save_section(request_id: int, section: str):
     if section not in SECTION_FORMS:
         abort(404)
     form = _form(section, sheet, submitted=True)
-    if not form.validate_on_submit():
-        return _section_answer(sheet, section, 422, **{f"{section}_form": form})
-    services.save_section(sheet, form)
-    db.session.commit()
-    return _section_answer(sheet, section, saved=section)
+    if form.validate_on_submit():
+        try:
+            services.save_section(sheet, section, form.values())
+        except Refused as refusal:
+            form.form_errors.append(refusal.message)
+        else:
+            return _section_answer(sheet, section, saved=section)
+    return _section_answer(sheet, section, 422, **{f"{section}_form": form})
 
 
 @bp.route("/requests/<int:request_id>/checklist/logo/upload", methods=["POST"])
@@ -103,7 +107,6 @@ def upload_logo(request_id: int):
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            db.session.commit()
             return _section_answer(sheet, "logo", saved="logo")
     return _section_answer(sheet, "logo", 422, logo_form=form)
 
@@ -123,10 +126,11 @@ def logo(request_id: int):
 def complete_checklist(request_id: int):
     """Mark the sheet complete: refused, with what is missing, while an item is."""
     sheet = _checklist_or_404(request_id)
-    error = services.complete(sheet, current_user)
-    if error is None:
-        db.session.commit()
-    status = 422 if error else 200
+    try:
+        services.complete(sheet, current_user)
+        error, status = None, 200
+    except Refused as refusal:
+        error, status = refusal.message, refusal.status
     if not is_htmx():
         if error is None:
             return redirect(url_for("backoffice.checklist", request_id=request_id))

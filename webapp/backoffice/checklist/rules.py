@@ -21,6 +21,33 @@ BILLING_BASES = (("departure", "Base départ"), ("subscription", "Base souscript
 BOOKLET_FORMATS = (("paper", "Papier"), ("digital", "Démat"))
 
 
+# The fields each section's form saves (the logo has its own upload).
+SECTION_FIELDS = {
+    "contacts": ("contact_name", "address", "phone", "email"),
+    "contract": ("fram_code", "effective_date", "fiscal_year_end", "revenue", "revenue_year"),
+    "billing": ("billing_basis", "accounting_name", "accounting_phone"),
+    "subscription": ("subscription_format", "reception_same", "reception_email",
+                     "login_preference", "chiefs"),
+    "booklets": ("booklet_type", "booklet_format", "booklet_quantity", "booklet_needs"),
+}
+# A contract takes effect in a year a person would type (its due date is computed from it).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def effective_date_error(effective: date | None) -> str | None:
+    """The contract's effective date, when given, in a plausible year."""
+    if effective is not None and not FIRST_YEAR <= effective.year <= LAST_YEAR:
+        return f"Indiquez une date d'effet entre {FIRST_YEAR} et {LAST_YEAR}."
+    return None
+
+
+def choice_error(value: str | None, choices: tuple[tuple[str, str], ...]) -> str | None:
+    """A select's value is one of its choices (or empty: to be specified)."""
+    if value and value not in dict(choices):
+        return "Choix invalide."
+    return None
+
+
 @dataclass(frozen=True)
 class ItemSpec:
     key: str
@@ -28,6 +55,7 @@ class ItemSpec:
     section: str
     fields: tuple[str, ...]
     extranet_only: bool = False
+    otherwise: tuple[str, ...] = ()  # fields that fill the item as well, all together
 
 
 # « les informations à transmettre »: each line of the slide, with the fields that fill it.
@@ -48,8 +76,11 @@ ITEMS = (
              ("accounting_name", "accounting_phone")),
     ItemSpec("subscription_format", "Format de souscription", "subscription",
              ("subscription_format",)),
+    # « Adresse mail de réception des souscriptions si différente de la générale »: the
+    # general e-mail, said to be the same, fills it too.
     ItemSpec("reception_email", "Adresse de réception des souscriptions", "subscription",
-             ("reception_email",), extranet_only=True),
+             ("reception_email",), extranet_only=True,
+             otherwise=("reception_same", "email")),
     ItemSpec("login_preference", "Préférence login et mot de passe", "subscription",
              ("login_preference",), extranet_only=True),
     ItemSpec("chiefs", "Personnes en statut CHEF et/ou SUPERCHEF", "subscription",
@@ -69,6 +100,8 @@ class Item:
 
 
 def _filled(value) -> bool:
+    if isinstance(value, bool):
+        return value
     if isinstance(value, str):
         return bool(value.strip())
     return value is not None
@@ -79,9 +112,13 @@ def checklist_items(values: Mapping[str, object]) -> list[Item]:
     l'Extranet » adds the reception e-mail, the login preference and the CHEF/SUPERCHEF
     people."""
     extranet = values.get("subscription_format") == EXTRANET
-    return [Item(spec.key, spec.label, spec.section,
-                 all(_filled(values.get(f)) for f in spec.fields))
+    return [Item(spec.key, spec.label, spec.section, _item_filled(spec, values))
             for spec in ITEMS if extranet or not spec.extranet_only]
+
+
+def _item_filled(spec: ItemSpec, values: Mapping[str, object]) -> bool:
+    return any(fields and all(_filled(values.get(f)) for f in fields)
+               for fields in (spec.fields, spec.otherwise))
 
 
 def progress(items: list[Item]) -> tuple[int, int]:

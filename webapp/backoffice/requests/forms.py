@@ -5,20 +5,11 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
-from wtforms import (
-    DateField,
-    HiddenField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    widgets,
-)
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.auth.models import User
-from webapp.auth.scope import scoped
+from webapp.backoffice.forms import CheckboxesField, picked_client
 from webapp.backoffice.models import RequestType
 from webapp.backoffice.requests import queries
 from webapp.backoffice.requests.rules import (
@@ -28,35 +19,16 @@ from webapp.backoffice.requests.rules import (
     label_error,
     subject,
 )
+from webapp.backoffice.requests.services import RequestInput
 from webapp.choices import options
 from webapp.clients.models import Client
-from webapp.extensions import db
-
-REQUIRED = "Ce champ est obligatoire."
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes; the domain's rule checks them (French message)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, validate_choice=False, coerce=int, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            self.data = [int(v) for v in valuelist]
-        except ValueError:
-            self.data = []
-            raise ValueError("Choix invalide.") from None
 
 
 class RequestForm(FlaskForm):
     """« Nom du Client/Contrat » + libellé, one subject, a deadline, copies of the matrix."""
 
     type_id = SelectField("Type de demande", coerce=int, default=0)
-    client_id = HiddenField("Client")  # the client picker's hidden input
+    client_id = picked_client("Client", "Choisissez le client concerné.", "Client introuvable.")
     account_id = SelectField("Contrat (facultatif)", coerce=int, default=0)
     label = StringField("Libellé du sujet", validators=[Length(max=LABEL_MAX + 20)],
                         render_kw={"placeholder": "ex. Demande de stats, pb logimail",
@@ -73,7 +45,6 @@ class RequestForm(FlaskForm):
         self.types = queries.active_types()
         self.type_id.choices = options([(0, "— Choisissez —"),
                                         *((t.id, t.name) for t in self.types)])
-        self.client = self._client()
         accounts = queries.accounts_of(self.client) if self.client else []
         self.account_id.choices = options([(0, "— Aucun : le client —"),
                                            *((a.id, str(a)) for a in accounts)])
@@ -82,14 +53,12 @@ class RequestForm(FlaskForm):
         self.copies.choices = options((u.id, u.name) for u in self.offered)
 
     @property
+    def client(self) -> Client | None:
+        return self.client_id.client
+
+    @property
     def chosen_type(self) -> RequestType | None:
         return next((t for t in self.types if t.id == self.type_id.data), None)
-
-    def _client(self) -> Client | None:
-        raw = str(self.client_id.data or "")
-        if not raw.isdigit() or len(raw) > 12:
-            return None
-        return db.session.scalar(scoped(select(Client).where(Client.id == int(raw)), Client))
 
     def subject_preview(self) -> str | None:
         """The subject as it will read, once the client and a label are there."""
@@ -101,22 +70,22 @@ class RequestForm(FlaskForm):
         """« Nom du Client/Contrat »: the contract's when one is chosen."""
         return self.account.product if self.account else self.client.full_name
 
+    def values(self) -> RequestInput:
+        return RequestInput(
+            request_type=self.chosen_type, client=self.client, account=self.account,
+            label=self.label.data or "", deadline=self.deadline.data,
+            copies=tuple(self.copies.data or ()), body=self.body.data or "")
+
     def validate_type_id(self, field):
         if self.chosen_type is None:
             raise ValidationError("Choisissez le type de demande.")
-
-    def validate_client_id(self, field):
-        if not str(field.data or "").isdigit():
-            raise ValidationError("Choisissez le client concerné.")
-        if self.client is None:
-            raise ValidationError("Client introuvable.")
 
     def validate_account_id(self, field):
         if field.data and self.account is None:
             raise ValidationError("Ce contrat n'est pas celui du client choisi.")
 
     def validate_label(self, field):
-        if error := label_error(field.data):
+        if error := label_error(field.data, [t.name for t in self.types]):
             raise ValidationError(error)
 
     def validate_deadline(self, field):
@@ -155,5 +124,10 @@ class AssignForm(FlaskForm):
 
     def __init__(self, *args, people: list[User], **kwargs):
         super().__init__(*args, **kwargs)
+        self.people = people
         self.assignee_id.choices = options([(0, "— Personne (file du BO) —"),
                                             *((u.id, u.name) for u in people)])
+
+    @property
+    def assignee(self) -> User | None:
+        return next((u for u in self.people if u.id == self.assignee_id.data), None)

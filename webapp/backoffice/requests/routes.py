@@ -4,7 +4,6 @@ its thread, attachments, workflow moves and assignment."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock, uploads
 from webapp.auth.models import User
@@ -19,31 +18,32 @@ from webapp.backoffice.requests.forms import (
     RequestForm,
     TransitionForm,
 )
-from webapp.backoffice.requests.rules import allowed_transitions, transition_error, workflow
+from webapp.backoffice.requests.rules import allowed_transitions
 from webapp.clients.models import Account
-from webapp.extensions import db
+from webapp.errors import Refused
 from webapp.history import history_of, names_by_id, value_labels
 from webapp.htmx import is_htmx, render
 
 DETAIL = "backoffice/requests/detail.html"
+FORM = "backoffice/requests/form.html"
 FIELD_LABELS = {"type_id": "Type", "client_id": "Client", "account_id": "Contrat",
                 "label": "Libellé", "subject": "Objet", "deadline": "Deadline",
                 "state": "État", "author_id": "Demandeur", "assignee_id": "Pris en charge par"}
-CONFLICT = ("La demande vient de changer (« {state} ») : vérifiez avant d'agir à nouveau.")
-
-
-def _state_labels(values: set[str]) -> dict[str, str]:
-    labels = {s.key: s.label for flow in ("simple", "r1", "r2") for s in workflow(flow).states}
-    return {v: labels.get(v, v) for v in values}
-
-
 HISTORY_VALUES = {
     "type_id": names_by_id(RequestType, RequestType.name),
     "account_id": names_by_id(Account, Account.product),
     "author_id": names_by_id(User, User.name),
     "assignee_id": names_by_id(User, User.name),
-    "state": _state_labels,
 }
+
+
+def _history_values(req: BoRequest, history) -> dict:
+    """History values as the screens say them; states in the request's own workflow (R1
+    and R2 both have a « sent », which reads differently in each)."""
+    flow = req.flow
+    labels = {s.key: s.label for s in flow.states}
+    states = {"state": lambda values: {v: labels.get(v, v) for v in values}}
+    return value_labels(history, HISTORY_VALUES | states)
 
 
 def _filters() -> queries.Filters:
@@ -83,26 +83,31 @@ def _prefill() -> dict:
             for name in ("type_id", "client_id", "account_id")}
 
 
+def _intake_form(today) -> RequestForm:
+    """The form as posted, as refreshed by htmx (the query string) or prefilled."""
+    if request.method == "POST":
+        return RequestForm(today=today)
+    if is_htmx():
+        return RequestForm(formdata=request.args, today=today)
+    return RequestForm(formdata=None, data=_prefill(), today=today)
+
+
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
 def new_request():
     """One subject per request, a deadline, copies from the matrix (slide 4)."""
     today = clock.today()
+    form = _intake_form(today)
     if request.method == "GET" and is_htmx():
         # The type or the client changed: the contracts, copies and subject offered.
-        form = RequestForm(formdata=request.args, today=today)
-        return render("backoffice/requests/form.html", "options", form=form, today=today)
-    if request.method == "GET":
-        form = RequestForm(formdata=None, data=_prefill(), today=today)
-    else:
-        form = RequestForm(today=today)
+        return render(FORM, "options", form=form, today=today)
     if form.validate_on_submit():
-        created = services.create_request(form, current_user)
-        db.session.commit()
+        # The form showed slide 4's rules field by field; the service checks them again.
+        created = services.create_request(form.values(), current_user, today)
         flash(f"Demande envoyée : {created.subject}", "success")
         return redirect(url_for("backoffice.request_detail", request_id=created.id))
     status = 422 if form.errors else 200
-    return render_template("backoffice/requests/form.html", form=form, today=today), status
+    return render_template(FORM, form=form, today=today), status
 
 
 def _moves(req: BoRequest):
@@ -123,7 +128,7 @@ def _context(req: BoRequest, **extra) -> dict:
         "assign_form": (AssignForm(formdata=None, people=queries.assignable(req),
                                    data={"assignee_id": req.assignee_id or 0})
                         if queries.is_desk(current_user) else None),
-        "history": history, "history_values": value_labels(history, HISTORY_VALUES),
+        "history": history, "history_values": _history_values(req, history),
         "field_labels": FIELD_LABELS,
     }
     return context | extra
@@ -153,7 +158,6 @@ def add_comment(request_id: int):
     if not form.validate_on_submit():
         return render(DETAIL, "thread_panel", status=422, **_context(req, comment_form=form))
     services.add_comment(req, form.body.data, current_user)
-    db.session.commit()
     return _saved(req, "thread_panel")
 
 
@@ -169,7 +173,6 @@ def upload_attachment(request_id: int):
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            db.session.commit()
             return _saved(req, "attachments_panel")
     return render(DETAIL, "attachments_panel", status=422,
                   **_context(req, attachment_form=form))
@@ -193,23 +196,13 @@ def move_request(request_id: int):
     if not form.validate_on_submit():
         return render(DETAIL, "state_panel", status=422, **_context(
             req, move_form=form, move_error="Choisissez une des actions proposées."))
-    if form.state.data != req.state:
-        return render(DETAIL, "state_panel", status=409,
-                      **_context(req, move_error=CONFLICT.format(state=req.state_label)))
-    complete = req.checklist is None or req.checklist.completed_at is not None
-    error = transition_error(req.type.workflow, req.state, form.target.data,
-                             queries.actors(req, current_user), checklist_complete=complete)
-    if error:
-        return render(DETAIL, "state_panel", status=422,
-                      **_context(req, move_form=form, move_error=error))
     try:
-        services.move(req, form.target.data, current_user, form.note.data)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        req = get_or_404(BoRequest, request_id)
-        return render(DETAIL, "state_panel", status=409,
-                      **_context(req, move_error=CONFLICT.format(state=req.state_label)))
+        services.move(req, form.state.data, form.target.data, current_user, form.note.data)
+    except Refused as refusal:
+        # A conflict shows the moves possible now; a refusal keeps what was typed.
+        kept = {"move_form": form} if refusal.status == 422 else {}
+        return render(DETAIL, "state_panel", status=refusal.status,
+                      **_context(req, move_error=refusal.message, **kept))
     return _saved(req, "state_panel")
 
 
@@ -220,11 +213,8 @@ def assign_request(request_id: int):
     if not queries.is_desk(current_user):
         abort(403)
     req = get_or_404(BoRequest, request_id)
-    people = queries.assignable(req)
-    form = AssignForm(people=people)
+    form = AssignForm(people=queries.assignable(req))
     if not form.validate_on_submit():
         return render(DETAIL, "state_panel", status=422, **_context(req, assign_form=form))
-    chosen = next((u for u in people if u.id == form.assignee_id.data), None)
-    services.assign(req, chosen, current_user)
-    db.session.commit()
+    services.assign(req, form.assignee, current_user)
     return _saved(req, "state_panel")

@@ -2,6 +2,7 @@
 matrix's copies, and the R1 / R2 / simple workflows with who makes each move."""
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,14 @@ LABEL_MAX = 120
 # What joins several topics in one label: « EVITER DE REGROUPER DIFFERENTES DEMANDES DANS
 # UN MEME MAIL ». The slash belongs to the subject format itself.
 _SEVERAL_TOPICS = re.compile(r"[;+&/\n]|(?:^|\s)\d+\s*[).]\s")
+# Words that join two subjects in French; only between two known subjects do they make two
+# requests (« Dupont et fils » is one name).
+_JOINED = re.compile(r"\s*,\s*|\s+(?:et|ainsi que)\s+", re.IGNORECASE)
+# The subjects slide 4 gives as examples besides the matrix's kinds (« TIME TOURS / Demande
+# de stats ou SECUR PLUS / pb logimail »).
+SEED_SUBJECTS = ("Demande de stats", "pb logimail")
+# The generic head of a subject: « Demande de stats » is also said « stats ».
+_GENERIC_HEAD = re.compile(r"^(?:demande (?:de |d )|support |pb |probleme |ajout )")
 
 
 def subject(name: str, label: str) -> str:
@@ -22,9 +31,41 @@ def subject(name: str, label: str) -> str:
     return f"{' '.join(name.split()).upper()} / {' '.join(label.split())}"
 
 
-def label_error(label: str | None) -> str | None:
+def _fold(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces (« Mise en place (R2 validé) » →
+    « mise en place r2 valide »)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def _subject_names(known: Iterable[str]) -> set[str]:
+    names = set()
+    for subject_label in known:
+        folded = _fold(subject_label)
+        if folded:
+            names.add(folded)
+            if (short := _GENERIC_HEAD.sub("", folded)) and short != folded:
+                names.add(short)
+    return names
+
+
+def _names_a_subject(part: str, names: set[str]) -> bool:
+    folded = f" {_fold(part)} "
+    return any(f" {name} " in folded for name in names)
+
+
+def subject_count(label: str, known: Iterable[str]) -> int:
+    """How many known subjects (the matrix's kinds, the seed's examples) the label joins
+    with « et », « , » or « ainsi que »: « Demande de stats et pb logimail » is 2."""
+    names = _subject_names(known)
+    return sum(1 for part in _JOINED.split(label) if _names_a_subject(part, names))
+
+
+def label_error(label: str | None, known: Iterable[str] = ()) -> str | None:
     """The label names one subject: « EVITER DE REGROUPER DIFFERENTES DEMANDES DANS UN
-    MEME MAIL » (a second topic is a second request, « Autre sujet »)."""
+    MEME MAIL » (a second topic is a second request, « Autre sujet »). ``known``: the
+    request kinds of the matrix, whose names joined by « et » make two requests."""
     text = " ".join((label or "").split())
     if not text:
         return "Indiquez le libellé du sujet (par exemple « Demande de stats »)."
@@ -33,6 +74,8 @@ def label_error(label: str | None) -> str | None:
     if _SEVERAL_TOPICS.search(label or ""):
         return ("Un seul sujet par demande : ne regroupez pas plusieurs demandes, créez-en "
                 "une autre avec « Autre sujet ».")
+    if subject_count(text, (*known, *SEED_SUBJECTS)) > 1:
+        return "Une demande par sujet : envoyez-en deux."
     return None
 
 
