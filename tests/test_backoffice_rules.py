@@ -308,7 +308,8 @@ def test_order_quota_and_delay():
     assert order_error(100, 1200, 100, last, date(2026, 3, 31)) == (
         "Trop tôt depuis la commande précédente : prochaine commande possible le 01/04/2026.")
     assert order_error(150, 1200, 1100, None, TODAY) == (
-        "Quota annuel dépassé : il reste 100 livrets sur 1200 cette année.")
+        # Every number the French way (U+202F groups the thousands): « sur 1 200 ».
+        "Quota annuel dépassé : il reste 100 livrets sur 1\u202f200 cette année.")
     assert order_error(0, 1200, 0, None, TODAY) == "Indiquez une quantité positive."
     assert order_error(None, 1200, 0, None, TODAY) == "Indiquez une quantité positive."
     assert "Aucun quota" in order_error(10, None, 0, None, TODAY)

@@ -3,8 +3,9 @@ the agency picker."""
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, widgets
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
+from webapp.backoffice.rules import day_error
 from webapp.clients.picker import ClientPickerField
 
 REQUIRED = "Ce champ est obligatoire."
@@ -44,11 +45,25 @@ def agency_field() -> ClientPickerField:
     return picked_client("Agence", "Choisissez l'agence.", "Agence introuvable.")
 
 
+def _plausible(_form, field):
+    if error := day_error(field.data):
+        raise ValidationError(error)
+
+
 class PeriodForm(FlaskForm):
     """A period read from the query string (lists, tallies, recap)."""
 
     class Meta:
         csrf = False
 
-    start = DateField("Du", validators=[Optional()])
-    end = DateField("Au", validators=[Optional()])
+    start = DateField("Du", validators=[Optional(), _plausible])
+    end = DateField("Au", validators=[Optional(), _plausible])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A date that is not one (« hier », the year 1) is no bound: shown in error,
+        read as empty."""
+        valid = super().validate(extra_validators)
+        for field in (self.start, self.end):
+            if field.errors:
+                field.data = None
+        return valid

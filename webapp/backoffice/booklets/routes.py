@@ -11,7 +11,7 @@ from webapp.backoffice.booklets import queries, services
 from webapp.backoffice.booklets.forms import AllowanceForm, OrderForm
 from webapp.backoffice.booklets.rules import CHANNEL_LABELS
 from webapp.backoffice.models import DESK_ROLES
-from webapp.extensions import db
+from webapp.errors import Refused
 
 
 def _page(allowance_form=None, order_form=None, status=200):
@@ -41,8 +41,7 @@ def save_allowance():
     form = AllowanceForm(prefix="allowance")
     if not form.validate_on_submit():
         return _page(allowance_form=form, status=422)
-    services.save_allowance(form, queries.allowance_of(form.client.id, form.contract.id))
-    db.session.commit()
+    services.save_allowance(form.values())
     flash(f"Quota de {form.client.full_name} pour {form.contract.name} enregistré.", "success")
     return redirect(url_for("backoffice.booklets"))
 
@@ -51,11 +50,15 @@ def save_allowance():
 @role_required(*DESK_ROLES)
 def order_booklets():
     """Record an agency's order, within its quota and after the delay since the last one."""
-    form = OrderForm(today=clock.today(), prefix="order")
-    if not form.validate_on_submit():
-        return _page(order_form=form, status=422)
-    order = services.record_order(form, current_user)
-    db.session.commit()
-    flash(f"Commande de {order.quantity} livrets {form.contract.name} enregistrée "
-          f"({order.channel_label}).", "success")
-    return redirect(url_for("backoffice.booklets"))
+    today = clock.today()
+    form = OrderForm(today=today, prefix="order")
+    if form.validate_on_submit():
+        try:
+            order = services.record_order(form.values(), current_user, today)
+        except Refused as refusal:
+            form.quantity.errors.append(refusal.message)
+        else:
+            flash(f"Commande de {order.quantity} livrets {form.contract.name} enregistrée "
+                  f"({order.channel_label}).", "success")
+            return redirect(url_for("backoffice.booklets"))
+    return _page(order_form=form, status=422)

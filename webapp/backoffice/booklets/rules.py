@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from babel.numbers import format_decimal
+
 from webapp.choices import LabelledEnum
 
 # « Contrats disponibles sur Logimail actuellement » and « Contrats non disponibles ».
@@ -29,6 +31,11 @@ def booklet_channel(on_logimail: bool, groupist: bool) -> str:
     return Channel.BO if groupist or not on_logimail else Channel.LOGIMAIL
 
 
+def _number(value: int) -> str:
+    """A count written the French way (« 1 200 »), as the screens write it."""
+    return format_decimal(value, locale="fr_FR")
+
+
 def next_order_date(last_order_on: date, last_quantity: int, yearly_quota: int) -> date:
     """« Les délais entre 2 commandes varient en fonction de la quantité à disposition »,
     quotas set « en fonction de la production annuelle des agences »: an order covers
@@ -47,8 +54,8 @@ def order_error(quantity: int | None, yearly_quota: int | None, ordered_this_yea
         return "Aucun quota n'est défini pour cette agence et ce contrat."
     left = yearly_quota - ordered_this_year
     if quantity > left:
-        return (f"Quota annuel dépassé : il reste {max(left, 0)} livret"
-                f"{'s' if left > 1 else ''} sur {yearly_quota} cette année.")
+        return (f"Quota annuel dépassé : il reste {_number(max(left, 0))} livret"
+                f"{'s' if left > 1 else ''} sur {_number(yearly_quota)} cette année.")
     if last_order is not None:
         ready = next_order_date(last_order[0], last_order[1], yearly_quota)
         if today < ready:

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from sqlalchemy import select
-from wtforms import DateField, HiddenField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -16,16 +15,17 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webapp.auth.scope import scoped
+from webapp.backoffice.forms import PeriodForm, agency_field
 from webapp.backoffice.gestures.rules import GestureStatus, gesture_error
+from webapp.backoffice.gestures.services import GestureInput
 from webapp.choices import options
-from webapp.clients.models import Client
-from webapp.extensions import db
 from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
+
+__all__ = ["AnswerForm", "DecisionForm", "GestureForm", "PeriodForm"]
 
 
 class GestureForm(FlaskForm):
-    client_id = HiddenField("Agence")
+    client_id = agency_field()
     amount = FrenchDecimalField(
         "Montant du geste (€)", validators=[
             InputRequired("Indiquez le montant du geste (positif)."),
@@ -36,21 +36,16 @@ class GestureForm(FlaskForm):
                                                 Length(max=5000)])
     evidence = MultipleFileField("Justificatifs de l'agence (PDF, PNG ou JPEG)")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        raw = str(self.client_id.data or "")
-        self.client = (db.session.scalar(scoped(select(Client).where(Client.id == int(raw)),
-                                                Client))
-                       if raw.isdigit() and len(raw) <= 12 else None)
+    @property
+    def client(self):
+        return self.client_id.client
 
     def files(self) -> list:
         return [f for f in (self.evidence.data or []) if f and f.filename]
 
-    def validate_client_id(self, field):
-        if not str(field.data or "").isdigit():
-            raise ValidationError("Choisissez l'agence.")
-        if self.client is None:
-            raise ValidationError("Agence introuvable.")
+    def values(self) -> GestureInput:
+        return GestureInput(self.client, self.amount.data, self.reason.data,
+                            tuple(self.files()))
 
     def validate_amount(self, field):
         if field.errors:
@@ -81,13 +76,3 @@ class AnswerForm(FlaskForm):
     version = HiddenField()
     answer = TextAreaField("Réponse à l'agence", validators=[
         DataRequired("Écrivez la réponse à l'agence."), Length(max=5000)])
-
-
-class PeriodForm(FlaskForm):
-    """The period of the tally (« Le montant de chaque geste est comptabilisé »)."""
-
-    class Meta:
-        csrf = False
-
-    start = DateField("Du", validators=[Optional()])
-    end = DateField("Au", validators=[Optional()])

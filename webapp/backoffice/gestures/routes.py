@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock, uploads
 from webapp.auth.models import Role, User
@@ -13,21 +12,26 @@ from webapp.auth.scope import get_or_404
 from webapp.backoffice import bp
 from webapp.backoffice.gestures import queries, services
 from webapp.backoffice.gestures.forms import AnswerForm, DecisionForm, GestureForm, PeriodForm
-from webapp.backoffice.gestures.rules import GESTURE_LABELS, decision_error, processing_error
-from webapp.backoffice.matrix.services import validator_ids
+from webapp.backoffice.gestures.rules import (
+    GESTURE_LABELS,
+    MAX_EVIDENCE,
+    GestureStatus,
+    decision_error,
+    processing_error,
+)
+from webapp.backoffice.matrix.queries import validator_ids
 from webapp.backoffice.models import Gesture
-from webapp.extensions import db
-from webapp.history import history_of, names_by_id, value_labels
+from webapp.errors import Refused
+from webapp.history import enum_labels, history_of, names_by_id, value_labels
 from webapp.htmx import render
 
-STALE = "Ce geste vient d'être modifié par quelqu'un d'autre : vérifiez avant d'agir."
 FIELD_LABELS = {"status": "État", "amount": "Montant", "reason": "Motif",
                 "decided_by_id": "Décidé par", "decision_note": "Commentaire",
                 "processed_by_id": "Traité par", "answer": "Réponse à l'agence",
                 "client_id": "Agence", "requester_id": "Demandé par",
                 "requested_on": "Demandé le", "decided_at": "Décidé le",
                 "processed_at": "Traité le"}
-HISTORY_VALUES = {"status": lambda values: {v: GESTURE_LABELS.get(v, v) for v in values},
+HISTORY_VALUES = {"status": enum_labels(GestureStatus),
                   "decided_by_id": names_by_id(User, User.name),
                   "processed_by_id": names_by_id(User, User.name),
                   "requester_id": names_by_id(User, User.name)}
@@ -66,15 +70,14 @@ def new_gesture():
     form = GestureForm()
     if form.validate_on_submit():
         try:
-            gesture = services.request_gesture(form, current_user)
+            gesture = services.request_gesture(form.values(), current_user)
         except uploads.UploadError as error:
             form.evidence.errors.append(str(error))
         else:
-            db.session.commit()
             flash("Geste commercial demandé : le responsable désigné est prévenu.", "success")
             return redirect(url_for("backoffice.gesture", gesture_id=gesture.id))
-    return render_template("backoffice/gestures/form.html", form=form), (
-        422 if form.errors else 200)
+    return render_template("backoffice/gestures/form.html", form=form,
+                           max_evidence=MAX_EVIDENCE), 422 if form.errors else 200
 
 
 def _context(gesture: Gesture, **extra) -> dict:
@@ -121,22 +124,16 @@ def _refused(gesture: Gesture, message: str, status: int, **forms):
 def decide_gesture(gesture_id: int):
     """« après validation de David »: only the designated manager validates or refuses."""
     gesture = get_or_404(Gesture, gesture_id)
-    designated = validator_ids()
-    if error := decision_error(current_user.id, designated, gesture.requester_id,
-                               gesture.status):
-        allowed = current_user.id in designated and current_user.id != gesture.requester_id
-        return _refused(gesture, error, 409 if allowed else 403)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return _refused(gesture, "La décision n'est pas enregistrée.", 422, decision_form=form)
-    if form.version.data != str(gesture.version):
-        return _refused(gesture, STALE, 409)
     try:
-        services.decide(gesture, form.decision.data, form.note.data, current_user)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _refused(get_or_404(Gesture, gesture_id), STALE, 409)
+        services.check_decider(gesture, current_user)  # before the form: not theirs, 403
+        if not form.validate_on_submit():
+            return _refused(gesture, "La décision n'est pas enregistrée.", 422,
+                            decision_form=form)
+        services.decide(gesture, form.version.data, form.decision.data, form.note.data,
+                        current_user)
+    except Refused as refusal:
+        return _refused(get_or_404(Gesture, gesture_id), refusal.message, refusal.status)
     flash(f"Geste {gesture.status_label.lower()}.", "success")
     return redirect(url_for("backoffice.gesture", gesture_id=gesture.id))
 
@@ -146,15 +143,13 @@ def decide_gesture(gesture_id: int):
 def process_gesture(gesture_id: int):
     """The BO processes a validated gesture and answers the agency, the rep in copy."""
     gesture = get_or_404(Gesture, gesture_id)
-    is_bo = current_user.role == Role.BO_ASSISTANT
-    if error := processing_error(is_bo, gesture.status, gesture.client.email):
-        return _refused(gesture, error, 403 if not is_bo else 409)
     form = AnswerForm()
-    if not form.validate_on_submit():
-        return _refused(gesture, "La réponse n'est pas envoyée.", 422, answer_form=form)
-    if form.version.data != str(gesture.version):
-        return _refused(gesture, STALE, 409)
-    services.process(gesture, form.answer.data, current_user)
-    db.session.commit()
+    try:
+        services.check_processor(gesture, current_user)  # before the form: not the BO, 403
+        if not form.validate_on_submit():
+            return _refused(gesture, "La réponse n'est pas envoyée.", 422, answer_form=form)
+        services.process(gesture, form.version.data, form.answer.data, current_user)
+    except Refused as refusal:
+        return _refused(get_or_404(Gesture, gesture_id), refusal.message, refusal.status)
     flash("Geste traité : la réponse part à l'agence, le commercial en copie.", "success")
     return redirect(url_for("backoffice.gesture", gesture_id=gesture.id))

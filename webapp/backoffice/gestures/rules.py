@@ -20,12 +20,20 @@ GESTURE_LABELS = GestureStatus.labels()
 COUNTED_GESTURES = (GestureStatus.VALIDATED, GestureStatus.PROCESSED)
 
 
+# The agency's proofs of one gesture: a few documents, not a file share (one gesture was
+# sent with 300).
+MAX_EVIDENCE = 10
+
+
 def gesture_error(amount: Decimal | None, evidence_count: int) -> str | None:
     """« traités … selon les justificatifs communiqués par les agences »."""
     if amount is None or amount <= 0:
         return "Indiquez le montant du geste (positif)."
     if evidence_count < 1:
         return "Joignez au moins un justificatif de l'agence."
+    if evidence_count > MAX_EVIDENCE:
+        return (f"Joignez au plus {MAX_EVIDENCE} justificatifs : regroupez-les dans un PDF "
+                "si besoin.")
     return None
 
 

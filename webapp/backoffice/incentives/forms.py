@@ -3,11 +3,13 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange
 
+from webapp.backoffice.forms import REQUIRED, PeriodForm
+from webapp.backoffice.incentives.rules import SaleLine
 from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
 
-REQUIRED = "Ce champ est obligatoire."
+__all__ = ["ImportForm", "PeriodForm", "SaleForm"]
 
 
 class SaleForm(FlaskForm):
@@ -20,15 +22,11 @@ class SaleForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(
             min=0, max=MAX_MONEY, message="Le montant doit être positif ou nul.")])
 
+    def values(self) -> SaleLine:
+        return SaleLine(self.sold_on.data, self.agency.data, self.seller.data,
+                        self.policy.data, self.amount.data)
+
 
 class ImportForm(FlaskForm):
     file = FileField("Fichier des ventes (CSV : date;agence;vendeur;police;montant)",
                      validators=[FileRequired("Choisissez le fichier des ventes.")])
-
-
-class PeriodForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    start = DateField("Du", validators=[Optional()])
-    end = DateField("Au", validators=[Optional()])

@@ -1,11 +1,9 @@
 """Incentives (slide 9 « les nouvelles règles »): per seller, no 5 € threshold, rounded to
 the euro per seller; sales entered or imported; the export."""
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import clock
@@ -14,7 +12,7 @@ from webapp.backoffice import bp
 from webapp.backoffice.incentives import queries, services
 from webapp.backoffice.incentives.forms import ImportForm, PeriodForm, SaleForm
 from webapp.backoffice.models import DESK_ROLES
-from webapp.extensions import db
+from webapp.downloads import csv_download, csv_lines
 
 
 def _period() -> PeriodForm:
@@ -54,8 +52,7 @@ def add_sale():
     form = SaleForm(prefix="sale")
     if not form.validate_on_submit():
         return _page(sale_form=form, status=422)
-    services.add_sale(form, current_user)
-    db.session.commit()
+    services.add_sale(form.values(), current_user)
     flash("Vente enregistrée.", "success")
     return redirect(url_for("backoffice.incentives", **request.args))
 
@@ -67,10 +64,10 @@ def import_sales():
     form = ImportForm(prefix="import")
     if not form.validate_on_submit():
         return _page(import_form=form, status=422)
-    count, errors = services.import_sales(form.file.data, current_user)
-    if errors:
-        return _page(import_form=form, import_errors=errors, status=422)
-    db.session.commit()
+    try:
+        count = services.import_sales(form.file.data, current_user)
+    except services.ImportRefused as refusal:
+        return _page(import_form=form, import_errors=refusal.errors, status=422)
     flash(f"{count} vente{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}.",
           "success")
     return redirect(url_for("backoffice.incentives", **request.args))
@@ -80,26 +77,17 @@ def _french(amount) -> str:
     return f"{amount:.2f}".replace(".", ",")
 
 
+def _rows(start, end):
+    for row in queries.every_seller(start, end):
+        yield [row.agency, row.seller, row.policies, _french(row.exact), f"{row.incentive:.0f}"]
+
+
 @bp.route("/incentives/export.csv")
 @role_required(*DESK_ROLES)
 def export_incentives():
     """The period's incentives per seller as a CSV for Excel (streamed)."""
     period = _period()
     start, end = period.start.data, period.end.data
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["Agence", "Vendeur", "Polices", "Montant exact (€)",
-                         "Incentive arrondi (€)"])
-        yield "\ufeff" + buffer.getvalue()
-        for row in queries.every_seller(start, end):
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([row.agency, row.seller, row.policies, _french(row.exact),
-                             f"{row.incentive:.0f}"])
-            yield buffer.getvalue()
-
-    name = f"incentives-{start or 'debut'}-{end or 'fin'}.csv"
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    header = ["Agence", "Vendeur", "Polices", "Montant exact (€)", "Incentive arrondi (€)"]
+    return csv_download(f"incentives-{start or 'debut'}-{end or 'fin'}.csv",
+                        csv_lines(header, _rows(start, end)))

@@ -31,11 +31,13 @@ SALE_COLUMNS = ("date", "agence", "vendeur", "police", "montant")
 
 @dataclass(frozen=True)
 class SaleLine:
-    sold_on: date
+    """A policy sold, with its incentive: a line of a sales file, or one entered."""
+
+    sold_on: date | None
     agency: str
     seller: str
     policy: str
-    amount: Decimal
+    amount: Decimal | None
 
 
 def _french_decimal(text: str) -> Decimal:
@@ -61,19 +63,41 @@ def _day(text: str) -> date:
     raise ValueError(f"date illisible « {text} » (attendu JJ/MM/AAAA)")
 
 
+def clean_sale(line: SaleLine) -> SaleLine:
+    """The sale with its names on one line each (« Time  Tours » → « Time Tours »)."""
+    return SaleLine(line.sold_on, *(" ".join((text or "").split())
+                                    for text in (line.agency, line.seller, line.policy)),
+                    line.amount)
+
+
+def sale_error(line: SaleLine) -> str | None:
+    """What is wrong with a sale (entered or imported), in the import's words."""
+    limits = {"agence": (line.agency, 120), "vendeur": (line.seller, 120),
+              "police": (line.policy, 40)}
+    for name, (text, _limit) in limits.items():
+        if not (text or "").strip():
+            return f"{name} manquant"
+    for name, (text, limit) in limits.items():
+        if len(text) > limit:
+            return f"{name} trop long ({limit} caractères au plus)"
+    if line.sold_on is None:
+        return "date manquante"
+    if line.amount is None or not line.amount.is_finite():
+        return "montant manquant"
+    if line.amount < 0:
+        return "montant négatif"
+    return None
+
+
 def parse_sale(row: Mapping[str, str]) -> SaleLine:
     """One line of a sales import (columns SALE_COLUMNS, amounts the French way: « 2,40 »);
     raise ValueError with a French message."""
     texts = {name: " ".join((row.get(name) or "").split()) for name in SALE_COLUMNS}
-    for name in ("agence", "vendeur", "police"):
-        if not texts[name]:
-            raise ValueError(f"{name} manquant")
-    limits = {"agence": 120, "vendeur": 120, "police": 40}
-    for name, limit in limits.items():
-        if len(texts[name]) > limit:
-            raise ValueError(f"{name} trop long ({limit} caractères au plus)")
+    names = (texts["agence"], texts["vendeur"], texts["police"])
+    if error := sale_error(SaleLine(date.min, *names, Decimal(0))):
+        raise ValueError(error)
     amount = _french_decimal(texts["montant"])
-    if amount < 0:
-        raise ValueError("montant négatif")
-    return SaleLine(_day(texts["date"]), texts["agence"], texts["vendeur"], texts["police"],
-                    amount)
+    line = SaleLine(_day(texts["date"]), *names, amount)
+    if error := sale_error(line):
+        raise ValueError(error)
+    return line

@@ -1,4 +1,5 @@
-"""Writes on incentive sales: one entered by hand, a file imported all or nothing."""
+"""Writes on incentive sales: one entered by hand, a file imported all or nothing; both
+write through ``_write`` after the same rule (``sale_error``)."""
 
 import csv
 import io
@@ -6,21 +7,35 @@ import io
 from flask import current_app
 
 from webapp.auth.models import User
-from webapp.backoffice.incentives.rules import SALE_COLUMNS, parse_sale
+from webapp.backoffice.incentives.rules import (
+    SALE_COLUMNS,
+    SaleLine,
+    clean_sale,
+    parse_sale,
+    sale_error,
+)
 from webapp.backoffice.models import Sale
+from webapp.errors import Refused
 from webapp.extensions import db
 
 MAX_ERRORS = 20
 
 
-def add_sale(form, user: User) -> Sale:
-    sale = Sale(sold_on=form.sold_on.data, agency=" ".join(form.agency.data.split()),
-                seller=" ".join(form.seller.data.split()),
-                policy=" ".join(form.policy.data.split()), amount=form.amount.data,
-                created_by_id=user.id)
-    db.session.add(sale)
+def _write(lines: list[SaleLine], user: User) -> list[Sale]:
+    sales = [Sale(sold_on=line.sold_on, agency=line.agency, seller=line.seller,
+                  policy=line.policy, amount=line.amount, created_by_id=user.id)
+             for line in lines]
+    db.session.add_all(sales)
     db.session.flush()
-    return sale
+    return sales
+
+
+def add_sale(line: SaleLine, user: User) -> Sale:
+    """One policy sold, entered by hand with its incentive."""
+    line = clean_sale(line)
+    if error := sale_error(line):
+        raise Refused(error[0].upper() + error[1:] + ".")
+    return _write([line], user)[0]
 
 
 def _text(data: bytes) -> str:
@@ -30,23 +45,31 @@ def _text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # Excel's French CSV
 
 
-def import_sales(file_storage, user: User) -> tuple[int, list[str]]:
+class ImportRefused(Refused):
+    """A sales file refused as a whole: ``errors``, one French line each."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("Rien n'a été importé : " + " ".join(errors))
+        self.errors = errors
+
+
+def import_sales(file_storage, user: User) -> int:
     """Read a sales CSV (``;`` or ``,``; the columns SALE_COLUMNS, in any order) and save
-    every line, or nothing when a line is wrong: (lines saved, French errors)."""
+    every line (how many), or nothing when a line is wrong (``ImportRefused``)."""
     data = file_storage.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-        return 0, ["Le fichier dépasse la taille autorisée."]
+        raise ImportRefused(["Le fichier dépasse la taille autorisée."])
     text = _text(data)
     if not text.strip():
-        return 0, ["Le fichier ne contient aucune vente."]
+        raise ImportRefused(["Le fichier ne contient aucune vente."])
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in SALE_COLUMNS if name not in reader.fieldnames]
     if missing:
-        return 0, ["Colonnes attendues : " + ";".join(SALE_COLUMNS) + " (il manque "
-                   + ", ".join(missing) + ")."]
+        raise ImportRefused(["Colonnes attendues : " + ";".join(SALE_COLUMNS) + " (il manque "
+                   + ", ".join(missing) + ")."])
     lines, errors = [], []
     for number, row in enumerate(reader, start=2):
         try:
@@ -57,9 +80,6 @@ def import_sales(file_storage, user: User) -> tuple[int, list[str]]:
                 errors.append("… (les suivantes ne sont pas lues)")
                 break
     if errors or not lines:
-        return 0, errors or ["Le fichier ne contient aucune vente."]
-    db.session.add_all(Sale(sold_on=line.sold_on, agency=line.agency, seller=line.seller,
-                            policy=line.policy, amount=line.amount, created_by_id=user.id)
-                       for line in lines)
-    db.session.flush()
-    return len(lines), []
+        raise ImportRefused(errors or ["Le fichier ne contient aucune vente."])
+    _write(lines, user)
+    return len(lines)

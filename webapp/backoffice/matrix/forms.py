@@ -1,22 +1,16 @@
 """The routing matrix (« Quoi ? A qui ? Copie ? », slide 3) as the admin edits it."""
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from webapp.auth.models import Role, User
+from webapp.auth.models import Role
+from webapp.backoffice.forms import CheckboxesField
+from webapp.backoffice.matrix.queries import people
+from webapp.backoffice.matrix.services import TypeInput
 from webapp.backoffice.models import RequestType
-from webapp.backoffice.requests.forms import CheckboxesField
 from webapp.backoffice.requests.rules import WORKFLOWS
 from webapp.choices import options
-from webapp.extensions import db
-
-
-def people() -> list[User]:
-    """Who may receive requests: every active user but the BDC agents."""
-    return db.session.scalars(select(User).where(User.active, User.role != Role.BDC_AGENT)
-                              .order_by(User.name)).all()
 
 
 class TypeForm(FlaskForm):
@@ -42,11 +36,11 @@ class TypeForm(FlaskForm):
         self.addressees.choices = self.copies.choices = options(
             (u.id, f"{u.name} ({u.role.label})") for u in self.people)
 
-    def validate_name(self, field):
-        clash = db.session.scalar(select(RequestType.id).where(
-            RequestType.name == field.data.strip()))
-        if clash and (self.request_type is None or clash != self.request_type.id):
-            raise ValidationError("Ce type de demande existe déjà.")
+    def values(self) -> TypeInput:
+        return TypeInput(
+            name=self.name.data, workflow=self.workflow.data, to_bo=self.to_bo.data,
+            checklist=self.checklist.data, active=self.active.data,
+            addressees=tuple(self.addressees.data or ()), copies=tuple(self.copies.data or ()))
 
     def _known(self, field):
         if set(field.data or []) - {u.id for u in self.people}:

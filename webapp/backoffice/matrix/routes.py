@@ -6,17 +6,17 @@ from flask import flash, redirect, render_template, url_for
 from webapp.auth.decorators import role_required
 from webapp.auth.models import Role
 from webapp.backoffice import bp
-from webapp.backoffice.matrix import services
+from webapp.backoffice.matrix import queries, services
 from webapp.backoffice.matrix.forms import TypeForm, ValidatorsForm
 from webapp.backoffice.models import RequestType
-from webapp.backoffice.requests import queries
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.history import history_of
 
 
 def _matrix_page(validators_form: ValidatorsForm | None = None, status: int = 200):
     form = validators_form or ValidatorsForm(
-        formdata=None, data={"validators_ids": services.validator_ids()})
+        formdata=None, data={"validators_ids": queries.validator_ids()})
     return render_template("backoffice/matrix/index.html", types=queries.all_types(),
                            validators_form=form), status
 
@@ -31,10 +31,13 @@ def matrix():
 def _type_form(request_type: RequestType | None):
     form = TypeForm(request_type=request_type)
     if form.validate_on_submit():
-        saved = services.save_type(request_type or RequestType(), form)
-        db.session.commit()
-        flash(f"Type de demande « {saved.name} » enregistré.", "success")
-        return redirect(url_for("backoffice.matrix"))
+        try:
+            saved = services.save_type(request_type or RequestType(), form.values())
+        except Refused as refusal:
+            form.name.errors.append(refusal.message)
+        else:
+            flash(f"Type de demande « {saved.name} » enregistré.", "success")
+            return redirect(url_for("backoffice.matrix"))
     history = history_of(request_type) if request_type else []
     return render_template("backoffice/matrix/type_form.html", form=form, request_type=request_type,
                            history=history), 422 if form.errors else 200
@@ -62,6 +65,5 @@ def save_validators():
     if not form.validate_on_submit():
         return _matrix_page(form, 422)
     services.save_validators(form.validators_ids.data or [])
-    db.session.commit()
     flash("Validation des gestes commerciaux enregistrée.", "success")
     return redirect(url_for("backoffice.matrix"))

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from webapp import clock
 from webapp.backoffice import bp
-from webapp.backoffice.incentives.forms import PeriodForm
+from webapp.backoffice.forms import PeriodForm
 from webapp.backoffice.recap.queries import r1_recap as recap_of
 
 

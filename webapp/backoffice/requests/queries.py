@@ -32,12 +32,6 @@ def active_types() -> list[RequestType]:
                               .order_by(RequestType.position, RequestType.id)).all()
 
 
-def all_types() -> list[RequestType]:
-    return db.session.scalars(select(RequestType).options(
-        selectinload(RequestType.routes).selectinload(RoutingEntry.user))
-        .order_by(RequestType.position, RequestType.id)).all()
-
-
 def accounts_of(client: Client) -> list[Account]:
     return db.session.scalars(select(Account).where(Account.client_id == client.id)
                               .order_by(Account.product, Account.id)).all()
