@@ -13,6 +13,7 @@ from webapp.backoffice.checklist.rules import (
     checklist_items,
     completion_error,
     due_date,
+    effective_date_error,
     logo_error,
     parse_chiefs,
     parse_day_month,
@@ -26,9 +27,11 @@ from webapp.backoffice.gestures.rules import (
 )
 from webapp.backoffice.incentives.rules import (
     SaleLine,
+    clean_sale,
     incentives_per_seller,
     parse_sale,
     round_euro,
+    sale_error,
 )
 from webapp.backoffice.requests.rules import (
     SIGNED_STATES,
@@ -397,3 +400,64 @@ def test_parse_sale_refusals(changes, message):
     row = {"date": "05/03/2026", "agence": "A", "vendeur": "B", "police": "C", "montant": "1"}
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_sale(row | changes)
+
+
+# --- #13: one subject between two known kinds (slide 4) -----------------------------------
+
+KINDS = ["Cotation R1", "Mise en place partenariat (R2 validé)", "Log agences",
+         "Ajout produit distrib", "Demande de stats", "Support RDV", "Support formation",
+         "Infos diverses"]
+
+
+@pytest.mark.parametrize("label", [
+    # « TIME TOURS / Demande de stats ou SECUR PLUS / pb logimail »: two subjects in one.
+    "Demande de stats et pb logimail", "Demande de stats, support RDV",
+    "Cotation R1 ainsi que log agences", "Stats et formation", "Support RDV ET Infos diverses",
+])
+def test_two_known_subjects_joined_are_two_requests(label):
+    assert label_error(label, KINDS) == "Une demande par sujet : envoyez-en deux."
+
+
+@pytest.mark.parametrize("label", [
+    "Dupont et fils", "Demande de stats et de chiffres", "Log agences Dupont et fils",
+    "Mise en place partenariat (R2 validé)", "pb logimail et facture", "Cotation R1",
+])
+def test_et_in_one_subject_is_ordinary_french(label):
+    assert label_error(label, KINDS) is None
+
+
+def test_reception_email_same_as_the_general_one():
+    # « Adresse mail de réception des souscriptions si différente de la générale »
+    extranet = {"subscription_format": "extranet", "email": "contact@timetours.fr"}
+    reception = {i.key: i.filled for i in checklist_items(extranet)}["reception_email"]
+    assert reception is False
+    same = {i.key: i.filled for i in checklist_items(
+        extranet | {"reception_same": True})}["reception_email"]
+    assert same is True
+    without_general = {i.key: i.filled for i in checklist_items(
+        extranet | {"reception_same": True, "email": None})}["reception_email"]
+    assert without_general is False
+
+
+@pytest.mark.parametrize(("effective", "refused"), [
+    (date(2026, 4, 1), False), (date(1990, 1, 1), False), (date(2100, 12, 31), False),
+    (date(9999, 12, 31), True), (date(1, 1, 1), True), (None, False)])
+def test_effective_date_bounds(effective, refused):
+    assert (effective_date_error(effective) is not None) is refused
+
+
+def test_evidence_cap():
+    assert gesture_error(Decimal(10), 10) is None
+    assert gesture_error(Decimal(10), 11) == (
+        "Joignez au plus 10 justificatifs : regroupez-les dans un PDF si besoin.")
+
+
+def test_sale_error_names_what_is_wrong():
+    line = SaleLine(date(2026, 3, 5), "Time Tours", "Julie", "P-001", Decimal("2.40"))
+    assert sale_error(line) is None
+    assert sale_error(SaleLine(date(2026, 3, 5), "A", " ", "C", Decimal(1))) == (
+        "vendeur manquant")
+    assert sale_error(SaleLine(date(2026, 3, 5), "A", "B", "C", Decimal(-1))) == (
+        "montant négatif")
+    assert clean_sale(SaleLine(None, " Time  Tours ", "Julie", "P 1", None)).agency == (
+        "Time Tours")

@@ -20,6 +20,7 @@ from webapp.backoffice.models import (
 )
 from webapp.backoffice.requests.rules import actors_of
 from webapp.clients.models import Account, Client
+from webapp.clients.rules import search_key
 from webapp.extensions import db
 from webapp.pagination import Page, paginate
 
@@ -87,13 +88,15 @@ def _filtered(stmt: Select, filters: Filters, user: User, today: date) -> Select
         stmt = stmt.where(BoRequest.assignee_id.is_(None))
     elif filters.assignee.isdigit():
         stmt = stmt.where(BoRequest.assignee_id == int(filters.assignee))
-    if filters.q:
+    if key := search_key(filters.q):
         # « interroger le BO pour connaître l'historique d'un échange »: the subject (client
-        # or contract, label) and every message of the thread.
-        pattern = f"%{filters.q}%"
+        # or contract, label) and every message of the thread, compared folded (« honore »
+        # finds « HONORÉ » on both engines). A key holds no LIKE wildcard (% and _ fold to
+        # spaces).
+        pattern = f"%{key}%"
         in_thread = select(Comment.id).where(Comment.request_id == BoRequest.id,
-                                             Comment.body.ilike(pattern)).exists()
-        stmt = stmt.where(or_(BoRequest.subject.ilike(pattern), in_thread))
+                                             Comment.search_key.like(pattern)).exists()
+        stmt = stmt.where(or_(BoRequest.search_key.like(pattern), in_thread))
     return stmt
 
 
