@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import url_for
-from sqlalchemy import select
 
 from webapp import clock, uploads
 from webapp.auth.models import Role, User
@@ -17,8 +16,8 @@ from webapp.backoffice.gestures.rules import (
     gesture_error,
     processing_error,
 )
-from webapp.backoffice.matrix.queries import validator_ids
-from webapp.backoffice.models import Designation, Duty, Gesture, GestureEvidence
+from webapp.backoffice.matrix.queries import validator_ids, validators
+from webapp.backoffice.models import Gesture, GestureEvidence
 from webapp.backoffice.notify import tell
 from webapp.backoffice.requests import queries as queries_requests
 from webapp.clients.models import Client
@@ -39,12 +38,6 @@ class GestureInput:
     amount: Decimal | None
     reason: str
     evidence: tuple = ()
-
-
-def validators() -> list[User]:
-    return db.session.scalars(select(User).join(Designation, Designation.user_id == User.id)
-                              .where(Designation.duty == Duty.GESTURE_VALIDATOR, User.active)
-                              .order_by(User.name)).all()
 
 
 def _url(gesture: Gesture) -> str:

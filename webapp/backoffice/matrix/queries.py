@@ -25,3 +25,10 @@ def validator_ids() -> list[int]:
     """The designated gesture validators (« après validation de David »)."""
     return list(db.session.scalars(select(Designation.user_id).where(
         Designation.duty == Duty.GESTURE_VALIDATOR)))
+
+
+def validators() -> list[User]:
+    """The active designated gesture validators, told of each gesture to decide."""
+    return db.session.scalars(select(User).join(Designation, Designation.user_id == User.id)
+                              .where(Designation.duty == Duty.GESTURE_VALIDATOR, User.active)
+                              .order_by(User.name)).all()
