@@ -504,3 +504,20 @@ def test_r1_history_reads_r1_states(desk, queue, login):
     history = page[page.index("Historique"):]
     assert "R1 envoyé, en tarification" in history
     assert "Projet envoyé au client" not in page
+
+
+def test_control_characters_are_dropped_from_texts(desk, queue, login):
+    # #19: a NUL byte in a request's body or in a comment was a 500 on PostgreSQL.
+    http = login(desk["advisor"])
+    response = http.post("/bo/requests/new", data=form(
+        desk, label="Cotation\x00 R1", body="R1\x00 complet\x07, départ\tjuin\n40 salariés."))
+    assert response.status_code == 302
+    created = db.session.scalars(select(BoRequest).order_by(BoRequest.id.desc())).first()
+    assert created.label == "Cotation R1"
+    assert db.session.scalars(select(Comment.body).where(
+        Comment.request_id == created.id)).one() == "R1 complet, départ\tjuin\n40 salariés."
+    response = http.post(f"/bo/requests/{queue['soon'].id}/comments", data={"body": "a\x00b"},
+                         headers=HX)
+    assert response.status_code == 200
+    assert db.session.scalars(select(Comment.body).where(
+        Comment.request_id == queue["soon"].id)).all() == ["ab"]

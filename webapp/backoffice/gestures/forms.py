@@ -3,7 +3,6 @@ designated manager, processed by the BO with an answer to the agency."""
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import (
@@ -15,7 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webapp.backoffice.forms import PeriodForm, agency_field
+from webapp.backoffice.forms import DeskForm, PeriodForm, agency_field
 from webapp.backoffice.gestures.rules import GestureStatus, gesture_error
 from webapp.backoffice.gestures.services import GestureInput
 from webapp.choices import options
@@ -24,7 +23,7 @@ from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
 __all__ = ["AnswerForm", "DecisionForm", "GestureForm", "PeriodForm"]
 
 
-class GestureForm(FlaskForm):
+class GestureForm(DeskForm):
     client_id = agency_field()
     amount = FrenchDecimalField(
         "Montant du geste (€)", validators=[
@@ -58,7 +57,7 @@ class GestureForm(FlaskForm):
             raise ValidationError(error)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(DeskForm):
     version = HiddenField()
     decision = SelectField("Décision", default="", choices=options([
         ("", "— Choisissez —"), (GestureStatus.VALIDATED, "Valider le geste"),
@@ -70,7 +69,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Choisissez de valider ou de refuser.")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(DeskForm):
     """« La réponse est adressée à l'agence avec en copie le commercial »."""
 
     version = HiddenField()
