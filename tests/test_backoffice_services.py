@@ -38,7 +38,7 @@ from webapp.notifications.models import OutboxMessage
 TODAY = clock.today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-pytestmark = pytest.mark.usefixtures("request_context")
+pytestmark = pytest.mark.usefixtures("bo_request_context")
 
 
 def kind(name) -> RequestType:
