@@ -133,3 +133,63 @@ def test_allowance_refusals(org, login, agency, data, message):
         "allowance-yearly_quota": "500", **data})
     assert response.status_code == 422 and message.lower() in text(response).lower()
     assert db.session.scalars(select(BookletAllowance)).all() == []
+
+
+def test_two_orders_at_once_stay_within_the_quota(app, org, agency):
+    """#19: two orders of 700 against a quota of 1 200, checked at the same time on two
+    real connections, were both accepted. The second now waits for the first (a lock on
+    the agency's allowance) and is refused."""
+    import threading
+
+    from sqlalchemy import event
+
+    from webapp.auth.models import User
+    from webapp.backoffice.booklets.services import (
+        AllowanceInput,
+        OrderInput,
+        record_order,
+        save_allowance,
+    )
+    from webapp.clients.models import Client
+    from webapp.errors import Refused
+
+    contract = db.session.get(BookletContract, contract_id("SECUR PLUS"))
+    save_allowance(AllowanceInput(agency, contract, 1200))
+    db.session.commit()
+    day, ids = date(TODAY.year, 1, 1), (org["bo_assistant"].id, agency.id, contract.id)
+    writing, outcome = threading.Event(), {}
+
+    def second_order():
+        with app.app_context():
+            user, client, booklets = (db.session.get(model, pk) for model, pk in
+                                      zip((User, Client, BookletContract), ids, strict=True))
+            try:
+                record_order(OrderInput(client, booklets, 700, day), user, TODAY)
+                db.session.commit()
+                outcome["second"] = "accepted"
+            except Refused as refusal:
+                db.session.rollback()
+                outcome["second"] = refusal.message
+            finally:
+                db.session.remove()
+
+    second = threading.Thread(target=second_order)
+
+    def tell_when_writing(_conn, _cursor, statement, *_args):
+        # The second order's first write: from here on it can only wait for the first.
+        if threading.current_thread() is second and statement.lstrip()[:6] in (
+                "UPDATE", "INSERT"):
+            writing.set()
+
+    event.listen(db.engine, "before_cursor_execute", tell_when_writing)
+    try:
+        record_order(OrderInput(agency, contract, 700, day), org["bo_assistant"], TODAY)
+        second.start()
+        assert writing.wait(timeout=60)
+        db.session.commit()
+        second.join(timeout=60)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", tell_when_writing)
+    assert outcome["second"] == (
+        "Quota annuel dépassé : il reste 500 livrets sur 1\u202f200 cette année.")
+    assert db.session.scalars(select(BookletOrder.quantity)).all() == [700]

@@ -221,3 +221,30 @@ def test_scope_and_unknown_sections(sheet, org, login, make_client, make_bo_requ
     assert http.get(f"/bo/requests/{sheet.id}/checklist/logo").status_code == 404
     plain = make_bo_request(org["advisor"], sheet.client, "Log agences")
     assert http.get(f"/bo/requests/{plain.id}/checklist").status_code == 404
+
+
+def test_reception_email_identical_to_the_general_one(sheet, org, login):
+    # Seed 000, slide 7: « Adresse mail de réception des souscriptions si différente de la
+    # générale »: the general address, said to be the same, fills the item.
+    http = login(org["bo_assistant"])
+    same = EXTRANET | {"reception_email": "", "reception_same": "y"}
+    response = save(http, sheet, "subscription", same)
+    assert "Identique à l'adresse générale" in text(response)
+    assert '<strong id="progress-count">3 / 16</strong>' in response.text  # no general yet
+    fill_all(http, sheet, same)
+    assert checklist_of(sheet).reception_same is True
+    response = http.post(f"/bo/requests/{sheet.id}/checklist/complete", headers=HX)
+    assert response.status_code == 200 and "16 / 16" in response.text
+    body = text(http.get(f"/bo/requests/{sheet.id}/checklist/print"))
+    assert "identique à l'adresse générale (contact@timetours.fr)" in body
+
+
+@pytest.mark.parametrize("effective", ["9999-12-31", "0001-01-01"])
+def test_effective_date_is_bounded(sheet, org, login, effective):
+    # #19: an effective date of 9999-12-31 was saved, then its due date (a year later)
+    # broke the section with a 500.
+    response = save(login(org["bo_assistant"]), sheet, "contract",
+                    CONTRACT | {"effective_date": effective})
+    assert response.status_code == 422
+    assert "Indiquez une date d'effet entre 1990 et 2100." in text(response)
+    assert checklist_of(sheet).effective_date is None

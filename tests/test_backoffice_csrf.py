@@ -64,3 +64,21 @@ def test_intake_posts_with_its_token(org, login, make_client):
     assert rep.post("/bo/requests/new", data={
         "csrf_token": token(page), "type_id": type_id, "client_id": agency.id,
         "label": "Log agences", "deadline": "2099-01-01"}).status_code == 302
+
+
+def test_subscription_section_and_gesture_need_their_tokens(org, login, make_client,
+                                                            make_bo_request):
+    agency = make_client("Voyages", "Carré", advisor=org["advisor"])
+    req = make_bo_request(org["advisor"], agency, "Mise en place partenariat (R2 validé)")
+    http = login(org["bo_assistant"])
+    data = {"subscription_format": "extranet", "reception_same": "y"}
+    url = f"/bo/requests/{req.id}/checklist/sections/subscription"
+    assert http.post(url, data=data).status_code == 400
+    db.session.refresh(req.checklist)
+    assert req.checklist.reception_same is False
+    page = http.get(f"/bo/requests/{req.id}/checklist")
+    assert http.post(url, data={"csrf_token": token(page), **data}).status_code == 302
+    db.session.refresh(req.checklist)
+    assert req.checklist.reception_same is True
+    assert login(org["advisor"]).post("/bo/gestures/new", data={
+        "client_id": agency.id, "amount": "10", "reason": "r"}).status_code == 400

@@ -6,8 +6,8 @@ role table (tests/test_routes_roles.py merges them)."""
 from tests.fixtures.backoffice_routes import backoffice_ids
 from tests.fixtures.files import _png
 from webapp.backoffice.models import RequestType
-from webapp.backoffice.rules import image_size
 from webapp.extensions import db
+from webapp.uploads import image_size
 
 
 def test_make_bo_request_and_route_type(org, make_client, make_bo_request, route_type):

@@ -177,3 +177,23 @@ def test_tally_per_agency_and_period(desk, login, make_client):
     assert login(desk["manager"]).get(f"/bo/gestures/{gesture.id}").status_code == 200
     bad = http.get("/bo/gestures", query_string={"start": "hier"})
     assert bad.status_code == 200 and "is-invalid" in bad.text
+
+
+def test_evidence_is_capped(desk, login):
+    # #19: one gesture was accepted with 300 evidence files.
+    files = [(io.BytesIO(PDF), f"preuve-{n}.pdf") for n in range(11)]
+    response = ask(login(desk["advisor"]), desk, evidence=files)
+    assert response.status_code == 422
+    assert ("Joignez au plus 10 justificatifs : regroupez-les dans un PDF si besoin."
+            in text(response))
+    assert db.session.scalars(select(Gesture)).all() == []
+    files = [(io.BytesIO(PDF), f"preuve-{n}.pdf") for n in range(10)]
+    assert ask(login(desk["advisor"]), desk, evidence=files).status_code == 302
+    assert len(only_gesture().evidence) == 10
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31"])
+def test_period_out_of_range(desk, login, start):
+    response = login(desk["bo_assistant"]).get("/bo/gestures", query_string={"start": start})
+    assert response.status_code == 200
+    assert "Indiquez une date entre 1900 et 2100." in text(response)

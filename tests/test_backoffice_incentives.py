@@ -4,6 +4,7 @@ effectués par vendeur et non plus par police », from entered or imported sales
 import csv
 import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -132,3 +133,23 @@ def test_desk_only(org, login):
         assert http.get("/bo/incentives/export.csv").status_code == 403
         assert upload(http, CSV).status_code == 403
     assert login(org["admin"]).get("/bo/incentives").status_code == 200
+
+
+def test_help_has_no_space_before_a_full_stop(org, login):
+    # #13 wording: read element by element (as a screen reader or a crawler does), the
+    # import help said « …;2,40 . Tout le fichier ».
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.chunks = []
+
+        def handle_data(self, data):
+            self.chunks.append(data)
+
+    words = Words()
+    words.feed(login(org["bo_assistant"]).get("/bo/incentives").text)
+    page = " ".join(" ".join(words.chunks).split())
+    assert "Tout le fichier est importé" in page
+    assert re.findall(r".{30}\s[.,](?:\s|$)", page) == []

@@ -60,3 +60,11 @@ def test_recap_is_scoped(org, quotes, login):
 def test_bad_date_falls_back(org, quotes, login):
     page = login(org["bo_assistant"]).get("/bo/recap", query_string={"start": "hier"})
     assert page.status_code == 200 and "is-invalid" in page.text
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-31"])
+def test_a_start_out_of_range_is_refused_not_a_500(org, login, start):
+    # #19: /bo/recap?start=0001-01-01 was a 500 (the day's start in Paris time).
+    response = login(org["bo_assistant"]).get("/bo/recap", query_string={"start": start})
+    assert response.status_code == 200
+    assert "Indiquez une date entre 1900 et 2100." in html.unescape(response.text)

@@ -462,3 +462,62 @@ def test_deadline_day_alerts_holder_and_author(desk, queue, make_bo_request):
         (desk["chris"].id, f"/bo/requests/{held.id}"),
         (desk["advisor"].id, f"/bo/requests/{held.id}")}
     assert reminders.run(now)["bo-deadline"] == 0  # idempotent
+
+
+# --- #13: seed fidelity ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["honoré", "honore", "HONORÉ", "Honore", "côte fleurie"])
+def test_search_folds_case_and_accents(desk, login, make_client, make_bo_request, q):
+    # Seed 000: « Ne pas hésiter à interroger le BO pour connaître l'historique d'un
+    # échange » — whatever the case and the accents typed (« honore » finds « HONORÉ »).
+    honore = make_client("Honoré", "Daumier", advisor=desk["advisor"])
+    req = make_bo_request(desk["advisor"], honore, "Support RDV")
+    make_bo_request(desk["advisor"], desk["anne"], "Log agences")
+    db.session.add(Comment(request_id=req.id, author_id=desk["bo_assistant"].id,
+                           body="Rappel de l'agence Côte Fleurie."))
+    db.session.commit()
+    response = login(desk["bo_assistant"]).get("/bo/", query_string={"q": q})
+    assert subjects(response) == ["Support RDV"]
+    assert "HONORÉ DAUMIER / Support RDV" in text(response)
+
+
+def test_two_request_kinds_joined_by_et_are_two_requests(desk, login):
+    # Seed 000, slide 4: « EVITER DE REGROUPER DIFFERENTES DEMANDES DANS UN MEME MAIL ».
+    http = login(desk["advisor"])
+    response = http.post("/bo/requests/new", data=form(
+        desk, type_id=type_id("Demande de stats"), label="Demande de stats et pb logimail",
+        copies=[]))
+    assert response.status_code == 422
+    assert "Une demande par sujet : envoyez-en deux." in text(response)
+    assert db.session.scalars(select(BoRequest)).all() == []
+    # A client's name with « et » is one subject.
+    response = http.post("/bo/requests/new", data=form(
+        desk, type_id=type_id("Log agences"), label="Log agences Dupont et fils", copies=[]))
+    assert response.status_code == 302
+
+
+def test_r1_history_reads_r1_states(desk, queue, login):
+    # Slide 5: an R1 is « sent » for pricing; R2's « sent » is « Projet envoyé au client ».
+    req = queue["soon"]
+    assert move(login(desk["chris"]), req, "sent", "priced").status_code == 200
+    page = text(login(desk["advisor"]).get(f"/bo/requests/{req.id}"))
+    history = page[page.index("Historique"):]
+    assert "R1 envoyé, en tarification" in history
+    assert "Projet envoyé au client" not in page
+
+
+def test_control_characters_are_dropped_from_texts(desk, queue, login):
+    # #19: a NUL byte in a request's body or in a comment was a 500 on PostgreSQL.
+    http = login(desk["advisor"])
+    response = http.post("/bo/requests/new", data=form(
+        desk, label="Cotation\x00 R1", body="R1\x00 complet\x07, départ\tjuin\n40 salariés."))
+    assert response.status_code == 302
+    created = db.session.scalars(select(BoRequest).order_by(BoRequest.id.desc())).first()
+    assert created.label == "Cotation R1"
+    assert db.session.scalars(select(Comment.body).where(
+        Comment.request_id == created.id)).one() == "R1 complet, départ\tjuin\n40 salariés."
+    response = http.post(f"/bo/requests/{queue['soon'].id}/comments", data={"body": "a\x00b"},
+                         headers=HX)
+    assert response.status_code == 200
+    assert db.session.scalars(select(Comment.body).where(
+        Comment.request_id == queue["soon"].id)).all() == ["ab"]

@@ -8,41 +8,46 @@ from decimal import Decimal
 import pytest
 
 from tests.fixtures.files import _jpeg, _png
-from webapp.backoffice.rules import (
+from webapp.backoffice.booklets.rules import Channel, booklet_channel, next_order_date, order_error
+from webapp.backoffice.checklist.rules import (
+    checklist_items,
+    completion_error,
+    due_date,
+    effective_date_error,
+    logo_error,
+    parse_chiefs,
+    parse_day_month,
+    progress,
+)
+from webapp.backoffice.gestures.rules import (
+    GestureStatus,
+    decision_error,
+    gesture_error,
+    processing_error,
+)
+from webapp.backoffice.incentives.rules import (
+    SaleLine,
+    clean_sale,
+    incentives_per_seller,
+    parse_sale,
+    round_euro,
+    sale_error,
+)
+from webapp.backoffice.requests.rules import (
     SIGNED_STATES,
     WORKFLOWS,
     Actor,
-    Channel,
-    GestureStatus,
-    SaleLine,
     actors_of,
     allowed_transitions,
-    booklet_channel,
-    checklist_items,
-    completion_error,
     copies_error,
     deadline_error,
-    decision_error,
-    due_date,
-    gesture_error,
-    image_size,
-    incentives_old_rule,
-    incentives_per_seller,
     is_overdue,
     label_error,
-    logo_error,
-    next_order_date,
-    order_error,
-    parse_chiefs,
-    parse_day_month,
-    parse_sale,
-    processing_error,
-    progress,
-    round_euro,
     subject,
     transition_error,
     workflow,
 )
+from webapp.uploads import image_size
 
 TODAY = date(2026, 3, 10)
 C, A, B = Actor.COMMERCIAL, Actor.ASSIGNEE, Actor.BO
@@ -306,7 +311,8 @@ def test_order_quota_and_delay():
     assert order_error(100, 1200, 100, last, date(2026, 3, 31)) == (
         "Trop tôt depuis la commande précédente : prochaine commande possible le 01/04/2026.")
     assert order_error(150, 1200, 1100, None, TODAY) == (
-        "Quota annuel dépassé : il reste 100 livrets sur 1200 cette année.")
+        # Every number the French way (U+202F groups the thousands): « sur 1 200 ».
+        "Quota annuel dépassé : il reste 100 livrets sur 1\u202f200 cette année.")
     assert order_error(0, 1200, 0, None, TODAY) == "Indiquez une quantité positive."
     assert order_error(None, 1200, 0, None, TODAY) == "Indiquez une quantité positive."
     assert "Aucun quota" in order_error(10, None, 0, None, TODAY)
@@ -360,7 +366,11 @@ def test_rounded_per_seller_not_per_policy_and_no_threshold():
              ("Marc", Decimal("1.30")), ("Marc", Decimal("1.30")), ("Marc", Decimal("1.30")),
              ("Léa", Decimal("0.40")), ("Léa", Decimal("0.40"))]
     new = incentives_per_seller(lines)
-    old = incentives_old_rule(lines)
+    # The former rule, written out here: each policy rounded, nothing under 5 €.
+    per_policy: dict[str, Decimal] = {}
+    for seller, amount in lines:
+        per_policy[seller] = per_policy.get(seller, Decimal(0)) + round_euro(amount)
+    old = {seller: total if total >= 5 else Decimal(0) for seller, total in per_policy.items()}
     # Julie: 7,20 € → 7 € per seller; 2 + 2 + 2 = 6 € per policy: the two rules differ.
     assert new["Julie"] == 7 and old["Julie"] == 6
     # Marc: 3,90 € → 4 €; per policy 3 €, under the former 5 € threshold: nothing.
@@ -390,3 +400,64 @@ def test_parse_sale_refusals(changes, message):
     row = {"date": "05/03/2026", "agence": "A", "vendeur": "B", "police": "C", "montant": "1"}
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_sale(row | changes)
+
+
+# --- #13: one subject between two known kinds (slide 4) -----------------------------------
+
+KINDS = ["Cotation R1", "Mise en place partenariat (R2 validé)", "Log agences",
+         "Ajout produit distrib", "Demande de stats", "Support RDV", "Support formation",
+         "Infos diverses"]
+
+
+@pytest.mark.parametrize("label", [
+    # « TIME TOURS / Demande de stats ou SECUR PLUS / pb logimail »: two subjects in one.
+    "Demande de stats et pb logimail", "Demande de stats, support RDV",
+    "Cotation R1 ainsi que log agences", "Stats et formation", "Support RDV ET Infos diverses",
+])
+def test_two_known_subjects_joined_are_two_requests(label):
+    assert label_error(label, KINDS) == "Une demande par sujet : envoyez-en deux."
+
+
+@pytest.mark.parametrize("label", [
+    "Dupont et fils", "Demande de stats et de chiffres", "Log agences Dupont et fils",
+    "Mise en place partenariat (R2 validé)", "pb logimail et facture", "Cotation R1",
+])
+def test_et_in_one_subject_is_ordinary_french(label):
+    assert label_error(label, KINDS) is None
+
+
+def test_reception_email_same_as_the_general_one():
+    # « Adresse mail de réception des souscriptions si différente de la générale »
+    extranet = {"subscription_format": "extranet", "email": "contact@timetours.fr"}
+    reception = {i.key: i.filled for i in checklist_items(extranet)}["reception_email"]
+    assert reception is False
+    same = {i.key: i.filled for i in checklist_items(
+        extranet | {"reception_same": True})}["reception_email"]
+    assert same is True
+    without_general = {i.key: i.filled for i in checklist_items(
+        extranet | {"reception_same": True, "email": None})}["reception_email"]
+    assert without_general is False
+
+
+@pytest.mark.parametrize(("effective", "refused"), [
+    (date(2026, 4, 1), False), (date(1990, 1, 1), False), (date(2100, 12, 31), False),
+    (date(9999, 12, 31), True), (date(1, 1, 1), True), (None, False)])
+def test_effective_date_bounds(effective, refused):
+    assert (effective_date_error(effective) is not None) is refused
+
+
+def test_evidence_cap():
+    assert gesture_error(Decimal(10), 10) is None
+    assert gesture_error(Decimal(10), 11) == (
+        "Joignez au plus 10 justificatifs : regroupez-les dans un PDF si besoin.")
+
+
+def test_sale_error_names_what_is_wrong():
+    line = SaleLine(date(2026, 3, 5), "Time Tours", "Julie", "P-001", Decimal("2.40"))
+    assert sale_error(line) is None
+    assert sale_error(SaleLine(date(2026, 3, 5), "A", " ", "C", Decimal(1))) == (
+        "vendeur manquant")
+    assert sale_error(SaleLine(date(2026, 3, 5), "A", "B", "C", Decimal(-1))) == (
+        "montant négatif")
+    assert clean_sale(SaleLine(None, " Time  Tours ", "Julie", "P 1", None)).agency == (
+        "Time Tours")

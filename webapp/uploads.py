@@ -1,8 +1,10 @@
 """Uploaded files (logos, receipts, step documents): size limit, type sniffed from the
-content, stored outside static/ under random names, served as attachments."""
+content, stored outside static/ under random names, served as attachments; image sizes read
+from their headers."""
 
 import re
 import secrets
+import struct
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,3 +105,47 @@ def serve(stored_name: str, download_name: str, mimetype: str):
     # Names stored before they were cleaned at upload are cleaned here (never a 500).
     name = _printable(download_name or "").strip(" .") or "fichier"
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height read from a PNG, JPEG or WebP header (None if unreadable)."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data[:2] == b"\xff\xd8":
+        return _jpeg_size(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_size(data)
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        # SOF0–SOF15 hold the frame size, except DHT (C4), JPG (C8) and DAC (CC).
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            return width, height
+        i += 2 + length
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    chunk = data[12:16]
+    if chunk == b"VP8X" and len(data) >= 30:
+        return (int.from_bytes(data[24:27], "little") + 1,
+                int.from_bytes(data[27:30], "little") + 1)
+    if chunk == b"VP8 " and len(data) >= 30:
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+

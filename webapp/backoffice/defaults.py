@@ -2,8 +2,8 @@
 
 from sqlalchemy import insert, select
 
+from webapp.backoffice.booklets.rules import BOOKLET_CONTRACTS
 from webapp.backoffice.models import BookletContract, RequestType
-from webapp.backoffice.rules import BOOKLET_CONTRACTS
 from webapp.extensions import db
 
 # Slide 3 « Quelles demandes, à qui ? »: (name, workflow, to the BO queue, new-contract

@@ -18,19 +18,16 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Role, User
 from webapp.auth.scope import scope_for, users_under
-from webapp.backoffice.rules import (
-    CHANNEL_LABELS,
-    GESTURE_LABELS,
-    checklist_items,
-    is_overdue,
-    progress,
-    workflow,
-)
+from webapp.backoffice.booklets.rules import CHANNEL_LABELS
+from webapp.backoffice.checklist.rules import checklist_items, progress
+from webapp.backoffice.gestures.rules import GESTURE_LABELS
+from webapp.backoffice.requests.rules import is_overdue, workflow
 from webapp.clients.models import Account, Client
+from webapp.clients.rules import search_key
 from webapp.database import UTCDateTime
 from webapp.extensions import db
 from webapp.history import Audited
@@ -110,7 +107,7 @@ class BoRequest(Audited, db.Model):
         Index("ix_bo_request_queue", "closed", "deadline", "id"),
         Index("ix_bo_request_author", "author_id", "closed", "deadline"),
     )
-    __audit_exclude__ = frozenset({"closed"})
+    __audit_exclude__ = frozenset({"closed", "search_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type_id: Mapped[int] = mapped_column(ForeignKey("bo_request_type.id"))
@@ -120,6 +117,8 @@ class BoRequest(Audited, db.Model):
         ForeignKey("account.id", ondelete="SET NULL"))
     label: Mapped[str] = mapped_column(String(120))
     subject: Mapped[str] = mapped_column(String(250))
+    # The subject folded (case, accents, punctuation) for the queue's search, both engines.
+    search_key: Mapped[str] = mapped_column(String(250), default="", server_default="")
     deadline: Mapped[date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(20))
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -141,6 +140,11 @@ class BoRequest(Audited, db.Model):
         cascade="all, delete-orphan", order_by="RequestRecipient.copy")
     checklist: Mapped["Checklist | None"] = relationship(back_populates="request",
                                                          cascade="all, delete-orphan")
+
+    @validates("subject")
+    def _subject(self, _key, value):
+        self.search_key = search_key(value)[:250]
+        return value
 
     @property
     def flow(self):
@@ -181,10 +185,16 @@ class Comment(db.Model):
                                             index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text, default="")
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")  # body folded
     move: Mapped[str | None] = mapped_column(String(120))  # « Tarifé → Vérifié »
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     author: Mapped[User | None] = relationship()
+
+    @validates("body")
+    def _body(self, _key, value):
+        self.search_key = search_key(value)
+        return value
 
 
 class Attachment(db.Model):
@@ -229,6 +239,9 @@ class Checklist(Audited, db.Model):
     accounting_phone: Mapped[str | None] = mapped_column(String(30))
     subscription_format: Mapped[str | None] = mapped_column(String(20))
     reception_email: Mapped[str | None] = mapped_column(String(254))
+    # « si différente de la générale »: the general e-mail receives the subscriptions.
+    reception_same: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     login_preference: Mapped[str | None] = mapped_column(String(200))
     chiefs: Mapped[str | None] = mapped_column(Text)
     logo_name: Mapped[str | None] = mapped_column(String(80))

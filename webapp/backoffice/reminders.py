@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.backoffice import queries_requests as queries
 from webapp.backoffice.models import BoRequest
+from webapp.backoffice.requests import queries
 from webapp.clock import local_day
 from webapp.extensions import db
 from webapp.notifications.reminders import AlertLine, Due, reminder

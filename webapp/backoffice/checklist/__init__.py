@@ -1,0 +1,1 @@
+"""The new-contract checklist of a request (slide 7)."""

@@ -1,0 +1,1 @@
+"""The R1 recap per sales rep (slide 12)."""
