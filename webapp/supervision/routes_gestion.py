@@ -7,12 +7,11 @@ from flask_login import login_required
 from sqlalchemy import Select
 
 from webapp import clock
-from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.operations.models import Target
 from webapp.operations.queries_timeline import conclusion_kinds
 from webapp.supervision import bp
-from webapp.supervision.bulk import Conclusion, conclude_all, selection
+from webapp.supervision.bulk import Conclusion, conclude_all, outcome, selection
 from webapp.supervision.excel import workbook_response
 from webapp.supervision.forms import BulkConclusionForm
 from webapp.supervision.gestion import Filters, listing, page_of, state_label
@@ -78,9 +77,7 @@ def conclude():
         return _conclude_page(form, scope, filters, chosen)
     changed = conclude_all(ids, Conclusion(form.kind(), form.conclusion_date.data,
                                            form.amount.data))
-    db.session.commit()
-    flash(f"{changed} client{'s' if changed > 1 else ''} conclu{'s' if changed > 1 else ''} "
-          f"({form.kind().name}).", "success")
+    flash(outcome(changed, chosen.open - changed, form.kind().name), "success")
     target = url_for("supervision.gestion", **scope_args(scope), **filters.as_args())
     return ("", 204, {"HX-Redirect": target}) if is_htmx() else redirect(target, 303)
 
