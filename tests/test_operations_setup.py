@@ -23,8 +23,8 @@ from webapp.operations.models import (
     StepRecord,
     Target,
 )
-from webapp.operations.queries_setup import STATUS_FILTERS, status_condition
 from webapp.operations.rules import operation_status
+from webapp.operations.setup.queries import STATUS_FILTERS, status_condition
 
 TODAY = clock.today()
 DAY = timedelta(days=1)

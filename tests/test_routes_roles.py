@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.notifications.alerts import notify
 from webapp.notifications.outbox import queue_mail
 from webapp.operations.models import AdvisorObjective, StepDocument, StepRecord
-from webapp.operations.services_timeline import attach
+from webapp.operations.timeline.services import attach
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]

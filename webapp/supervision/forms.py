@@ -2,7 +2,7 @@
 
 from wtforms import HiddenField
 
-from webapp.operations.forms_timeline import ConclusionFields
+from webapp.operations.timeline.forms import ConclusionFields
 
 
 class BulkConclusionForm(ConclusionFields):

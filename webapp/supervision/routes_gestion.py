@@ -9,7 +9,7 @@ from sqlalchemy import Select
 from webapp import clock
 from webapp.htmx import is_htmx, render
 from webapp.operations.models import Target
-from webapp.operations.queries_timeline import conclusion_kinds
+from webapp.operations.timeline.queries import conclusion_kinds
 from webapp.supervision import bp
 from webapp.supervision.bulk import Conclusion, conclude_all, outcome, selection
 from webapp.supervision.excel import workbook_response

@@ -14,8 +14,9 @@ from webapp.auth.scope import get_or_404
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.operations import bp
-from webapp.operations import services_timeline as services
-from webapp.operations.forms_timeline import (
+from webapp.operations.models import RecordStatus, StepKind, Target
+from webapp.operations.timeline import services
+from webapp.operations.timeline.forms import (
     AccountsForm,
     AttachmentForm,
     ConclusionForm,
@@ -23,8 +24,7 @@ from webapp.operations.forms_timeline import (
     StepRecordForm,
     VersionForm,
 )
-from webapp.operations.models import RecordStatus, StepKind, Target
-from webapp.operations.queries_timeline import (
+from webapp.operations.timeline.queries import (
     attachment_of,
     attachments,
     client_accounts,

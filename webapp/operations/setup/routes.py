@@ -13,7 +13,16 @@ from webapp.auth.scope import get_or_404, scoped
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.operations import bp
-from webapp.operations.forms_setup import (
+from webapp.operations.models import (
+    AdvisorObjective,
+    Operation,
+    Step,
+    StepAction,
+    StepDocument,
+    StepKind,
+)
+from webapp.operations.rules import can_delete_operation, steps_error
+from webapp.operations.setup.forms import (
     ActionForm,
     DocumentForm,
     NewOperationForm,
@@ -23,23 +32,14 @@ from webapp.operations.forms_setup import (
     ShareForm,
     StepForm,
 )
-from webapp.operations.models import (
-    AdvisorObjective,
-    Operation,
-    Step,
-    StepAction,
-    StepDocument,
-    StepKind,
-)
-from webapp.operations.queries_setup import (
+from webapp.operations.setup.queries import (
     STATUS_FILTERS,
     operation_page,
     share_rows,
     started_targets,
     target_counts,
 )
-from webapp.operations.rules import can_delete_operation, steps_error
-from webapp.operations.services_setup import (
+from webapp.operations.setup.services import (
     Refused,
     add_action,
     add_document,

@@ -13,12 +13,11 @@ from webapp.clients.queries import Filters
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.operations import bp
-from webapp.operations import queries_targets as queries
-from webapp.operations import services_targets as services
-from webapp.operations.forms_targets import BulkTargetForm, ClientTargetForm, TargetForm
 from webapp.operations.models import Operation, Target
 from webapp.operations.rules import can_add_targets
-from webapp.operations.services_targets import TargetError, may_edit_targets
+from webapp.operations.targets import queries, services
+from webapp.operations.targets.forms import BulkTargetForm, ClientTargetForm, TargetForm
+from webapp.operations.targets.services import TargetError, may_edit_targets
 from webapp.pagination import paginate
 
 

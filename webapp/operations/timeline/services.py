@@ -3,16 +3,16 @@
 from webapp import uploads
 from webapp.clients.models import Account
 from webapp.extensions import db
-from webapp.operations.forms_timeline import (
-    ConclusionForm,
-    EventForm,
-    StepRecordForm,
-)
 from webapp.operations.models import (
     RecordStatus,
     StepRecord,
     Target,
     TargetAttachment,
+)
+from webapp.operations.timeline.forms import (
+    ConclusionForm,
+    EventForm,
+    StepRecordForm,
 )
 
 

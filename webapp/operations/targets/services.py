@@ -12,8 +12,8 @@ from webapp.clients.models import Client
 from webapp.clients.queries import Filters
 from webapp.extensions import db
 from webapp.operations.models import Operation, Target, TargetAttachment
-from webapp.operations.queries_targets import matching_clients
 from webapp.operations.rules import can_add_targets
+from webapp.operations.targets.queries import matching_clients
 
 ARCHIVED = "Cette opération est archivée : elle ne peut plus être attribuée à un client."
 ALREADY = "Ce client fait déjà partie de cette opération."

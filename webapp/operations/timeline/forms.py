@@ -24,11 +24,11 @@ from webapp.operations.models import (
     StepRecord,
     Target,
 )
-from webapp.operations.queries_timeline import Progress
 from webapp.operations.rules import (
     conclusion_error,
     unchecked_mandatory_actions,
 )
+from webapp.operations.timeline.queries import Progress
 
 REQUIRED = "Ce champ est obligatoire."
 # Which fields each kind of step asks for (« la fenêtre qui s'ouvre dépend de la nature de

@@ -14,8 +14,8 @@ from webapp.operations.models import (
     StepDocument,
     Target,
 )
-from webapp.operations.queries_setup import started_targets, validated_records
 from webapp.operations.rules import can_delete_operation, can_delete_step
+from webapp.operations.setup.queries import started_targets, validated_records
 from webapp.uploads import StoredFile, remove_after_commit
 
 COPY_SUFFIX = " (copie)"

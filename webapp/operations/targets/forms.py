@@ -10,14 +10,14 @@ from webapp.choices import options
 from webapp.clients.models import Client
 from webapp.fields import money_field
 from webapp.operations.models import Operation
-from webapp.operations.queries_targets import (
+from webapp.operations.rules import can_add_targets
+from webapp.operations.targets.queries import (
     addable_operations,
     assignable_advisors,
     has_target,
     visible_client,
 )
-from webapp.operations.rules import can_add_targets
-from webapp.operations.services_targets import ALREADY, ARCHIVED
+from webapp.operations.targets.services import ALREADY, ARCHIVED
 
 REQUIRED = "Ce champ est obligatoire."
 def potential_field():
