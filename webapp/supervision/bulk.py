@@ -10,24 +10,16 @@ SQLite serialises writers), and only the rows the UPDATE returned are audited.
 """
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select, update
 
 from webapp.extensions import db
 from webapp.history import log_bulk_update
-from webapp.operations.models import ConclusionKind, Target, TargetAccount
+from webapp.operations.models import Target, TargetAccount
+from webapp.operations.timeline.services import ConclusionInput
 
 FIELDS = ("concluded", "conclusion_kind_id", "conclusion_date", "success", "amount")
 BATCH = 500  # ids per UPDATE (well under every engine's parameter limit)
-
-
-@dataclass(frozen=True)
-class Conclusion:
-    kind: ConclusionKind
-    day: date
-    amount: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,7 @@ def _conclude_open(batch: list[int], new: dict) -> list[int]:
         .execution_options(synchronize_session=False)))
 
 
-def conclude_all(ids: Select, conclusion: Conclusion) -> int:
+def conclude_all(ids: Select, conclusion: ConclusionInput) -> int:
     """Conclude every target of ``ids`` still open at the moment of writing; returns how
     many this call concluded (fewer than were open when read if another batch concluded
     some meanwhile). The request commits (or rolls back everything)."""

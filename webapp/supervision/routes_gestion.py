@@ -11,7 +11,7 @@ from webapp.htmx import is_htmx, render
 from webapp.operations.models import Target
 from webapp.operations.timeline.queries import conclusion_kinds
 from webapp.supervision import bp
-from webapp.supervision.bulk import Conclusion, conclude_all, outcome, selection
+from webapp.supervision.bulk import conclude_all, outcome, selection
 from webapp.supervision.excel import workbook_response
 from webapp.supervision.forms import BulkConclusionForm
 from webapp.supervision.gestion import Filters, listing, page_of, state_label
@@ -75,8 +75,7 @@ def conclude():
     if form.confirmed.data != "1" or request.form.get("edit"):
         form.confirmed.data = "" if request.form.get("edit") else "1"
         return _conclude_page(form, scope, filters, chosen)
-    changed = conclude_all(ids, Conclusion(form.kind(), form.conclusion_date.data,
-                                           form.amount.data))
+    changed = conclude_all(ids, form.values())
     flash(outcome(changed, chosen.open - changed, form.kind().name), "success")
     target = url_for("supervision.gestion", **scope_args(scope), **filters.as_args())
     return ("", 204, {"HX-Redirect": target}) if is_htmx() else redirect(target, 303)
