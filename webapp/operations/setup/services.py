@@ -1,10 +1,17 @@
 """Writes of the operations' set-up: operations, shares, steps, actions, documents.
 
-Each service changes data and flushes; the route commits.
+Each service takes values, checks its rules (raising ``Refused`` with the French
+message), changes data and flushes; the request (or the command) commits.
 """
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select, update
 
+from webapp.concurrency import save_versioned
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.operations.models import (
     AdvisorObjective,
@@ -14,15 +21,56 @@ from webapp.operations.models import (
     StepDocument,
     Target,
 )
-from webapp.operations.rules import can_delete_operation, can_delete_step
+from webapp.operations.rules import (
+    Share,
+    can_delete_operation,
+    can_delete_step,
+    creation_errors,
+    dates_error,
+    share_error,
+    steps_error,
+)
 from webapp.operations.setup.queries import started_targets, validated_records
+from webapp.ordering import renumber
 from webapp.uploads import StoredFile, remove_after_commit
 
 COPY_SUFFIX = " (copie)"
+STALE = ("Cette opération vient d'être modifiée par quelqu'un d'autre : vérifiez puis "
+         "enregistrez à nouveau.")
+SALE_STEP = "C'est l'étape de vente : choisissez d'abord une autre étape de vente."
 
 
-class Refused(Exception):
-    """A change the rules forbid; the message is French and shown to the user."""
+@dataclass(frozen=True)
+class OperationInput:
+    """An operation's settings as typed (the set-up form, the import, the demo)."""
+
+    name: str
+    responsible_id: int
+    start: date
+    end: date
+    objective: Decimal | None = None
+    notify_start: bool = False
+    notify_on: date | None = None
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """A step's settings."""
+
+    name: str
+    kind: str
+    mandatory: bool = True
+    propose_next: bool = False
+    instructions: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """A sub-task of a task step."""
+
+    label: str
+    mandatory: bool = False
 
 
 def _forget_files(stored_names: list[str]) -> None:
@@ -39,28 +87,63 @@ def _stored_names(steps) -> list[str]:
     return [d.stored_name for step in steps for d in step.documents]
 
 
+def _forget_collection(model, row_id: int, name: str) -> None:
+    """Reload a parent's collection once a child is deleted (a refresh of the parent
+    would otherwise cascade into the deleted child)."""
+    if (parent := db.session.get(model, row_id)) is not None:
+        db.session.expire(parent, [name])
+
+
 def _next_position(column, *where) -> int:
     return (db.session.scalar(select(func.max(column)).where(*where)) or 0) + 1
 
 
-def _copy_fields(operation: Operation, form) -> None:
-    operation.name = form.name.data.strip()
-    operation.responsible_id = form.responsible_id.data
-    operation.objective = form.objective.data
-    operation.start = form.start.data
-    operation.end = form.end.data
-    operation.notify_start = form.notify_start.data
+def _check_operation(values: OperationInput) -> None:
+    if not (values.name or "").strip():
+        raise Refused("Donnez un nom à l'opération.")
+    if error := dates_error(values.start, values.end):
+        raise Refused(error)
+    if values.objective is not None and values.objective < 0:
+        raise Refused("L'objectif ne peut pas être négatif.")
+
+
+def _copy_fields(operation: Operation, values: OperationInput) -> None:
+    operation.name = values.name.strip()
+    operation.responsible_id = values.responsible_id
+    operation.objective = values.objective
+    operation.start = values.start
+    operation.end = values.end
+    operation.notify_start = values.notify_start
     # « Par défaut, c'est la date du début de l'opération commerciale qui est renseignée ».
-    operation.notify_on = (form.notify_on.data or form.start.data) if form.notify_start.data \
-        else None
+    operation.notify_on = (values.notify_on or values.start) if values.notify_start else None
 
 
-def create_operation(form, user) -> Operation:
-    """A new operation, last in the list, with its first step as the sale step."""
-    operation = Operation(created_by_id=user.id, position=_next_position(Operation.position))
-    _copy_fields(operation, form)
-    step = Step(name=form.step_name.data.strip(), kind=form.step_kind.data,
-                mandatory=form.step_mandatory.data, position=1)
+def _copy_step(step: Step, values: StepInput) -> None:
+    step.name = values.name.strip()
+    step.kind = values.kind
+    step.mandatory = values.mandatory
+    step.propose_next = values.propose_next
+    step.instructions = (values.instructions or "").strip() or None
+
+
+def _check_step(values: StepInput) -> None:
+    if not (values.name or "").strip():
+        raise Refused("Donnez un nom à l'étape.")
+
+
+def create_operation(values: OperationInput, first_step: StepInput, user_id: int | None,
+                     key: str | None = None) -> Operation:
+    """A new operation, last in the list, with its first step as the sale step: « au
+    minimum un nom, une date de début et de fin, et au moins une étape »."""
+    if errors := creation_errors(values.name, values.start, values.end,
+                                 1 if (first_step.name or "").strip() else 0, True):
+        raise Refused(errors[0])
+    _check_operation(values)
+    operation = Operation(created_by_id=user_id, key=key, archived=values.archived,
+                          position=_next_position(Operation.position))
+    _copy_fields(operation, values)
+    step = Step(position=1)
+    _copy_step(step, first_step)
     operation.steps.append(step)
     db.session.add(operation)
     db.session.flush()
@@ -69,12 +152,23 @@ def create_operation(form, user) -> Operation:
     return operation
 
 
-def save_operation(operation: Operation, form) -> Operation:
-    """Copy the validated edit form onto the operation."""
-    _copy_fields(operation, form)
-    operation.archived = form.archived.data
-    db.session.flush()
+def _write_operation(operation: Operation, values: OperationInput) -> Operation:
+    _copy_fields(operation, values)
+    operation.archived = values.archived
     return operation
+
+
+def save_operation(operation: Operation, values: OperationInput,
+                   version=None) -> Operation:
+    """Change an operation's settings; with the ``version`` the form was read at, a
+    change saved meanwhile is a ``Conflict`` (409)."""
+    _check_operation(values)
+    if version is None:
+        _write_operation(operation, values)
+        db.session.flush()
+        return operation
+    return save_versioned(operation, version, lambda: _write_operation(operation, values),
+                          STALE)
 
 
 def set_archived(operation: Operation, archived: bool) -> None:
@@ -135,7 +229,8 @@ def duplicate_operation(operation: Operation, user) -> Operation:
 
 
 def delete_operation(operation: Operation) -> None:
-    """Delete an operation no client has started (its targets without records go too)."""
+    """Delete an operation no client has started (its targets without records go too);
+    refused once one has."""
     if not can_delete_operation(started_targets(operation)):
         raise Refused("Cette opération a débuté auprès de clients (une étape a été saisie) : "
                       "elle ne peut plus être supprimée. Vous pouvez l'archiver.")
@@ -151,19 +246,30 @@ def delete_operation(operation: Operation) -> None:
 
 # --- Shares --------------------------------------------------------------------------
 
-def add_share(operation: Operation, form) -> AdvisorObjective:
-    """Give an advisor a share of the objective."""
-    share = AdvisorObjective(operation=operation, advisor_id=form.advisor_id.data,
-                             amount=form.amount.data, percent=form.percent.data)
+def _check_share(values: Share) -> None:
+    if error := share_error(values):
+        raise Refused(error)
+
+
+def add_share(operation: Operation, advisor_id: int, values: Share) -> AdvisorObjective:
+    """Give an advisor a share of the objective (in € or in %), once per advisor."""
+    _check_share(values)
+    if db.session.scalar(select(AdvisorObjective.id).where(
+            AdvisorObjective.operation_id == operation.id,
+            AdvisorObjective.advisor_id == advisor_id)):
+        raise Refused("Ce conseiller a déjà une part de l'objectif : modifiez-la.")
+    share = AdvisorObjective(operation=operation, advisor_id=advisor_id,
+                             amount=values.amount, percent=values.percent)
     db.session.add(share)
     db.session.flush()
     return share
 
 
-def save_share(share: AdvisorObjective, form) -> None:
-    """Change an advisor's share (in € or in %)."""
-    share.amount = form.amount.data
-    share.percent = form.percent.data
+def save_share(share: AdvisorObjective, values: Share) -> None:
+    """Change an advisor's share (in € or in %, not both)."""
+    _check_share(values)
+    share.amount = values.amount
+    share.percent = values.percent
     db.session.flush()
 
 
@@ -182,63 +288,64 @@ def clear_shares(operation: Operation) -> None:
 
 # --- Steps ---------------------------------------------------------------------------
 
-def _copy_step(step: Step, form) -> None:
-    step.name = form.name.data.strip()
-    step.kind = form.kind.data
-    step.mandatory = form.mandatory.data
-    step.propose_next = form.propose_next.data
-    step.instructions = (form.instructions.data or "").strip() or None
-
-
-def add_step(operation: Operation, form) -> Step:
-    """A new step, last of the operation."""
-    step = Step(operation_id=operation.id,
+def add_step(operation: Operation, values: StepInput, key: str | None = None) -> Step:
+    """A new step, last of the operation (a plan holds at most ``MAX_STEPS``)."""
+    _check_step(values)
+    count = db.session.scalar(select(func.count()).where(Step.operation_id == operation.id))
+    if error := steps_error(count + 1):
+        raise Refused(error)
+    step = Step(operation_id=operation.id, key=key,
                 position=_next_position(Step.position, Step.operation_id == operation.id))
-    _copy_step(step, form)
+    _copy_step(step, values)
     db.session.add(step)
     db.session.flush()
+    db.session.expire(operation, ["steps"])
     return step
 
 
-def save_step(step: Step, form) -> None:
+def save_step(step: Step, values: StepInput) -> None:
     """Change a step's settings."""
-    _copy_step(step, form)
+    _check_step(values)
+    _copy_step(step, values)
     db.session.flush()
 
 
 def delete_step(operation: Operation, step: Step) -> None:
     """Delete a step no advisor validated; never the sale step."""
     if step.id == operation.sale_step_id:
-        raise Refused("C'est l'étape de vente : choisissez d'abord une autre étape de vente.")
+        raise Refused(SALE_STEP, 409)
     if not can_delete_step(validated_records(step.id)):
         raise Refused("Des conseillers ont déjà validé cette étape dans le suivi de leurs "
-                      "clients : elle ne peut plus être supprimée.")
+                      "clients : elle ne peut plus être supprimée.", 409)
     files = _stored_names([step])
     db.session.delete(step)
     db.session.flush()
+    db.session.expire(operation, ["steps"])
     _forget_files(files)
-    renumber_steps(operation, [s.id for s in operation.steps if s.id != step.id])
+    renumber_steps(operation, [s.id for s in operation.steps])
 
 
 def renumber_steps(operation: Operation, ordered_ids: list[int]) -> None:
-    """Give the operation's steps the positions 1…n in this order."""
-    by_id = {s.id: s for s in operation.steps}
-    for position, step_id in enumerate(ordered_ids, 1):
-        by_id[step_id].position = position
-    db.session.flush()
+    """Give the operation's steps the positions 1…n in this order (all of its steps)."""
+    if set(ordered_ids) != {s.id for s in operation.steps}:
+        raise Refused("Cet ordre ne contient pas exactement les étapes de l'opération.", 404)
+    renumber(operation.steps, ordered_ids)
     db.session.expire(operation, ["steps"])
 
 
 def set_sale_step(operation: Operation, step: Step) -> None:
-    """Choose the step that is the sale."""
+    """Choose the step that is the sale (one of the operation's)."""
+    if step.operation_id != operation.id:
+        raise Refused("Choisissez une des étapes de l'opération.", 404)
     operation.sale_step = step
     db.session.flush()
 
 
-def add_action(step: Step, form) -> StepAction:
+def add_action(step: Step, values: ActionInput) -> StepAction:
     """A sub-task of a task step."""
-    action = StepAction(step=step, label=form.label.data.strip(),
-                        mandatory=form.mandatory.data,
+    if not (values.label or "").strip():
+        raise Refused("Donnez un libellé à l'action.")
+    action = StepAction(step=step, label=values.label.strip(), mandatory=values.mandatory,
                         position=_next_position(StepAction.position,
                                                 StepAction.step_id == step.id))
     db.session.add(action)
@@ -248,8 +355,10 @@ def add_action(step: Step, form) -> StepAction:
 
 def remove_action(action: StepAction) -> None:
     """Remove a sub-task."""
+    step_id = action.step_id
     db.session.delete(action)
     db.session.flush()
+    _forget_collection(Step, step_id, "actions")
 
 
 def add_document(step: Step, stored: StoredFile) -> StepDocument:
@@ -265,6 +374,8 @@ def add_document(step: Step, stored: StoredFile) -> StepDocument:
 
 def remove_document(document: StepDocument) -> None:
     """Detach a document; its file goes unless a duplicated operation shares it."""
+    step_id = document.step_id
     db.session.delete(document)
     db.session.flush()
+    _forget_collection(Step, step_id, "documents")
     _forget_files([document.stored_name])
