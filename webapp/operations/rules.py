@@ -86,6 +86,21 @@ def can_add_targets(archived: bool) -> bool:
     return not archived
 
 
+class TargetRight:
+    ALL = "all"  # any client the user sees
+    OWN = "own"  # the clients the user follows
+
+
+def target_right(manages: bool, runs: bool, participates: bool) -> str | None:
+    """Who puts clients in an operation: the right « gestion des opérations », its
+    creator or its responsible, any client they see; an advisor « a la possibilité …
+    d'extraire une liste de clients … afin de les ajouter aux opérations auxquelles il
+    participe » (a share of its objective, or clients in it): their own clients."""
+    if manages or runs:
+        return TargetRight.ALL
+    return TargetRight.OWN if participates else None
+
+
 # --- Objective split over advisors ------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ class ClientTargetForm(TargetFields):
     def __init__(self, *args, client: Client, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.operations = {op.id: op for op in addable_operations(user)}
+        self.operations = {op.id: op for op in addable_operations(user, client)}
         self.operation_id.choices = options(
             [(op.id, op.name) for op in self.operations.values()])
 
