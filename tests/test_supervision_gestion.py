@@ -273,3 +273,41 @@ def test_two_bulk_conclusions_at_once_never_overwrite_each_other(org, login, pla
         AuditRow.object_type == "target", AuditRow.object_id.in_(quicker),
         AuditRow.field == "conclusion_kind_id"))
     assert overwritten == 0
+
+
+def test_bulk_total_amount_is_shared_exactly_to_the_cent(org, login, played):
+    """#13.5, seed 004: « le montant de la collecte réalisée (montant total) »: a total is
+    shared over the clients (largest remainder), the confirmation says which amount is
+    used, and the shares add up to the total exactly."""
+    operation, targets = played
+    client = login(org["manager"])
+    chosen = [t.id for t in targets[5:8]]
+    form = {"target": chosen, "conclusion_kind_id": kind_id("Vente"),
+            "conclusion_date": "2026-02-20", "amount": "100", "amount_mode": "total"}
+    html = bulk(client, operation, **form).get_data(as_text=True)
+    assert "montant total réparti : 100\u00a0€ partagés entre les 3 clients" in html
+    assert "33,33\u00a0€ ou 33,34\u00a0€ par client" in html
+    per_client = bulk(client, operation, **form | {"amount_mode": "per_client"})
+    assert "montant par client : 100\u00a0€ (soit 300\u00a0€ au total)" in per_client.text
+    assert bulk(client, operation, **form, confirmed="1").status_code == 303
+    db.session.expire_all()
+    amounts = db.session.scalars(select(Target.amount).where(Target.id.in_(chosen))).all()
+    assert sum(amounts) == Decimal("100.00")
+    assert sorted(amounts) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    logged = db.session.scalars(select(AuditRow.new).where(
+        AuditRow.object_type == "target", AuditRow.object_id.in_(chosen),
+        AuditRow.field == "amount")).all()
+    assert sorted(logged) == ["33.33", "33.33", "33.34"]
+
+
+def test_bulk_refusal_with_an_amount_is_refused(org, login, played):
+    """#13.5: « Refus » collects nothing: an amount typed with it is refused (422, the
+    French message), nothing concluded."""
+    operation, targets = played
+    client = login(org["manager"])
+    form = {"target": [targets[5].id], "conclusion_kind_id": kind_id("Refus"),
+            "conclusion_date": "2026-02-20", "amount": "500", "confirmed": "1"}
+    response = bulk(client, operation, **form)
+    assert response.status_code == 422 and "ne collecte rien" in response.text
+    db.session.expire_all()
+    assert db.session.get(Target, targets[5].id).concluded is False

@@ -263,6 +263,26 @@ def conclusion_error(amount: Decimal | None, success: bool, kind_positive: bool)
     return None
 
 
+def split_amount(total: Decimal, weights: Sequence[int | Decimal]) -> list[Decimal]:
+    """« le montant de la collecte réalisée (montant total) » shared over clients in
+    proportion to ``weights`` (all 1: equal shares), in cents, by the largest remainder:
+    each gets the floor of its exact share, then the cents left go to the largest
+    remainders (the first ones on a tie), so the shares add up to ``total`` exactly."""
+    if not weights:
+        return []
+    cents = int((total / CENT).to_integral_value(ROUND_HALF_UP))
+    weight_sum = sum(Decimal(w) for w in weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * len(weights), Decimal(len(weights))
+    exact = [Decimal(cents) * Decimal(w) / weight_sum for w in weights]
+    floors = [int(x) for x in exact]
+    left = cents - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Decimal(n) * CENT for n in floors]
+
+
 def line_colour(concluded: bool, success: bool | None) -> str | None:
     """« la ligne … apparaît en police verte si l'opération s'est terminée avec succès …
     ou bien en police rouge dans le cas contraire »."""

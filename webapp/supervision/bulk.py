@@ -10,12 +10,15 @@ SQLite serialises writers), and only the rows the UPDATE returned are audited.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select, update
 
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.history import log_bulk_update
 from webapp.operations.models import Target, TargetAccount
+from webapp.operations.rules import conclusion_error, split_amount
 from webapp.operations.timeline.services import ConclusionInput
 
 FIELDS = ("concluded", "conclusion_kind_id", "conclusion_date", "success", "amount")
@@ -51,16 +54,33 @@ def _conclude_open(batch: list[int], new: dict) -> list[int]:
         .execution_options(synchronize_session=False)))
 
 
-def conclude_all(ids: Select, conclusion: ConclusionInput) -> int:
+def _split(changed: list[int], total: Decimal) -> dict[int, Decimal]:
+    """« montant total réparti »: each concluded client's share (largest remainder), over
+    the clients this batch really concluded, written once they are ours."""
+    amounts = dict(zip(changed, split_amount(total, [1] * len(changed)), strict=True))
+    for value in set(amounts.values()):
+        ids = [i for i, v in amounts.items() if v == value]
+        for start in range(0, len(ids), BATCH):
+            db.session.execute(update(Target).where(Target.id.in_(ids[start:start + BATCH]))
+                               .values(amount=value)
+                               .execution_options(synchronize_session=False))
+    return amounts
+
+
+def conclude_all(ids: Select, conclusion: ConclusionInput, split: bool = False) -> int:
     """Conclude every target of ``ids`` still open at the moment of writing; returns how
     many this call concluded (fewer than were open when read if another batch concluded
-    some meanwhile). The request commits (or rolls back everything)."""
+    some meanwhile). The amount is per client, or with ``split`` a total shared over the
+    clients concluded, exact to the cent. The request commits (or rolls back all)."""
+    if message := conclusion_error(conclusion.amount, conclusion.kind.positive,
+                                   conclusion.kind.positive):
+        raise Refused(message)
     olds = {row.id: row for row in db.session.execute(
         select(Target.id, *(getattr(Target, f) for f in FIELDS))
         .where(Target.id.in_(ids), Target.concluded.is_(False)))}
     new = {"concluded": True, "conclusion_kind_id": conclusion.kind.id,
            "conclusion_date": conclusion.day, "success": conclusion.kind.positive,
-           "amount": conclusion.amount}
+           "amount": None if split else conclusion.amount}
     target_ids = sorted(olds)
     changed: list[int] = []
     for start in range(0, len(target_ids), BATCH):
@@ -68,9 +88,13 @@ def conclude_all(ids: Select, conclusion: ConclusionInput) -> int:
         if done and not conclusion.kind.positive:  # accounts are linked to successes only
             db.session.execute(delete(TargetAccount).where(TargetAccount.target_id.in_(done)))
         changed += done
+    changed.sort()
+    amounts = (_split(changed, conclusion.amount) if split and conclusion.amount is not None
+               else {})
     log_bulk_update(Target.__tablename__,
-                    [(i, name, getattr(olds[i], name), new[name])
-                     for i in sorted(changed) for name in FIELDS])
+                    [(i, name, getattr(olds[i], name),
+                      amounts.get(i, new[name]) if name == "amount" else new[name])
+                     for i in changed for name in FIELDS])
     db.session.expire_all()
     return len(changed)
 
