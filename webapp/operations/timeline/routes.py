@@ -192,6 +192,14 @@ def create_event(target_id: int):
     return _saved(target)
 
 
+def _record_forms(target: Target, prog, record) -> dict:
+    """The form of an existing record: an event's, or its step's (posted data on POST)."""
+    posted = request.method == "POST"
+    if record.step_id is None:
+        return _event_form(target, record, formdata=posted)
+    return _step_form(target, prog, record.step, record, formdata=posted)
+
+
 @bp.route("/targets/<int:target_id>/records/<int:record_id>", methods=["GET", "POST"])
 @login_required
 def edit_record(target_id: int, record_id: int):
@@ -199,10 +207,7 @@ def edit_record(target_id: int, record_id: int):
     target = get_or_404(Target, target_id)
     record = record_of(target, record_id) or abort(404)
     prog = progress(target)
-    forms = (_event_form(target, record, formdata=request.method == "POST")
-             if record.step_id is None
-             else _step_form(target, prog, record.step, record,
-                             formdata=request.method == "POST"))
+    forms = _record_forms(target, prog, record)
     form = forms["record_form"]
     if request.method == "GET":
         return render(PAGE, "record_panel", **_context(target, prog, **forms))
