@@ -63,6 +63,7 @@ class StepInput:
     mandatory: bool = True
     propose_next: bool = False
     instructions: str | None = None
+    key: str | None = None  # the import's identity of the step (not on screen)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def create_operation(values: OperationInput, first_step: StepInput, user_id: int
     operation = Operation(created_by_id=user_id, key=key, archived=values.archived,
                           position=_next_position(Operation.position))
     _copy_fields(operation, values)
-    step = Step(position=1)
+    step = Step(position=1, key=first_step.key)
     _copy_step(step, first_step)
     operation.steps.append(step)
     db.session.add(operation)
@@ -288,13 +289,13 @@ def clear_shares(operation: Operation) -> None:
 
 # --- Steps ---------------------------------------------------------------------------
 
-def add_step(operation: Operation, values: StepInput, key: str | None = None) -> Step:
+def add_step(operation: Operation, values: StepInput) -> Step:
     """A new step, last of the operation (a plan holds at most ``MAX_STEPS``)."""
     _check_step(values)
     count = db.session.scalar(select(func.count()).where(Step.operation_id == operation.id))
     if error := steps_error(count + 1):
         raise Refused(error)
-    step = Step(operation_id=operation.id, key=key,
+    step = Step(operation_id=operation.id, key=values.key,
                 position=_next_position(Step.position, Step.operation_id == operation.id))
     _copy_step(step, values)
     db.session.add(step)
@@ -351,6 +352,15 @@ def add_action(step: Step, values: ActionInput) -> StepAction:
     db.session.add(action)
     db.session.flush()
     return action
+
+
+def save_action(action: StepAction, values: ActionInput) -> None:
+    """Change a sub-task's label or whether it is mandatory."""
+    if not (values.label or "").strip():
+        raise Refused("Donnez un libellé à l'action.")
+    action.label = values.label.strip()
+    action.mandatory = values.mandatory
+    db.session.flush()
 
 
 def remove_action(action: StepAction) -> None:
