@@ -703,7 +703,7 @@ def _record_values(values: dict, steps: dict[str, Step]) -> dict:
                       and values["status"] == RecordStatus.DONE]
         else:
             chosen = [a.id for a in step.actions if a.label in labels]
-        checked = ",".join(str(i) for i in sorted(chosen)) or None
+        checked = StepRecord.encode_checked(chosen)
     return {"step_id": step.id if step else None,
             "title": None if step else values.get("title"),
             "kind": step.kind if step else values.get("kind", StepKind.TASK),
@@ -806,8 +806,8 @@ def _export_record(row, steps: dict[int, Step], labels: dict[int, str]) -> dict:
     for name in ("time", "place", "notes"):
         if getattr(row, name):
             record[name] = getattr(row, name)
-    checked = [labels[int(i)] for i in (row.checked_actions or "").split(",")
-               if i and int(i) in labels]
+    checked = [labels[i] for i in sorted(StepRecord.decode_checked(row.checked_actions))
+               if i in labels]
     if checked:
         record["checked_actions"] = checked
     return record

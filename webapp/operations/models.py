@@ -261,6 +261,11 @@ class StepRecord(Audited, db.Model):
         """The ids of the actions ``checked_actions`` holds (« 3,5,8 »)."""
         return {int(x) for x in (raw or "").split(",") if x}
 
+    @staticmethod
+    def encode_checked(ids) -> str | None:
+        """« 3,5,8 » for the action ids ``ids`` (None when there are none)."""
+        return ",".join(str(i) for i in sorted(set(ids or ()))) or None
+
     @property
     def checked(self) -> set[int]:
         """The ids of the step's actions this record checks: the one place the stored
@@ -269,7 +274,7 @@ class StepRecord(Audited, db.Model):
 
     @checked.setter
     def checked(self, ids) -> None:
-        self.checked_actions = ",".join(str(i) for i in sorted(set(ids or ()))) or None
+        self.checked_actions = self.encode_checked(ids)
 
     @property
     def status_label(self) -> str:
