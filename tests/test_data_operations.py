@@ -400,3 +400,18 @@ def test_demo_operations_pass_the_import(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Opérations : {len(first['operations'])} créations" in result.output
     assert _export(runner, tmp_path / "again.json") == first
+
+
+def test_imported_operations_land_in_creation_order(run_import):
+    """#13.13: an imported operation comes after those already listed (and the file's
+    operations in the file's order), never at the top of the list."""
+    assert run_import(VALID).exit_code == 0
+    later = [copy.deepcopy(OPERATION) | {"key": f"op-later-{n}", "name": f"Plus tard {n}",
+                                         "targets": []} for n in (1, 2)]
+    result = run_import({**BASE, "operations": later})
+    assert result.exit_code == 0, result.output
+    order = db.session.scalars(select(Operation.key)
+                               .order_by(Operation.position, Operation.id)).all()
+    assert order == ["op-2026-epargne", "op-later-1", "op-later-2"]
+    positions = db.session.scalars(select(Operation.position)).all()
+    assert len(set(positions)) == 3

@@ -6,9 +6,13 @@ from decimal import Decimal
 import pytest
 
 from webapp.operations.rules import (
+    ARCHIVED_FOLLOW_UP,
+    CONCLUDED_FOLLOW_UP,
     PlanStep,
     Share,
     Status,
+    TargetRight,
+    actions_refusal,
     allocation,
     allowed_steps,
     can_add_targets,
@@ -17,12 +21,17 @@ from webapp.operations.rules import (
     conclusion_error,
     creation_errors,
     dates_error,
+    follow_up_closed,
     line_colour,
     missing_mandatory_before,
     operation_status,
     proposed_step,
+    record_refusal,
+    revive_refusal,
     share_amount,
     share_error,
+    split_amount,
+    target_right,
     unchecked_mandatory_actions,
 )
 
@@ -145,3 +154,63 @@ def test_line_colour():
     """« police verte si … succès … police rouge dans le cas contraire »."""
     assert line_colour(True, True) == "success" and line_colour(True, False) == "failure"
     assert line_colour(False, None) is None
+
+
+@pytest.mark.parametrize(("amount", "positive", "error"), [
+    (Decimal("500"), False, "ne collecte rien"),  # #13.5: « Refus » with an amount
+    (Decimal("0"), False, None),
+    (None, False, None),
+])
+def test_a_failure_collects_nothing(amount, positive, error):
+    result = conclusion_error(amount, positive, positive)
+    assert result is None if error is None else error in result
+
+
+@pytest.mark.parametrize(("total", "weights", "shares"), [
+    (Decimal("100"), [1, 1, 1], ["33.34", "33.33", "33.33"]),
+    (Decimal("0.02"), [1, 1, 1], ["0.01", "0.01", "0.00"]),
+    (Decimal("10"), [1, 3], ["2.50", "7.50"]),
+    (Decimal("1"), [1, 1, 1, 1, 1, 1, 1], ["0.15", "0.15", "0.14", "0.14", "0.14", "0.14",
+                                          "0.14"]),
+    (Decimal("5"), [], []),
+])
+def test_split_amount_adds_up_to_the_cent(total, weights, shares):
+    """« le montant de la collecte réalisée (montant total) » shared: largest remainder."""
+    result = split_amount(total, weights)
+    assert result == [Decimal(x) for x in shares]
+    assert sum(result, Decimal(0)) == (total if weights else 0)
+
+
+@pytest.mark.parametrize(("archived", "concluded", "expected"), [
+    (False, False, None), (True, False, ARCHIVED_FOLLOW_UP), (False, True, CONCLUDED_FOLLOW_UP),
+    (True, True, ARCHIVED_FOLLOW_UP),
+])
+def test_a_closed_follow_up_takes_no_step_record(archived, concluded, expected):
+    """#13.4: an archived operation « ne peut plus être attribuée à un client »; a
+    concluded follow-up takes no new step record."""
+    assert follow_up_closed(archived, concluded) == expected
+
+
+def test_record_refusals_quote_the_seed():
+    """« Aucune étape ne pourra être saisie tant qu'une étape obligatoire préalable est
+    manquante »; a step is recorded once; a cancelled record is not revived beside a live
+    one; « … interdira de positionner le statut de la tâche sur "Terminée" »."""
+    assert "terminez d'abord l'étape obligatoire « Appel »" in record_refusal("RDV", ["Appel"],
+                                                                              False)
+    assert "est déjà saisie" in record_refusal("RDV", [], True)
+    assert record_refusal("RDV", [], False) is None
+    assert "autre saisie en cours" in revive_refusal("RDV", True, True)
+    assert revive_refusal("RDV", True, False) is None and revive_refusal("RDV", False, True) is None
+    assert "cochez d'abord les actions obligatoires « A », « B »" in actions_refusal(True,
+                                                                                 ["A", "B"])
+    assert actions_refusal(False, ["A"]) is None and actions_refusal(True, []) is None
+
+
+@pytest.mark.parametrize(("manages", "runs", "participates", "expected"), [
+    (True, False, False, TargetRight.ALL), (False, True, False, TargetRight.ALL),
+    (False, False, True, TargetRight.OWN), (False, False, False, None),
+])
+def test_who_adds_clients(manages, runs, participates, expected):
+    """#13.2: an advisor « a la possibilité … d'extraire une liste de clients … afin de
+    les ajouter aux opérations auxquelles il participe »."""
+    assert target_right(manages, runs, participates) == expected

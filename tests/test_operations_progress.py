@@ -7,7 +7,7 @@ from tests.fixtures.operations import record
 from webapp.extensions import db
 from webapp.operations import progress
 from webapp.operations.models import StepRecord, Target
-from webapp.operations.services_setup import renumber_steps
+from webapp.operations.setup.services import renumber_steps
 
 
 def state(target) -> tuple:

@@ -8,13 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, insert, select
 
+from tests.fixtures.supervision import another_writer_first
 from webapp import clock
 from webapp.auth.models import Access, Role
 from webapp.clients.models import Client
 from webapp.clients.rules import search_key
 from webapp.extensions import db
 from webapp.formatting import money
-from webapp.operations.models import RecordStatus, StepRecord, Target
+from webapp.operations.models import AdvisorObjective, RecordStatus, StepRecord, Target
 
 TODAY = clock.today()
 
@@ -79,12 +80,15 @@ def test_concluded_target_is_coloured(setup, login):
     assert 'class="table-success"' in page and "Succès" in page and "En cours" in page
 
 
-def test_advisor_sees_only_his_targets_read_only(setup, login):
+def test_advisor_sees_only_his_targets_and_may_add_but_not_remove(setup, login):
+    """Seed 004: the advisor « a la possibilité … d'extraire une liste de clients … afin
+    de les ajouter aux opérations auxquelles il participe » (#13.2); removing stays with
+    whoever runs the operation."""
     http = login(setup["advisor"])
     page = http.get(f"/operations/{setup['op'].id}/targets")
     assert page.status_code == 200
     assert "Roux Anne" in page.text and "Blanc Zoé" not in page.text
-    assert "Ajouter un client" not in page.text and "Retirer" not in page.text
+    assert "Ajouter un client" in page.text and "Retirer" not in page.text
     assert f"2 clients · potentiel total {money(Decimal('80000'))}" in page.text
 
 
@@ -107,9 +111,13 @@ def test_someone_elses_operation_or_target_is_404(setup, make_operation, login):
     ("get", "/operations/targets/{target}/remove"),
     ("post", "/operations/targets/{target}/remove"),
 ])
-def test_changes_need_the_right(setup, login, method, path):
+def test_changes_need_the_right(setup, login, make_user, method, path):
+    """A manager who sees the operation (his team's clients are in it) but neither runs
+    it, nor takes part, nor holds the manage right, changes nothing."""
     url = path.format(op=setup["op"].id, target=setup["targets"]["anne"].id)
-    http = login(setup["advisor"])
+    onlooker = make_user(Role.MANAGER, team=setup["region"], name="Regard Seul",
+                         email="regard@example.fr", operations_access=Access.TEAM)
+    http = login(onlooker)
     response = getattr(http, method)(url, data=_valid(setup["clients"]["free"]))
     assert response.status_code == 403
     assert _count(Target) == 3
@@ -356,16 +364,66 @@ def test_client_file_add_by_htmx_opens_the_follow_up(setup, make_operation, logi
     assert response.headers["HX-Redirect"].startswith("/operations/targets/")
 
 
-def test_client_file_offers_only_operations_i_manage(setup, login):
-    """Marc follows clients in Claire's operation but may not add any: no form."""
-    anne = setup["clients"]["anne"]
+def test_client_file_offers_the_operations_i_take_part_in(setup, login):
+    """#13.2, seed 004 (« Suivi > Ajouter > Opération commerciale »): Marc follows clients
+    in Claire's operation, so he adds his own client to it from the client file."""
+    free, anne = setup["clients"]["free"], setup["clients"]["anne"]
     http = login(setup["advisor"])
-    section = http.get(f"/operations/clients/{anne.id}").text
-    assert "Épargne retraite T1" in section and "Ajouter à une opération" not in section
+    section = http.get(f"/operations/clients/{free.id}").text
+    assert "Ajouter à une opération" in section
+    assert f'<option value="{setup["op"].id}"' in section
+    response = http.post(f"/operations/clients/{free.id}", data={
+        "operation_id": setup["op"].id, "entry_date": TODAY.isoformat(), "advisor_id": "0"})
+    assert response.status_code == 302 and "/operations/targets/" in response.location
+    added = db.session.scalar(select(Target).where(Target.client_id == free.id))
+    assert added.operation_id == setup["op"].id and added.advisor_id == setup["advisor"].id
     response = http.post(f"/operations/clients/{anne.id}", data={
         "operation_id": setup["op"].id, "entry_date": TODAY.isoformat(), "advisor_id": "0"})
-    assert response.status_code == 422
+    assert response.status_code == 422 and "fait déjà partie" in response.text
     assert login(setup["other_advisor"]).get(f"/operations/clients/{anne.id}").status_code == 404
+
+
+def test_an_advisor_adds_only_his_own_clients(setup, login, make_client):
+    """#13.2: never others' clients, even one the advisor's scope shows (a manager taking
+    part without the manage right), and never for a colleague."""
+    op, marc = setup["op"], setup["advisor"]
+    http = login(marc)
+    zoe_free = make_client("Inès", "Autre", advisor=setup["other_advisor"])
+    response = http.post(f"/operations/{op.id}/targets", data=_valid(zoe_free))
+    assert response.status_code == 422 and _count(Target) == 3  # not in his scope
+    manager = setup["manager"]
+    manager_client = make_client("Hugo", "Chef", advisor=manager)
+    op.responsible_id = setup["admin"].id
+    op.created_by_id = setup["admin"].id
+    db.session.commit()
+    chief = login(manager)
+    response = chief.post(f"/operations/{op.id}/targets", data=_valid(manager_client))
+    assert response.status_code == 403  # Claire no longer runs it and takes no part
+    db.session.add(AdvisorObjective(operation_id=op.id, advisor_id=manager.id,
+                                    amount=Decimal(1000)))
+    db.session.commit()
+    response = chief.post(f"/operations/{op.id}/targets", data=_valid(setup["clients"]["free"]))
+    assert response.status_code == 403 and "vos propres clients" in response.text
+    response = chief.post(f"/operations/{op.id}/targets",
+                          data=_valid(manager_client, advisor_id=str(marc.id)))
+    assert response.status_code == 403 and _count(Target) == 3
+    response = chief.post(f"/operations/{op.id}/targets", data=_valid(manager_client))
+    assert response.status_code == 302 and _count(Target) == 4
+
+
+def test_an_advisors_bulk_add_takes_only_his_clients(setup, login, make_client):
+    """#13.2: « extraire une liste de clients … afin de les ajouter »: the advisor's
+    query is his own clients, whatever the advisor filter says."""
+    op = setup["op"]
+    make_client("Jean", "Libreaussi", advisor=setup["other_advisor"])
+    http = login(setup["advisor"])
+    response = http.post(f"/operations/{op.id}/targets/bulk", data={
+        "q": "libre", "advisor_id": str(setup["other_advisor"].id),
+        "bulk-entry_date": TODAY.isoformat()})
+    assert response.status_code == 302
+    added = db.session.scalars(select(Target.client_id).where(
+        Target.operation_id == op.id)).all()
+    assert setup["clients"]["free"].id in added and len(added) == 4
 
 
 # --- The advisor's home box ----------------------------------------------------------------
@@ -401,3 +459,23 @@ def test_home_box_is_empty_without_operation(org, login, make_user):
     assert "Aucune opération commerciale en cours." in login(org["advisor"]).get("/").text
     manager = make_user(Role.MANAGER, team=org["lyon"])
     assert "Aucune opération commerciale en cours." in login(manager).get("/").text
+
+
+def test_the_same_client_added_at_once_twice_is_refused_not_a_500(setup, login):
+    """#19: requests adding one client at the same moment: the one whose INSERT comes
+    second meets the unique constraint (another connection committed the same target
+    just before it): a French refusal (409), no 500, one target."""
+    op, free = setup["op"], setup["clients"]["free"]
+
+    def quicker(conn):
+        conn.execute(insert(Target).values(operation_id=op.id, client_id=free.id,
+                                           advisor_id=free.advisor_id, concluded=False,
+                                           version=1))
+
+    http = login(setup["manager"])
+    with another_writer_first("INSERT INTO target", quicker) as fired:
+        response = http.post(f"/operations/{op.id}/targets", data=_valid(free))
+    assert fired and response.status_code == 409
+    assert "Ce client fait déjà partie de cette opération." in response.text
+    db.session.expire_all()
+    assert _count(Target, Target.client_id == free.id) == 1

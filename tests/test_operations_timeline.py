@@ -493,3 +493,31 @@ def test_task_form_lists_the_steps_documents(setup, org, login):
     form = login(org["advisor"]).get(url(target, f"/add?choice={step.id}"), headers=HX)
     assert "Notice.pdf" in form.text
     assert f"/operations/{setup['operation'].id}/steps/{step.id}/documents/" in form.text
+
+
+def test_a_closed_follow_up_refuses_step_records(setup, org, login):
+    """#13.4, seed 004: an archived operation « ne peut plus être attribuée à un client »
+    (its follow-up is closed); a concluded follow-up takes no new step record; a
+    cancelled record is not revived beside a live record of the same step."""
+    target, steps = setup["target"], setup["steps"]
+    http = login(org["advisor"])
+    record(http, target, steps[0])
+    first = records(target)[0]
+    http.post(url(target, f"/records/{first.id}/cancel"), headers=HX)
+    assert done_task(http, target, steps[0]).status_code == 200
+    revived = http.post(url(target, f"/records/{first.id}"), headers=HX,
+                        data={"status": "planned", "day": TODAY})
+    assert revived.status_code == 422 and "autre saisie en cours" in text(revived)
+    target.concluded = True
+    db.session.commit()
+    concluded = record(http, target, steps[1])
+    assert concluded.status_code == 422 and "Ce suivi est conclu" in text(concluded)
+    target.concluded = False
+    setup["operation"].archived = True
+    db.session.commit()
+    archived = record(http, target, steps[1])
+    assert archived.status_code == 422 and "Cette opération est archivée" in text(archived)
+    offered = http.get(url(target, f"/add?choice={steps[1].id}"), headers=HX)
+    assert offered.status_code == 422 and "Cette opération est archivée" in text(offered)
+    db.session.expire_all()
+    assert [r.status for r in records(target)] == [RecordStatus.CANCELLED, RecordStatus.DONE]

@@ -21,7 +21,7 @@ from webapp.extensions import db
 from webapp.notifications.alerts import notify
 from webapp.notifications.outbox import queue_mail
 from webapp.operations.models import AdvisorObjective, StepDocument, StepRecord
-from webapp.operations.services_timeline import attach
+from webapp.operations.timeline.services import attach
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -75,8 +75,9 @@ EXPECTED = {
     "operations.edit_record": FOLLOWERS,
     "operations.download_attachment": FOLLOWERS,
     "operations.targets": FOLLOWERS,
-    # Adding clients takes manage_operations or running the operation: Marc has neither.
-    "operations.bulk_preview": FOLLOWERS | {"advisor": 403},
+    # Adding clients: manage_operations, running the operation, or taking part in it
+    # (Marc has a target: his own clients, #13.2); removing one: not Marc.
+    "operations.bulk_preview": FOLLOWERS,
     "operations.remove_target": FOLLOWERS | {"advisor": 403},
     # A client file's operations: whoever sees the client (Léa does not see Marc's).
     "operations.client_targets": LYON_CLIENT,
@@ -111,8 +112,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
                  "delete_share", "clear_all_shares", "remove_step", "reorder_steps",
                  "sale_step", "new_action", "delete_action", "new_document",
                  "delete_document")},
-             "operations.add_target": followers(422) | {"advisor": 403},
-             "operations.add_targets_bulk": followers(422) | {"advisor": 403},
+             "operations.add_target": followers(422),
+             "operations.add_targets_bulk": followers(422),
              # Offered only the operations one may add to: an empty choice is invalid.
              "operations.add_client_target": {r: 422 for r in ROLES}
              | {"anonymous": 302, "other_advisor": 404},

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.fixtures.operations import play_transformation_example, record
-from tests.fixtures.supervision import listed
+from tests.fixtures.supervision import another_writer_first, listed
 from webapp.extensions import db
 from webapp.history import AuditRow
 from webapp.operations.models import ConclusionKind, Target
@@ -239,3 +239,75 @@ def test_a_team_row_opens_its_advisors_clients(org, login, played):
     for other in ("region", "nantes"):  # above the manager, another branch: not theirs
         assert client.get(f"/supervision/gestion?operation={operation.id}&team="
                           f"{org[other].id}").status_code == 404
+
+
+def test_two_bulk_conclusions_at_once_never_overwrite_each_other(org, login, played):
+    """#19: while this batch (Refus) had read its open clients, another batch (Vente) on
+    another connection concluded two of them and committed: they keep their Vente, and the
+    answer says « n conclus, m déjà conclus entre-temps »."""
+    operation, targets = played
+    open_ids = [t.id for t in targets if not t.concluded]
+    quicker = open_ids[:2]
+    vente = kind_id("Vente")
+
+    def other_batch(conn):
+        conn.execute(update(Target).where(Target.id.in_(quicker), Target.concluded.is_(False))
+                     .values(concluded=True, success=True, conclusion_kind_id=vente,
+                             conclusion_date=AS_OF, amount=Decimal(700),
+                             version=Target.version + 1))
+
+    client = login(org["manager"])
+    with another_writer_first("UPDATE target", other_batch) as fired:
+        response = bulk(client, operation, target=open_ids, conclusion_kind_id=kind_id("Refus"),
+                        conclusion_date="2026-02-20", confirmed="1")
+    assert fired and response.status_code == 303
+    html = client.get(response.location).get_data(as_text=True)
+    rest = len(open_ids) - 2
+    assert f"{rest} clients conclus (Refus), 2 déjà conclus entre-temps." in html
+    db.session.expire_all()
+    for target in db.session.scalars(select(Target).where(Target.id.in_(open_ids))):
+        assert target.concluded
+        assert target.success is (target.id in quicker), target.id
+        assert target.amount == (Decimal(700) if target.id in quicker else None)
+    overwritten = db.session.scalar(select(func.count()).select_from(AuditRow).where(
+        AuditRow.object_type == "target", AuditRow.object_id.in_(quicker),
+        AuditRow.field == "conclusion_kind_id"))
+    assert overwritten == 0
+
+
+def test_bulk_total_amount_is_shared_exactly_to_the_cent(org, login, played):
+    """#13.5, seed 004: « le montant de la collecte réalisée (montant total) »: a total is
+    shared over the clients (largest remainder), the confirmation says which amount is
+    used, and the shares add up to the total exactly."""
+    operation, targets = played
+    client = login(org["manager"])
+    chosen = [t.id for t in targets[5:8]]
+    form = {"target": chosen, "conclusion_kind_id": kind_id("Vente"),
+            "conclusion_date": "2026-02-20", "amount": "100", "amount_mode": "total"}
+    html = bulk(client, operation, **form).get_data(as_text=True)
+    assert "montant total réparti : 100\u00a0€ partagés entre les 3 clients" in html
+    assert "33,33\u00a0€ ou 33,34\u00a0€ par client" in html
+    per_client = bulk(client, operation, **form | {"amount_mode": "per_client"})
+    assert "montant par client : 100\u00a0€ (soit 300\u00a0€ au total)" in per_client.text
+    assert bulk(client, operation, **form, confirmed="1").status_code == 303
+    db.session.expire_all()
+    amounts = db.session.scalars(select(Target.amount).where(Target.id.in_(chosen))).all()
+    assert sum(amounts) == Decimal("100.00")
+    assert sorted(amounts) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    logged = db.session.scalars(select(AuditRow.new).where(
+        AuditRow.object_type == "target", AuditRow.object_id.in_(chosen),
+        AuditRow.field == "amount")).all()
+    assert sorted(logged) == ["33.33", "33.33", "33.34"]
+
+
+def test_bulk_refusal_with_an_amount_is_refused(org, login, played):
+    """#13.5: « Refus » collects nothing: an amount typed with it is refused (422, the
+    French message), nothing concluded."""
+    operation, targets = played
+    client = login(org["manager"])
+    form = {"target": [targets[5].id], "conclusion_kind_id": kind_id("Refus"),
+            "conclusion_date": "2026-02-20", "amount": "500", "confirmed": "1"}
+    response = bulk(client, operation, **form)
+    assert response.status_code == 422 and "ne collecte rien" in response.text
+    db.session.expire_all()
+    assert db.session.get(Target, targets[5].id).concluded is False

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from tests.fixtures.operations import conclude, play_transformation_example, record
+from webapp.auth.models import Role
 from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective
 from webapp.supervision.metrics import Scope, compute
@@ -174,3 +175,27 @@ def test_pilotage_box_scope(org, campaign, login):
     http = login(org["other_advisor"])
     assert http.get(f"/supervision/pilotage?operation={operation.id}").status_code == 404
     assert "Aucune opération à piloter." in http.get("/supervision/pilotage").text
+
+
+def test_an_advisor_never_sees_a_colleagues_figures(org, campaign, make_user, make_client,
+                                                    make_target, login):
+    """#19: ``?advisor=`` names whose figures: a colleague of the viewer's team, whose
+    targets the viewer does not supervise, is a 404 on every supervision page (like an id
+    outside the scope); oneself is fine, and so is the manager looking at either."""
+    operation, (own,) = campaign(1, objective="100000")
+    colleague = make_user(Role.ADVISOR, team=org["lyon"], name="Zoé Voisine",
+                          email="zoe@example.fr")
+    make_target(operation, make_client("Voisin", "Client", advisor=colleague),
+                advisor=colleague)
+    db.session.add(AdvisorObjective(operation_id=operation.id, advisor_id=colleague.id,
+                                    amount=Decimal("77777")))
+    db.session.commit()
+    marc, claire = login(org["advisor"]), login(org["manager"])
+    query = f"operation={operation.id}&as_of=2026-02-20"
+    for path in ("/supervision/metrics.json", "/supervision/pilotage",
+                 "/supervision/synthese", "/supervision/detail", "/supervision/gestion",
+                 "/supervision/editions/synthese.pdf"):
+        assert marc.get(f"{path}?{query}&advisor={colleague.id}").status_code == 404, path
+        assert marc.get(f"{path}?{query}&advisor={org['advisor'].id}").status_code == 200, path
+    seen = claire.get(f"/supervision/metrics.json?{query}&advisor={colleague.id}")
+    assert seen.status_code == 200 and seen.json["objective"] == "77777.00"

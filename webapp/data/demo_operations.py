@@ -180,7 +180,7 @@ def _steps(operation_id: int, plan: Plan) -> list[_Step]:
             .returning(StepAction.__table__.c.id)).scalar_one()
             for n, (label, required) in enumerate(actions, 1)]
         made.append(_Step(step_id, position, kind, mandatory,
-                          ",".join(map(str, sorted(action_ids))) or None))
+                          StepRecord.encode_checked(action_ids)))
     return made
 
 

@@ -60,6 +60,10 @@ from webapp.operations.rules import (
     share_error,
     unchecked_mandatory_actions,
 )
+from webapp.operations.setup import services as setup
+from webapp.operations.setup.services import ActionInput, OperationInput, StepInput
+from webapp.operations.timeline import services as timeline
+from webapp.operations.timeline.services import ConclusionInput
 
 NOTES_LENGTH = 5000  # as the client form
 MONEY_DIGITS = 12  # Numeric(14, 2)
@@ -462,11 +466,13 @@ def _check_conclusion(target: Item, known: Known, ctx: Context) -> None:
 class Refs:
     users: dict[str, int]
     clients: dict[str, tuple[int, int | None]]  # key → (id, advisor id)
-    kinds: dict[str, int]
+    kinds: dict[str, ConclusionKind]
 
 
 def load(items: list[Item]) -> Tally:
-    """Create or update the operations, their steps, objectives and targets."""
+    """Create or update the operations, their steps, objectives and targets, through the
+    set-up and timeline services (the screens' write path). An operation the file
+    archives is archived last, once its targets are in."""
     operations = objects_by_key(
         Operation, [item.key for item in items],
         selectinload(Operation.steps).selectinload(Step.actions),
@@ -477,18 +483,52 @@ def load(items: list[Item]) -> Tally:
     for item in items:
         operation = operations.get(item.key)
         if created := operation is None:
-            operation = Operation(key=item.key, notify_start=False, archived=False, position=0)
-            db.session.add(operation)
-        changed = assign(operation, item.values, SIMPLE)
-        changed |= assign(operation, {"responsible_id": refs.users[item.values["responsible"]]},
-                          ["responsible_id"])
+            operation = _create(item, refs)
+        changed = created or _save(operation, item, refs)
         changed |= _load_steps(operation, item)
         changed |= _load_shares(operation, item, refs)
         db.session.flush()
         changed |= _load_targets(operation, item, refs)
+        if item.values.get("archived") is not None \
+                and operation.archived != item.values["archived"]:
+            setup.set_archived(operation, item.values["archived"])
+            changed = True
         tally.count(created, changed)
     db.session.flush()
     return tally
+
+
+def _operation_input(operation: Operation | None, item: Item, refs: Refs) -> OperationInput:
+    """The stored settings (none for a new operation) with the file's over them: a field
+    absent from the file keeps its value. ``archived`` is set after the targets."""
+    current = {name: getattr(operation, name) for name in SIMPLE} if operation else {}
+    current["responsible_id"] = operation.responsible_id if operation else None
+    values = {**current, **{k: v for k, v in item.values.items() if k in SIMPLE}}
+    values["responsible_id"] = refs.users[item.values["responsible"]]
+    return OperationInput(
+        name=values["name"], responsible_id=values["responsible_id"], start=values["start"],
+        end=values["end"], objective=values.get("objective"),
+        notify_start=bool(values.get("notify_start")), notify_on=values.get("notify_on"),
+        archived=bool(operation.archived) if operation else False)
+
+
+def _create(item: Item, refs: Refs) -> Operation:
+    """A new operation with the file's first step (the sale step until the file names
+    one), last in the list: imported operations keep their creation order."""
+    first = item.values["steps"][0]
+    return setup.create_operation(_operation_input(None, item, refs),
+                                  _step_input(None, first), None, key=item.key)
+
+
+def _save(operation: Operation, item: Item, refs: Refs) -> bool:
+    """The file's settings on a stored operation; whether anything changed."""
+    before = _snapshot(operation, (*SIMPLE, "responsible_id"))
+    setup.save_operation(operation, _operation_input(operation, item, refs))
+    return before != _snapshot(operation, (*SIMPLE, "responsible_id"))
+
+
+def _snapshot(obj, names) -> tuple:
+    return tuple(getattr(obj, name) for name in names)
 
 
 def _refs(items: list[Item]) -> Refs:
@@ -502,8 +542,14 @@ def _refs(items: list[Item]) -> Refs:
     client_rows = rows_by_key(Client, clients, Client.advisor_id)
     return Refs(users=ids_by_key(User, users),
                 clients={k: (row.id, row.advisor_id) for k, row in client_rows.items()},
-                kinds=dict(db.session.execute(select(ConclusionKind.name,
-                                                     ConclusionKind.id)).all()))
+                kinds={k.name: k for k in db.session.scalars(select(ConclusionKind))})
+
+
+def _step_input(step: Step | None, step_item: Item) -> StepInput:
+    current = ({name: getattr(step, name) for name in STEP_SIMPLE} if step
+               else {**STEP_DEFAULTS, "instructions": None})
+    values = {**current, **{k: v for k, v in step_item.values.items() if k in STEP_SIMPLE}}
+    return StepInput(**values, key=step_item.key)
 
 
 def _load_steps(operation: Operation, item: Item) -> bool:
@@ -516,20 +562,23 @@ def _load_steps(operation: Operation, item: Item) -> bool:
     for step_item in item.values.get("steps", []):
         step = old.get(step_item.key)
         if step is None:
-            step = Step(key=step_item.key, **STEP_DEFAULTS)
-            operation.steps.append(step)
+            step = setup.add_step(operation, _step_input(None, step_item))
             changed = True
-        changed |= assign(step, step_item.values, STEP_SIMPLE)
+        else:
+            before = _snapshot(step, STEP_SIMPLE)
+            setup.save_step(step, _step_input(step, step_item))
+            changed |= before != _snapshot(step, STEP_SIMPLE)
         if "actions" in step_item.values:
             changed |= _load_actions(step, step_item.values["actions"])
         named.append(step)
     order = named + [step for step in operation.steps if step not in named]
-    for position, step in enumerate(order, 1):
-        changed |= assign(step, {"position": position}, ["position"])
+    if [step.position for step in order] != list(range(1, len(order) + 1)):
+        setup.renumber_steps(operation, [step.id for step in order])
+        changed = True
     if (sale := item.values.get("sale_step")) is not None:
         step = next(step for step in order if step.key == sale)
-        if operation.sale_step is not step:
-            operation.sale_step = step
+        if operation.sale_step_id != step.id:
+            setup.set_sale_step(operation, step)
             changed = True
     return changed
 
@@ -537,16 +586,20 @@ def _load_steps(operation: Operation, item: Item) -> bool:
 def _load_actions(step: Step, actions: list[Item]) -> bool:
     """Actions are matched by position: the records' checked actions keep their meaning."""
     changed = False
+    stored = sorted(step.actions, key=lambda a: a.position)
     for position, action_item in enumerate(actions, 1):
-        values = {"label": action_item.values["label"], "position": position,
-                  "mandatory": bool(action_item.values.get("mandatory"))}
-        if position <= len(step.actions):
-            changed |= assign(step.actions[position - 1], values, values.keys())
+        values = ActionInput(label=action_item.values["label"],
+                             mandatory=bool(action_item.values.get("mandatory")))
+        if position <= len(stored):
+            action = stored[position - 1]
+            if (action.label, action.mandatory) != (values.label, values.mandatory):
+                setup.save_action(action, values)
+                changed = True
         else:
-            step.actions.append(StepAction(**values))
+            setup.add_action(step, values)
             changed = True
-    if len(step.actions) > len(actions):
-        del step.actions[len(actions):]
+    for extra in stored[len(actions):]:
+        setup.remove_action(extra)
         changed = True
     return changed
 
@@ -556,14 +609,15 @@ def _load_shares(operation: Operation, item: Item, refs: Refs) -> bool:
     old = {share.advisor_id: share for share in operation.shares}
     for share_item in item.values.get("advisor_objectives", []):
         advisor_id = refs.users[share_item.values["advisor"]]
+        values = Share(amount=share_item.values.get("amount"),
+                       percent=share_item.values.get("percent"))
         share = old.get(advisor_id)
         if share is None:
-            share = AdvisorObjective(advisor_id=advisor_id)
-            operation.shares.append(share)
+            setup.add_share(operation, advisor_id, values)
             changed = True
-        changed |= assign(share, {"amount": share_item.values.get("amount"),
-                                  "percent": share_item.values.get("percent")},
-                          ["amount", "percent"])
+        elif (share.amount, share.percent) != (values.amount, values.percent):
+            setup.save_share(share, values)
+            changed = True
     return changed
 
 
@@ -588,25 +642,34 @@ def _load_targets(operation: Operation, item: Item, refs: Refs) -> bool:
             changed |= assign(target, {"advisor_id": refs.users.get(values["advisor"])},
                               ["advisor_id"])
         changed |= assign(target, values, ["potential", "entry_date"])
-        if "conclusion" in values:
-            changed |= assign(target, _conclusion(values["conclusion"], refs),
-                              ["concluded", "conclusion_kind_id", "conclusion_date",
-                               "success", "amount"])
         if "records" in values:
             changed |= _load_records(target, values["records"], steps)
+        if "conclusion" in values:
+            changed |= _load_conclusion(target, values["conclusion"], refs)
         if n % FLUSH_EVERY == 0:
             db.session.flush()
     return changed
 
 
-def _conclusion(conclusion: Item | None, refs: Refs) -> dict:
-    if conclusion is None:
-        return {"concluded": False, "conclusion_kind_id": None, "conclusion_date": None,
-                "success": None, "amount": None}
-    values = conclusion.values
-    return {"concluded": True, "conclusion_kind_id": refs.kinds[values["kind"]],
-            "conclusion_date": values["date"], "success": values["success"],
-            "amount": values.get("amount")}
+def _load_conclusion(target: Target, conclusion: Item | None, refs: Refs) -> bool:
+    """The file's conclusion through the timeline's services (reopened, then concluded
+    again when it differs); whether anything changed."""
+    wanted = None
+    if conclusion is not None:
+        values = conclusion.values
+        wanted = ConclusionInput(kind=refs.kinds[values["kind"]], day=values["date"],
+                                 amount=values.get("amount"))
+    if wanted is None and not target.concluded:
+        return False
+    if wanted is not None and target.concluded and (
+            target.conclusion_kind_id, target.conclusion_date, target.amount) == (
+            wanted.kind.id, wanted.day, wanted.amount):
+        return False
+    if target.concluded:
+        timeline.reopen(target)
+    if wanted is not None:
+        timeline.conclude(target, wanted)
+    return True
 
 
 def _load_records(target: Target, records: list[Item], steps: dict[str, Step]) -> bool:
@@ -640,7 +703,7 @@ def _record_values(values: dict, steps: dict[str, Step]) -> dict:
                       and values["status"] == RecordStatus.DONE]
         else:
             chosen = [a.id for a in step.actions if a.label in labels]
-        checked = ",".join(str(i) for i in sorted(chosen)) or None
+        checked = StepRecord.encode_checked(chosen)
     return {"step_id": step.id if step else None,
             "title": None if step else values.get("title"),
             "kind": step.kind if step else values.get("kind", StepKind.TASK),
@@ -743,8 +806,8 @@ def _export_record(row, steps: dict[int, Step], labels: dict[int, str]) -> dict:
     for name in ("time", "place", "notes"):
         if getattr(row, name):
             record[name] = getattr(row, name)
-    checked = [labels[int(i)] for i in (row.checked_actions or "").split(",")
-               if i and int(i) in labels]
+    checked = [labels[i] for i in sorted(StepRecord.decode_checked(row.checked_actions))
+               if i in labels]
     if checked:
         record["checked_actions"] = checked
     return record

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.home import bp
 from webapp.home.boxes import OPERATIONS, boxes_for
-from webapp.operations.queries_targets import advisor_operations
+from webapp.operations.targets.queries import advisor_operations
 
 
 @bp.route("/")

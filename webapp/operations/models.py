@@ -256,9 +256,25 @@ class StepRecord(Audited, db.Model):
     target: Mapped[Target] = relationship(back_populates="records")
     step: Mapped[Step | None] = relationship()
 
+    @staticmethod
+    def decode_checked(raw: str | None) -> set[int]:
+        """The ids of the actions ``checked_actions`` holds (« 3,5,8 »)."""
+        return {int(x) for x in (raw or "").split(",") if x}
+
+    @staticmethod
+    def encode_checked(ids) -> str | None:
+        """« 3,5,8 » for the action ids ``ids`` (None when there are none)."""
+        return ",".join(str(i) for i in sorted(set(ids or ()))) or None
+
     @property
     def checked(self) -> set[int]:
-        return {int(x) for x in (self.checked_actions or "").split(",") if x}
+        """The ids of the step's actions this record checks: the one place the stored
+        encoding is read or written (form, service, import, export)."""
+        return self.decode_checked(self.checked_actions)
+
+    @checked.setter
+    def checked(self, ids) -> None:
+        self.checked_actions = self.encode_checked(ids)
 
     @property
     def status_label(self) -> str:

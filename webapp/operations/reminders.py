@@ -14,8 +14,8 @@ from webapp.extensions import db
 from webapp.notifications.reminders import AlertLine, Due, Mail, reminder
 from webapp.notifications.rules import start_notification_due
 from webapp.operations.models import Operation
-from webapp.operations.queries_targets import to_contact
 from webapp.operations.rules import Status, operation_status
+from webapp.operations.targets.queries import to_contact
 
 MAIL_LIST_MAX = 200  # a longer list is in the application, not in a mail
 

@@ -86,6 +86,21 @@ def can_add_targets(archived: bool) -> bool:
     return not archived
 
 
+class TargetRight:
+    ALL = "all"  # any client the user sees
+    OWN = "own"  # the clients the user follows
+
+
+def target_right(manages: bool, runs: bool, participates: bool) -> str | None:
+    """Who puts clients in an operation: the right « gestion des opérations », its
+    creator or its responsible, any client they see; an advisor « a la possibilité …
+    d'extraire une liste de clients … afin de les ajouter aux opérations auxquelles il
+    participe » (a share of its objective, or clients in it): their own clients."""
+    if manages or runs:
+        return TargetRight.ALL
+    return TargetRight.OWN if participates else None
+
+
 # --- Objective split over advisors ------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -168,6 +183,59 @@ def unchecked_mandatory_actions(actions: Iterable[tuple[int, bool]],
             if mandatory and action_id not in checked]
 
 
+def _names(items: Iterable[str]) -> str:
+    return ", ".join(f"« {name} »" for name in items)
+
+
+ARCHIVED_FOLLOW_UP = ("Cette opération est archivée : son suivi est clos, aucune étape ne "
+                      "peut plus y être saisie.")
+CONCLUDED_FOLLOW_UP = ("Ce suivi est conclu : rouvrez-le avant de saisir ou de modifier une "
+                       "étape.")
+
+
+def follow_up_closed(archived: bool, concluded: bool) -> str | None:
+    """Seed 004: an archived operation « ne peut plus être attribuée à un client » (its
+    follow-up is closed), and a concluded follow-up takes no new step record (the step
+    figures would change after the conclusion): why a record is refused, or None."""
+    if archived:
+        return ARCHIVED_FOLLOW_UP
+    if concluded:
+        return CONCLUDED_FOLLOW_UP
+    return None
+
+
+def record_refusal(step_name: str, missing: Sequence[str], already_recorded: bool) -> str | None:
+    """« Aucune étape ne pourra être saisie tant qu'une étape obligatoire préalable est
+    manquante »; a step is recorded once (its record is modified or cancelled)."""
+    if missing:
+        word = "l'étape obligatoire" if len(missing) == 1 else "les étapes obligatoires"
+        return (f"Impossible de saisir l'étape « {step_name} » : terminez d'abord "
+                f"{word} {_names(missing)}.")
+    if already_recorded:
+        return (f"L'étape « {step_name} » est déjà saisie : modifiez-la dans le suivi ou "
+                "annulez-la.")
+    return None
+
+
+def revive_refusal(step_name: str, cancelled: bool, live_beside: bool) -> str | None:
+    """Editing a cancelled record while another record of the same step is live would
+    make two live records of one step: refused (the live one is the one to change)."""
+    if cancelled and live_beside:
+        return (f"L'étape « {step_name} » a une autre saisie en cours : modifiez celle-ci "
+                "plutôt que la saisie annulée.")
+    return None
+
+
+def actions_refusal(done: bool, unchecked_labels: Sequence[str]) -> str | None:
+    """« O2S vous interdira de positionner le statut de la tâche sur "Terminée" tant qu'il
+    restera au moins une action obligatoire non cochée »."""
+    if not done or not unchecked_labels:
+        return None
+    word = "l'action obligatoire" if len(unchecked_labels) == 1 else "les actions obligatoires"
+    return (f"La tâche ne peut pas être « Terminée » : cochez d'abord {word} "
+            f"{_names(unchecked_labels)}.")
+
+
 def can_delete_step(validated_records: int) -> bool:
     """« Il est possible de supprimer une étape si aucun conseiller n'a encore validé cette
     étape dans le suivi de ses clients »."""
@@ -177,9 +245,9 @@ def can_delete_step(validated_records: int) -> bool:
 # --- Conclusion ---------------------------------------------------------------------------
 
 def conclusion_error(amount: Decimal | None, success: bool, kind_positive: bool) -> str | None:
-    """The collected amount is ≥ 0, and given for a success (« le montant de la collecte
-    réalisé »); success is what the conclusion kind says (Vente and Signature are
-    successes; Refus and Sans décision are not)."""
+    """The collected amount is ≥ 0, given for a success (« le montant de la collecte
+    réalisé ») and none for a failure; success is what the conclusion kind says (Vente
+    and Signature are successes; Refus and Sans décision are not)."""
     if amount is not None and amount < 0:
         return "Le montant collecté ne peut pas être négatif."
     if success and kind_positive and amount is None:
@@ -187,7 +255,32 @@ def conclusion_error(amount: Decimal | None, success: bool, kind_positive: bool)
     if success != kind_positive:
         return ("Cette conclusion est un succès." if kind_positive
                 else "Cette conclusion n'est pas un succès.")
+    if not kind_positive and amount:
+        # Seed 004 counts « le montant de la collecte réalisée » for successes only: a
+        # refusal with an amount is refused (not forced to 0), so nothing typed is lost.
+        return ("Une conclusion sans succès ne collecte rien : laissez le montant vide "
+                "(ou 0).")
     return None
+
+
+def split_amount(total: Decimal, weights: Sequence[int | Decimal]) -> list[Decimal]:
+    """« le montant de la collecte réalisée (montant total) » shared over clients in
+    proportion to ``weights`` (all 1: equal shares), in cents, by the largest remainder:
+    each gets the floor of its exact share, then the cents left go to the largest
+    remainders (the first ones on a tie), so the shares add up to ``total`` exactly."""
+    if not weights:
+        return []
+    cents = int((total / CENT).to_integral_value(ROUND_HALF_UP))
+    weight_sum = sum(Decimal(w) for w in weights)
+    if weight_sum == 0:
+        weights, weight_sum = [1] * len(weights), Decimal(len(weights))
+    exact = [Decimal(cents) * Decimal(w) / weight_sum for w in weights]
+    floors = [int(x) for x in exact]
+    left = cents - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Decimal(n) * CENT for n in floors]
 
 
 def line_colour(concluded: bool, success: bool | None) -> str | None:

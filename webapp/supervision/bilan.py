@@ -9,7 +9,7 @@ advisors and teams, never over targets.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from webapp.auth.models import Team, User
 from webapp.extensions import db
@@ -17,8 +17,8 @@ from webapp.operations.models import AdvisorObjective, Operation, Target
 from webapp.operations.rules import Share, share_amount
 from webapp.supervision.metrics import Scope, operation_objectives, operations_in, over_targets
 from webapp.supervision.params import scope_args
-from webapp.supervision.rates import ratio
-from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE, sold
+from webapp.supervision.rates import equipment_rate, transformation_rate
+from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE, transformable
 
 ZERO = Decimal(0)
 GROUPS = {"team": "Hiérarchie", "operation": "Par opération", "advisor": "Par conseiller",
@@ -47,11 +47,11 @@ class Row:
 
     @property
     def equipment_rate(self) -> Decimal | None:
-        return ratio(self.accepted, self.total)
+        return equipment_rate(self.accepted, self.total)
 
     @property
     def transformation_rate(self) -> Decimal | None:
-        return ratio(self.accepted, self.transformable)
+        return transformation_rate(self.accepted, self.transformable)
 
     def add(self, other: "Row") -> None:
         """Add ``other``'s figures (an objective is defined once one of them is)."""
@@ -74,7 +74,7 @@ def _counts() -> list:
             func.coalesce(func.sum(Target.potential), 0).label("potential"),
             func.coalesce(func.sum(case((POSITIVE, Target.amount), else_=0)), 0)
             .label("collected"),
-            func.count(case((or_(POSITIVE, sold()), 1))).label("transformable")]
+            func.count(case((transformable(), 1))).label("transformable")]
 
 
 def grouped(scope: Scope, column) -> dict:

@@ -3,12 +3,12 @@ written with XlsxWriter in constant-memory mode (rows flushed as they come, read
 database a chunk at a time) to a temporary file that is streamed back and deleted."""
 
 import os
-import tempfile
 
 import xlsxwriter
-from flask import Response, stream_with_context
+from flask import Response
 
 from webapp import clock
+from webapp.downloads import file_download
 from webapp.supervision.gestion import Listing, export_rows, state_label
 from webapp.supervision.metrics import Figures, Scope, compute
 
@@ -93,25 +93,7 @@ def write_workbook(path: str, scope: Scope, found: Listing) -> None:
 
 
 def workbook_response(scope: Scope, found: Listing) -> Response:
-    """The workbook as a download, read back in 64 KiB pieces, deleted once sent."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        write_workbook(path, scope, found)
-    except BaseException:
-        os.unlink(path)
-        raise
-
-    def pieces():
-        try:
-            with open(path, "rb") as f:
-                while piece := f.read(65536):
-                    yield piece
-        finally:
-            os.unlink(path)
-
+    """The workbook as a download (``downloads.file_download``: a temporary file, sent in
+    pieces, deleted once sent)."""
     name = f"supervision-{clock.today().isoformat()}.xlsx"
-    return Response(stream_with_context(pieces()), headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Content-Length": str(os.path.getsize(path))})
+    return file_download(name, lambda path: write_workbook(path, scope, found))

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 
 from webapp.auth.models import Access, User
 from webapp.auth.scope import scoped, users_under
@@ -19,8 +19,15 @@ from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective, Operation, Step, StepRecord, Target
 from webapp.operations.progress import bit
 from webapp.operations.rules import Share, share_amount
-from webapp.supervision.rates import Calendar, calendar, expected, ratio
-from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE
+from webapp.supervision.rates import (
+    Calendar,
+    calendar,
+    equipment_rate,
+    expected,
+    ratio,
+    transformation_rate,
+)
+from webapp.supervision.sets import NEGATIVE, OPEN, POSITIVE, transformable
 
 ZERO = Decimal(0)
 
@@ -155,7 +162,7 @@ def _counts(scope: Scope, sale_steps: Select) -> dict:
             .label("remaining_potential"),
             func.count(case((POSITIVE, 1))).label("accepted"),
             func.count(case((NEGATIVE, 1))).label("refused"),
-            func.count(case((or_(POSITIVE, Target.id.in_(sold)), 1))).label("transformable"))
+            func.count(case((transformable(Target.id.in_(sold)), 1))).label("transformable"))
     ).one()
     return row._asdict()
 
@@ -184,8 +191,8 @@ def compute(scope: Scope, steps: bool = True) -> Figures:
         progress_rate=ratio(collected, expected_total) if started else None,
         total=total, accepted=accepted, refused=c["refused"],
         in_progress=total - accepted - c["refused"],
-        transformation_rate=ratio(accepted, c["transformable"]),
-        equipment_rate=ratio(accepted, total),
+        transformation_rate=transformation_rate(accepted, c["transformable"]),
+        equipment_rate=equipment_rate(accepted, total),
         steps=step_figures(scope) if one and steps else [],
     )
 

@@ -42,7 +42,19 @@ def scope_from_args(as_of: date | None = None) -> Scope:
     as_of = as_of or parse_as_of(request.args.get("as_of")) or abort(400, AS_OF_ERROR)
     return Scope(viewer=current_user, as_of=as_of,
                  operation=by_id_or_key(Operation, request.args.get("operation")),
-                 advisor=by_id_or_key(User, request.args.get("advisor")))
+                 advisor=advisor_in_scope(request.args.get("advisor"), as_of))
+
+
+def advisor_in_scope(value: str | None, as_of: date) -> User | None:
+    """The advisor the query string names: the viewer, or one following targets the
+    viewer supervises (a colleague the user scope shows but whose figures the viewer
+    does not supervise is a 404, like an id outside the scope)."""
+    advisor = by_id_or_key(User, value)
+    if advisor is None or advisor.id == current_user.id:
+        return advisor
+    wide = Scope(viewer=current_user, as_of=as_of)
+    followed = over_targets(wide, Target.id).where(Target.advisor_id == advisor.id).limit(1)
+    return advisor if db.session.scalar(followed) is not None else abort(404)
 
 
 def scope_args(scope: Scope) -> dict:

@@ -21,6 +21,21 @@ def percent(value: Decimal | None) -> float | None:
     return float((value * 100).quantize(CENT, ROUND_HALF_UP))
 
 
+def transformation_rate(accepted: int, transformable: int) -> Decimal | None:
+    """The one home of METRICS.md's « Taux de transformation »: « positive / (targets that
+    completed the sale step, or concluded positively before it). Example (seed): 2 signed
+    (one before, one after the sale step) and 1 refused after the sale step → 2 / 3 =
+    66,67 %. A target refused before the sale step is not counted. » ``transformable`` is
+    the SQL count of ``sets.transformable()``; None (shown "—") when it is 0."""
+    return ratio(accepted, transformable)
+
+
+def equipment_rate(accepted: int, total: int) -> Decimal | None:
+    """METRICS.md « Taux d'équipement »: « positive / all targets in scope. Example
+    (seed): 2 signed out of 10 → 20 % »."""
+    return ratio(accepted, total)
+
+
 def cents(value: Decimal) -> str:
     return str(Decimal(value).quantize(CENT, ROUND_HALF_UP))
 

@@ -71,16 +71,21 @@ def detail_rows():
     if listed == "clients" and not team:
         return render_template("supervision/_detail_clients_row.html", **context,
                                **_clients(scope))
+    return render_template("supervision/_detail_rows.html",
+                           rows=_expanded(scope, team, listed, depth), **context)
+
+
+def _expanded(scope: Scope, team: int | None, listed: str | None, depth: int) -> list:
+    """A team's sub-teams and advisors (404 outside the hierarchy), the scope's
+    advisors, or the hierarchy's top."""
     if team:
         tree = hierarchy(scope)
         if team not in tree.team_rows:
             abort(404)
-        rows = tree.children(team, depth)
-    elif listed == "advisors":
-        rows = advisor_rows(scope, depth)
-    else:
-        rows = hierarchy(scope).top()
-    return render_template("supervision/_detail_rows.html", rows=rows, **context)
+        return tree.children(team, depth)
+    if listed == "advisors":
+        return advisor_rows(scope, depth)
+    return hierarchy(scope).top()
 
 
 @bp.route("/synthese")

@@ -1,8 +1,9 @@
 """The PDF editions of the Gestion tab: `GET /supervision/editions/<kind>.pdf`."""
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import login_required
 
+from webapp.downloads import bytes_download
 from webapp.supervision import bp
 from webapp.supervision.editions import EDITIONS, context, filename, render_pdf
 from webapp.supervision.params import scope_from_args
@@ -16,6 +17,4 @@ def edition(kind):
         abort(404)
     scope = scope_from_args()
     html = render_template(f"supervision/editions/{kind}.html", **context(kind, scope))
-    return Response(render_pdf(html), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename(kind, scope)}"',
-        "Cache-Control": "no-store"})
+    return bytes_download(filename(kind, scope), render_pdf(html), "application/pdf")

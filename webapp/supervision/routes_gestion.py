@@ -7,12 +7,12 @@ from flask_login import login_required
 from sqlalchemy import Select
 
 from webapp import clock
-from webapp.extensions import db
 from webapp.htmx import is_htmx, render
 from webapp.operations.models import Target
-from webapp.operations.queries_timeline import conclusion_kinds
+from webapp.operations.rules import split_amount
+from webapp.operations.timeline.queries import conclusion_kinds
 from webapp.supervision import bp
-from webapp.supervision.bulk import Conclusion, conclude_all, selection
+from webapp.supervision.bulk import conclude_all, outcome, selection
 from webapp.supervision.excel import workbook_response
 from webapp.supervision.forms import BulkConclusionForm
 from webapp.supervision.gestion import Filters, listing, page_of, state_label
@@ -49,11 +49,21 @@ def _chosen_ids(found_stmt: Select) -> Select:
 
 def _conclude_page(form, scope, filters, chosen, status=200):
     amount = form.amount.data if not form.amount.errors else None
+    shares = (split_amount(amount, [1] * chosen.open) if amount is not None and form.split
+              and chosen.open else [])
     return render("supervision/conclude.html", "conclude_body", status=status, form=form,
                   chosen=chosen, filters=filters, **tab_context(scope),
                   total=amount * chosen.open if amount is not None else None,
+                  shares=(min(shares), max(shares)) if shares else None,
                   checked=request.values.getlist("target"),
                   all_selected=request.values.get("all") == "1")
+
+
+def _bulk_form() -> BulkConclusionForm:
+    if request.method == "POST":
+        return BulkConclusionForm(kinds=conclusion_kinds())
+    return BulkConclusionForm(kinds=conclusion_kinds(), formdata=None,
+                              data={"conclusion_date": clock.today()})
 
 
 @bp.route("/gestion/conclure", methods=["GET", "POST"])
@@ -63,24 +73,16 @@ def conclude():
     with its count first, then applied in one transaction."""
     scope, filters = scope_from_args(), Filters.from_args(request.args)
     ids = _chosen_ids(listing(scope, filters).kept)
-    chosen = selection(ids)
-    if request.method == "POST":
-        form = BulkConclusionForm(kinds=conclusion_kinds())
-    else:
-        form = BulkConclusionForm(kinds=conclusion_kinds(), formdata=None,
-                                  data={"conclusion_date": clock.today()})
+    chosen, form = selection(ids), _bulk_form()
     if request.method == "GET" or not form.validate_on_submit() or chosen.open == 0:
         form.confirmed.data = ""  # an invalid form is shown to be corrected, not confirmed
-        status = 422 if request.method == "POST" else 200
-        return _conclude_page(form, scope, filters, chosen, status)
+        return _conclude_page(form, scope, filters, chosen,
+                              422 if request.method == "POST" else 200)
     if form.confirmed.data != "1" or request.form.get("edit"):
         form.confirmed.data = "" if request.form.get("edit") else "1"
         return _conclude_page(form, scope, filters, chosen)
-    changed = conclude_all(ids, Conclusion(form.kind(), form.conclusion_date.data,
-                                           form.amount.data))
-    db.session.commit()
-    flash(f"{changed} client{'s' if changed > 1 else ''} conclu{'s' if changed > 1 else ''} "
-          f"({form.kind().name}).", "success")
+    changed = conclude_all(ids, form.values(), split=form.split)
+    flash(outcome(changed, chosen.open - changed, form.kind().name), "success")
     target = url_for("supervision.gestion", **scope_args(scope), **filters.as_args())
     return ("", 204, {"HX-Redirect": target}) if is_htmx() else redirect(target, 303)
 

@@ -25,6 +25,13 @@ def sold() -> ColumnElement:
                           .correlate(Target).scalar_subquery())
 
 
+def transformable(sold_condition: ColumnElement | None = None) -> ColumnElement:
+    """The denominator of the transformation rate (``rates.transformation_rate``):
+    concluded positively, or completed the sale step (``sold_condition``, by default
+    ``sold()``; the counts pass an equivalent semi-join)."""
+    return or_(POSITIVE, sold() if sold_condition is None else sold_condition)
+
+
 def concerned(step: Step) -> ColumnElement:
     """Holds a live record of the step, or is open, has nothing planned and waits for it
     (reach(t) + 1 is its position)."""
@@ -46,8 +53,7 @@ FIGURES = {
     "accepted": ("Ont accepté", lambda: POSITIVE),
     "refused": ("Ont refusé", lambda: NEGATIVE),
     "in_progress": ("En cours", lambda: OPEN),
-    "transformable": ("Étape de vente passée ou conclus positivement",
-                      lambda: or_(POSITIVE, sold())),
+    "transformable": ("Étape de vente passée ou conclus positivement", transformable),
 }
 STEP_FIGURES = {
     "concerned": ("concernés par l'étape", concerned),

@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.fields import FrenchDecimalField
 from webapp.operations.models import AdvisorObjective, Operation, StepKind
 from webapp.operations.rules import Share, creation_errors, dates_error, share_error
+from webapp.operations.setup.services import ActionInput, OperationInput, StepInput
 
 REQUIRED = "Ce champ est obligatoire."
 RESPONSIBLE_ROLES = (Role.MANAGER, Role.ADVISOR, Role.ADMIN)
@@ -70,6 +71,14 @@ class _OperationFields(FlaskForm):
     def _dates_field(self):
         return self.start if self.start.data is None else self.end
 
+    def operation_values(self, archived: bool = False) -> OperationInput:
+        """The operation's settings as typed."""
+        return OperationInput(
+            name=self.name.data or "", responsible_id=self.responsible_id.data,
+            start=self.start.data, end=self.end.data, objective=self.objective.data,
+            notify_start=bool(self.notify_start.data), notify_on=self.notify_on.data,
+            archived=archived)
+
 
 class NewOperationForm(_OperationFields):
     """The operation and its first step, which becomes the sale step: « au minimum un nom,
@@ -92,6 +101,12 @@ class NewOperationForm(_OperationFields):
             self._add_error(field, message)
         return valid and not errors
 
+    def values(self) -> tuple[OperationInput, StepInput]:
+        """The operation and its first step, for ``services.create_operation``."""
+        return self.operation_values(), StepInput(
+            name=self.step_name.data or "", kind=self.step_kind.data,
+            mandatory=bool(self.step_mandatory.data))
+
 
 class OperationForm(_OperationFields):
     version = HiddenField()
@@ -108,6 +123,10 @@ class OperationForm(_OperationFields):
             self._add_error(self._dates_field(), error)
             return False
         return valid
+
+    def values(self) -> OperationInput:
+        """The settings as typed, for ``services.save_operation``."""
+        return self.operation_values(archived=bool(self.archived.data))
 
 
 class _ShareFields(FlaskForm):
@@ -146,11 +165,22 @@ class StepForm(FlaskForm):
     instructions = TextAreaField("Informations sur l'étape (consignes aux conseillers)",
                                  validators=[Optional(), Length(max=5000)])
 
+    def values(self) -> StepInput:
+        """The step's settings as typed."""
+        return StepInput(name=self.name.data or "", kind=self.kind.data,
+                         mandatory=bool(self.mandatory.data),
+                         propose_next=bool(self.propose_next.data),
+                         instructions=self.instructions.data)
+
 
 class ActionForm(FlaskForm):
     label = StringField("Nouvelle action", validators=[DataRequired(REQUIRED),
                                                        Length(max=200)])
     mandatory = BooleanField("Obligatoire")
+
+    def values(self) -> ActionInput:
+        """The action as typed."""
+        return ActionInput(label=self.label.data or "", mandatory=bool(self.mandatory.data))
 
 
 class DocumentForm(FlaskForm):

@@ -10,15 +10,14 @@ from webapp.auth.scope import get_or_404
 from webapp.clients.forms import branch_choices
 from webapp.clients.models import Client, Language
 from webapp.clients.queries import Filters
-from webapp.extensions import db
+from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
 from webapp.operations import bp
-from webapp.operations import queries_targets as queries
-from webapp.operations import services_targets as services
-from webapp.operations.forms_targets import BulkTargetForm, ClientTargetForm, TargetForm
 from webapp.operations.models import Operation, Target
-from webapp.operations.rules import can_add_targets
-from webapp.operations.services_targets import TargetError, may_edit_targets
+from webapp.operations.rules import TargetRight, can_add_targets
+from webapp.operations.targets import queries, services
+from webapp.operations.targets.forms import BulkTargetForm, ClientTargetForm, TargetForm
+from webapp.operations.targets.services import may_edit_targets, right
 from webapp.pagination import paginate
 
 
@@ -33,7 +32,14 @@ def _filters(values) -> Filters:
 
 
 def _editable_or_403(operation: Operation) -> None:
+    """Removing clients: the manage right, or running the operation."""
     if not may_edit_targets(current_user, operation):
+        abort(403)
+
+
+def _addable_or_403(operation: Operation) -> None:
+    """Adding clients: also an advisor who takes part (their own clients)."""
+    if right(current_user, operation) is None:
         abort(403)
 
 
@@ -44,15 +50,16 @@ def _page(operation: Operation, block: str = "targets_list", status: int = 200,
     advisor_id = request.args.get("advisor_id", 0, type=int)
     page = paginate(queries.target_rows(operation.id, advisor_id),
                     request.args.get("page", 1, type=int))
-    editable = may_edit_targets(current_user, operation)
+    granted = right(current_user, operation)
     preview = (queries.bulk_preview(operation.id, filters)
-               if filters is not None and editable else None)
+               if filters is not None and granted else None)
     filters = filters or Filters()
     return render(
         "operations/targets.html", block, status=status, operation=operation, page=page,
         advisor_id=advisor_id, advisors=queries.target_advisors(operation.id),
         totals=queries.target_totals(operation.id, advisor_id),
-        contacted=queries.contacted([t.id for t in page.items]), editable=editable,
+        contacted=queries.contacted([t.id for t in page.items]),
+        editable=granted == TargetRight.ALL, can_add=granted is not None,
         open_for_clients=can_add_targets(operation.archived),
         form=form or TargetForm(operation=operation, formdata=None),
         bulk=bulk or BulkTargetForm(formdata=None, prefix="bulk"), filters=filters,
@@ -74,19 +81,25 @@ def targets(operation_id: int):
 def add_target(operation_id: int):
     """Add one client (picked, or created in the picker's dialog) to the operation."""
     operation = get_or_404(Operation, operation_id)
-    _editable_or_403(operation)
+    _addable_or_403(operation)
     form = TargetForm(operation=operation)
-    if form.validate_on_submit():
-        try:
-            target = services.add_target(operation, form.client, form.advisor_id.data or None,
-                                form.potential.data, form.entry_date.data)
-        except TargetError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{target.client.full_name} a été ajouté(e) à l'opération.", "success")
-            return redirect(url_for("operations.targets", operation_id=operation.id))
-    return _page(operation, "add_form", status=422, form=form)
+    if not form.validate_on_submit():
+        return _page(operation, "add_form", status=422, form=form)
+    try:
+        target = services.add_target(operation, form.client, form.advisor_id.data or None,
+                                     form.potential.data, form.entry_date.data, current_user)
+    except Refused as refused:
+        return _refused_page(operation_id, "add_form", refused, form=form)
+    flash(f"{target.client.full_name} a été ajouté(e) à l'opération.", "success")
+    return redirect(url_for("operations.targets", operation_id=operation.id))
+
+
+def _refused_page(operation_id: int, block: str, refused: Refused, **forms):
+    """The form again with the service's refusal (the operation read again: a refusal
+    after a race rolled the transaction back)."""
+    form = forms.get("form") or forms["bulk"]
+    form.form_errors.append(refused.message)
+    return _page(get_or_404(Operation, operation_id), block, status=refused.status, **forms)
 
 
 @bp.route("/<int:operation_id>/targets/bulk")
@@ -94,7 +107,7 @@ def add_target(operation_id: int):
 def bulk_preview(operation_id: int):
     """How many clients a client query adds (the « Ajouter les N clients » button)."""
     operation = get_or_404(Operation, operation_id)
-    _editable_or_403(operation)
+    _addable_or_403(operation)
     return _page(operation, "bulk", filters=_filters(request.args))
 
 
@@ -103,22 +116,19 @@ def bulk_preview(operation_id: int):
 def add_targets_bulk(operation_id: int):
     """Add every client a client query matches, in one transaction."""
     operation = get_or_404(Operation, operation_id)
-    _editable_or_403(operation)
+    _addable_or_403(operation)
     form = BulkTargetForm(prefix="bulk")
     filters = _filters(request.form)
-    if form.validate_on_submit():
-        try:
-            result = services.add_targets_bulk(operation, filters, form.potential.data,
-                                      form.entry_date.data)
-        except TargetError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            skipped = (f" ; {result.skipped} déjà présent(s), ignoré(s)"
-                       if result.skipped else "")
-            flash(f"{result.added} client(s) ajouté(s) à l'opération{skipped}.", "success")
-            return redirect(url_for("operations.targets", operation_id=operation.id))
-    return _page(operation, "bulk", status=422, bulk=form, filters=filters)
+    if not form.validate_on_submit():
+        return _page(operation, "bulk", status=422, bulk=form, filters=filters)
+    try:
+        result = services.add_targets_bulk(operation, filters, form.potential.data,
+                                           form.entry_date.data, current_user)
+    except Refused as refused:
+        return _refused_page(operation_id, "bulk", refused, bulk=form, filters=filters)
+    skipped = f" ; {result.skipped} déjà présent(s), ignoré(s)" if result.skipped else ""
+    flash(f"{result.added} client(s) ajouté(s) à l'opération{skipped}.", "success")
+    return redirect(url_for("operations.targets", operation_id=operation.id))
 
 
 @bp.route("/targets/<int:target_id>/remove", methods=["GET", "POST"])
@@ -131,7 +141,6 @@ def remove_target(target_id: int):
     if request.method == "POST":
         name = target.client.full_name
         services.remove_target(target)
-        db.session.commit()
         flash(f"{name} a été retiré(e) de l'opération.", "success")
         return redirect(url_for("operations.targets", operation_id=operation.id))
     records, files = queries.records_of(target)
@@ -160,16 +169,13 @@ def add_client_target(client_id: int):
     """« Ajouter à une opération » from the client file; then its follow-up opens."""
     client = get_or_404(Client, client_id)
     form = ClientTargetForm(client=client, user=current_user)
-    if form.validate_on_submit():
-        try:
-            target = services.add_target(form.operation, client, form.advisor_id.data or None,
-                                form.potential.data, form.entry_date.data)
-        except TargetError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            url = url_for("operations.timeline", target_id=target.id)
-            if is_htmx():
-                return "", 204, {"HX-Redirect": url}
-            return redirect(url)
-    return _client_section(client, form, status=422)
+    if not form.validate_on_submit():
+        return _client_section(client, form, status=422)
+    try:
+        target = services.add_target(form.operation, client, form.advisor_id.data or None,
+                                     form.potential.data, form.entry_date.data, current_user)
+    except Refused as refused:
+        form.form_errors.append(refused.message)
+        return _client_section(get_or_404(Client, client_id), form, status=refused.status)
+    url = url_for("operations.timeline", target_id=target.id)
+    return ("", 204, {"HX-Redirect": url}) if is_htmx() else redirect(url)

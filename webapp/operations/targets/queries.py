@@ -13,7 +13,14 @@ from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.clients.queries import Filters, matching
 from webapp.extensions import db
-from webapp.operations.models import Operation, RecordStatus, StepRecord, Target, TargetAttachment
+from webapp.operations.models import (
+    AdvisorObjective,
+    Operation,
+    RecordStatus,
+    StepRecord,
+    Target,
+    TargetAttachment,
+)
 from webapp.operations.rules import Status, operation_status
 
 
@@ -128,13 +135,19 @@ def bulk_preview(operation_id: int, filters: Filters) -> Preview:
 
 # --- Operations offered, home box ------------------------------------------------------
 
-def addable_operations(user: User) -> list[Operation]:
-    """Operations the user may add clients to: visible, not archived, and managed by them
-    (the right « gestion des opérations », or their creator or responsible)."""
+def addable_operations(user: User, client: Client | None = None) -> list[Operation]:
+    """Operations the user may add ``client`` to: visible, not archived, and managed by
+    them (the right « gestion des opérations », or their creator or responsible), or,
+    for a client they follow, one they take part in (a share or clients in it)."""
     stmt = scoped(select(Operation), Operation, user).where(Operation.archived.is_(False))
     if not user.manage_operations:
-        stmt = stmt.where((Operation.created_by_id == user.id)
-                          | (Operation.responsible_id == user.id))
+        runs = (Operation.created_by_id == user.id) | (Operation.responsible_id == user.id)
+        if client is not None and client.advisor_id == user.id:
+            runs = runs | Operation.id.in_(
+                select(AdvisorObjective.operation_id)
+                .where(AdvisorObjective.advisor_id == user.id)) | Operation.id.in_(
+                select(Target.operation_id).where(Target.advisor_id == user.id))
+        stmt = stmt.where(runs)
     return db.session.scalars(stmt.order_by(Operation.position, Operation.id)).all()
 
 

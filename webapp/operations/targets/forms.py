@@ -10,14 +10,14 @@ from webapp.choices import options
 from webapp.clients.models import Client
 from webapp.fields import money_field
 from webapp.operations.models import Operation
-from webapp.operations.queries_targets import (
+from webapp.operations.rules import can_add_targets
+from webapp.operations.targets.queries import (
     addable_operations,
     assignable_advisors,
     has_target,
     visible_client,
 )
-from webapp.operations.rules import can_add_targets
-from webapp.operations.services_targets import ALREADY, ARCHIVED
+from webapp.operations.targets.services import ALREADY, ARCHIVED
 
 REQUIRED = "Ce champ est obligatoire."
 def potential_field():
@@ -92,7 +92,7 @@ class ClientTargetForm(TargetFields):
     def __init__(self, *args, client: Client, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.operations = {op.id: op for op in addable_operations(user)}
+        self.operations = {op.id: op for op in addable_operations(user, client)}
         self.operation_id.choices = options(
             [(op.id, op.name) for op in self.operations.values()])
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, distinct, func, select, true
 from sqlalchemy.orm import joinedload
 
-from webapp.auth.scope import scoped
+from webapp.auth.models import Access, Role, User
+from webapp.auth.scope import scoped, users_under
 from webapp.extensions import db
 from webapp.operations.models import (
     AdvisorObjective,
@@ -90,3 +91,16 @@ def share_rows(operation: Operation) -> tuple[list[ShareRow], Allocation]:
     rows = [ShareRow(s, share_amount(operation.objective, p)) for s, p in zip(shares, plain,
                                                                                strict=True)]
     return rows, allocation(operation.objective, plain)
+
+
+def manages(user: User, operation: Operation) -> bool:
+    """« Gestion des opérations commerciales » applies to the operations whose responsible
+    is the user or someone under them in the hierarchy; admins (and whoever sees every
+    operation) manage all of them."""
+    if not user.manage_operations:
+        return False
+    if user.role == Role.ADMIN or user.operations_access == Access.ALL:
+        return True
+    return operation.responsible_id is not None and bool(db.session.scalar(
+        select(User.id).where(User.id == operation.responsible_id,
+                              User.id.in_(users_under(user)))))

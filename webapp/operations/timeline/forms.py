@@ -24,11 +24,9 @@ from webapp.operations.models import (
     StepRecord,
     Target,
 )
-from webapp.operations.queries_timeline import Progress
-from webapp.operations.rules import (
-    conclusion_error,
-    unchecked_mandatory_actions,
-)
+from webapp.operations.rules import conclusion_error
+from webapp.operations.timeline.queries import Progress
+from webapp.operations.timeline.services import ConclusionInput, EventInput, RecordInput
 
 REQUIRED = "Ce champ est obligatoire."
 # Which fields each kind of step asks for (« la fenêtre qui s'ouvre dépend de la nature de
@@ -41,10 +39,6 @@ KIND_FIELDS = {
     StepKind.MAIL: set(),
 }
 OPTIONAL_FIELDS = {"actions", "time", "place"}
-
-
-def _names(items) -> str:
-    return ", ".join(f"« {name} »" for name in items)
 
 
 class StepRecordForm(FlaskForm):
@@ -74,35 +68,14 @@ class StepRecordForm(FlaskForm):
         if step.kind == StepKind.FOLLOWUP:
             self.notes.label.text = "Compte rendu"
 
-    def refusal(self) -> str | None:
-        """Why this step cannot be recorded now, in French (None when it can): an earlier
-        mandatory step is missing, whatever the select offered."""
-        if missing := self.progress.missing_before(self.step.id):
-            word = "l'étape obligatoire" if len(missing) == 1 else "les étapes obligatoires"
-            return (f"Impossible de saisir l'étape « {self.step.name} » : terminez d'abord "
-                    f"{word} {_names(s.name for s in missing)}.")
-        if self.record is None and self.step.id in self.progress.recorded:
-            return (f"L'étape « {self.step.name} » est déjà saisie : modifiez-la dans le "
-                    "suivi ou annulez-la.")
-        return None
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if message := self.refusal():
-            self.form_errors.append(message)
-            return False
-        return valid
-
-    def validate_status(self, field):
-        if field.data != RecordStatus.DONE or "actions" not in self:
-            return
-        unchecked = unchecked_mandatory_actions(
-            [(a.id, a.mandatory) for a in self.step.actions], set(self.actions.data or []))
-        if unchecked:
-            labels = [a.label for a in self.step.actions if a.id in unchecked]
-            word = "l'action obligatoire" if len(labels) == 1 else "les actions obligatoires"
-            raise ValidationError(f"La tâche ne peut pas être « Terminée » : cochez d'abord "
-                                  f"{word} {_names(labels)}.")
+    def values(self) -> RecordInput:
+        """What was typed, for ``services.record_step`` / ``update_step_record``."""
+        return RecordInput(
+            status=self.status.data, day=self.day.data,
+            time=self.time.data if "time" in self else None,
+            place=self.place.data if "place" in self else None,
+            notes=self.notes.data,
+            checked=frozenset(self.actions.data or []) if "actions" in self else frozenset())
 
 
 class EventForm(FlaskForm):
@@ -121,6 +94,11 @@ class EventForm(FlaskForm):
                               "notes": record.notes}
         super().__init__(*args, **kwargs)
         self.record = record
+
+    def values(self) -> EventInput:
+        """What was typed, for ``services.record_event`` / ``update_event``."""
+        return EventInput(kind=self.kind.data, title=self.title.data, status=self.status.data,
+                          day=self.day.data, notes=self.notes.data)
 
 
 class AttachmentForm(FlaskForm):
@@ -144,6 +122,11 @@ class ConclusionFields(FlaskForm):
         self.conclusion_kind_id.choices = options(
             [(0, "— Choisir —"),
              *((k.id, f"{k.name} ({'succès' if k.positive else 'échec'})") for k in kinds)])
+
+    def values(self) -> ConclusionInput:
+        """What was chosen, for ``services.conclude`` (or the bulk conclusion)."""
+        return ConclusionInput(kind=self.kind(), day=self.conclusion_date.data,
+                               amount=self.amount.data)
 
     def kind(self) -> ConclusionKind | None:
         return next((k for k in self.kinds if k.id == self.conclusion_kind_id.data), None)

@@ -6,14 +6,23 @@ from functools import wraps
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock
 from webapp.auth.scope import get_or_404, scoped
+from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import render
 from webapp.operations import bp
-from webapp.operations.forms_setup import (
+from webapp.operations.models import (
+    AdvisorObjective,
+    Operation,
+    Step,
+    StepAction,
+    StepDocument,
+    StepKind,
+)
+from webapp.operations.rules import can_delete_operation
+from webapp.operations.setup.forms import (
     ActionForm,
     DocumentForm,
     NewOperationForm,
@@ -23,24 +32,15 @@ from webapp.operations.forms_setup import (
     ShareForm,
     StepForm,
 )
-from webapp.operations.models import (
-    AdvisorObjective,
-    Operation,
-    Step,
-    StepAction,
-    StepDocument,
-    StepKind,
-)
-from webapp.operations.queries_setup import (
+from webapp.operations.setup.queries import (
     STATUS_FILTERS,
+    manages,
     operation_page,
     share_rows,
     started_targets,
     target_counts,
 )
-from webapp.operations.rules import can_delete_operation, steps_error
-from webapp.operations.services_setup import (
-    Refused,
+from webapp.operations.setup.services import (
     add_action,
     add_document,
     add_share,
@@ -61,6 +61,7 @@ from webapp.operations.services_setup import (
     set_archived,
     set_sale_step,
 )
+from webapp.ordering import posted_ids
 from webapp.uploads import UploadError, serve, store
 
 CLOSE_DIALOG = {"HX-Trigger": "pilote:close-dialog"}
@@ -79,12 +80,14 @@ def manage_required(view):
     return wrapped
 
 
-def _ids(name: str = "ids") -> list[int]:
-    """A posted list of distinct ids, or 400."""
-    raw = request.form.getlist(name)
-    if not raw or not all(x.isdigit() for x in raw) or len(set(raw)) != len(raw):
-        abort(400)
-    return [int(x) for x in raw]
+def managed_or_404(operation_id: int) -> Operation:
+    """An operation the viewer sees (else 404) and may set up (else 403): the manage
+    right applies to the operations run by the viewer or someone under them; admins
+    set up all of them."""
+    operation = get_or_404(Operation, operation_id)
+    if not manages(current_user, operation):
+        abort(403)
+    return operation
 
 
 def _step_of(operation: Operation, step_id: int) -> Step:
@@ -114,13 +117,12 @@ def index():
 @manage_required
 def reorder():
     """Persist the order the list was dragged into (its ids, top first)."""
-    ids = _ids()
+    ids = posted_ids()
     visible = set(db.session.scalars(
         scoped(select(Operation.id), Operation).where(Operation.id.in_(ids))))
     if visible != set(ids):
         abort(404)
     reorder_operations(ids)
-    db.session.commit()
     return "", 204
 
 
@@ -132,8 +134,7 @@ def create():
     """Create an operation with its first step, the sale step; steps follow on edit."""
     form = NewOperationForm()
     if form.validate_on_submit():
-        operation = create_operation(form, current_user)
-        db.session.commit()
+        operation = create_operation(*form.values(), current_user.id)
         flash("Opération créée. Ajoutez ses autres étapes et répartissez son objectif.",
               "success")
         return redirect(url_for("operations.edit", operation_id=operation.id))
@@ -154,36 +155,37 @@ def _edit_page(operation: Operation, form: OperationForm, conflict: bool = False
 @manage_required
 def edit(operation_id: int):
     """Edit an operation; a concurrent change answers 409 with what was typed kept."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     form = OperationForm(obj=operation, responsible_id=operation.responsible_id)
     if request.method == "GET":
         form.version.data = operation.version
-    conflict = False
-    if form.validate_on_submit():
-        if str(operation.version) != form.version.data:
-            conflict = True
-        else:
-            try:
-                save_operation(operation, form)
-                db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                operation = get_or_404(Operation, operation_id)
-                conflict = True
-            else:
-                flash("Opération enregistrée.", "success")
-                return redirect(url_for("operations.edit", operation_id=operation.id))
-        form.version.data = operation.version  # saving again now overwrites, knowingly
-    return _edit_page(operation, form, conflict, 409 if conflict else 422 if form.errors
-                      else 200)
+    if not form.validate_on_submit():
+        return _edit_page(operation, form, code=422 if form.errors else 200)
+    try:
+        save_operation(operation, form.values(), form.version.data)
+    except Refused as refused:
+        return _edit_refused(operation_id, form, refused)
+    flash("Opération enregistrée.", "success")
+    return redirect(url_for("operations.edit", operation_id=operation.id))
+
+
+def _edit_refused(operation_id: int, form: OperationForm, refused: Refused):
+    """The form again with what was typed: after a conflict (409) with the fresh version,
+    so saving again now overwrites, knowingly."""
+    operation = get_or_404(Operation, operation_id)
+    conflict = refused.status == 409
+    if conflict:
+        form.version.data = operation.version
+    else:
+        form.form_errors.append(refused.message)
+    return _edit_page(operation, form, conflict, refused.status)
 
 
 @bp.route("/<int:operation_id>/duplicate", methods=["POST"])
 @manage_required
 def duplicate(operation_id: int):
     """Copy an operation (steps, actions, shares; no clients) and open the copy."""
-    copy = duplicate_operation(get_or_404(Operation, operation_id), current_user)
-    db.session.commit()
+    copy = duplicate_operation(managed_or_404(operation_id), current_user)
     flash("Opération dupliquée : modifiez les dates de la copie.", "success")
     return redirect(url_for("operations.edit", operation_id=copy.id))
 
@@ -192,10 +194,9 @@ def duplicate(operation_id: int):
 @manage_required
 def archive(operation_id: int):
     """Archive (archived=1) or bring back (archived=0) an operation."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     archived = request.form.get("archived") == "1"
     set_archived(operation, archived)
-    db.session.commit()
     flash("Opération archivée." if archived else "Opération désarchivée.", "success")
     return redirect(url_for("operations.edit", operation_id=operation.id))
 
@@ -204,14 +205,13 @@ def archive(operation_id: int):
 @manage_required
 def delete(operation_id: int):
     """Delete an operation that no client has started."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     try:
         delete_operation(operation)
     except Refused as refused:
         db.session.rollback()
         flash(str(refused), "danger")
         return redirect(url_for("operations.edit", operation_id=operation_id))
-    db.session.commit()
     flash("Opération supprimée.", "success")
     return redirect(url_for("operations.index"))
 
@@ -240,19 +240,22 @@ def _share_of(operation: Operation, share_id: int) -> AdvisorObjective:
 @manage_required
 def shares(operation_id: int):
     """The dialog's content: the advisors' shares, the total and the remainder."""
-    return _shares_panel(get_or_404(Operation, operation_id))
+    return _shares_panel(managed_or_404(operation_id))
 
 
 @bp.route("/<int:operation_id>/shares", methods=["POST"])
 @manage_required
 def new_share(operation_id: int):
     """Add an advisor with a share in € or in %."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     form = NewShareForm(operation=operation, prefix="new-share")
     if not form.validate_on_submit():
         return _shares_panel(operation, new_form=form, code=422)
-    add_share(operation, form)
-    db.session.commit()
+    try:
+        add_share(operation, form.advisor_id.data, form.share())
+    except Refused as refused:
+        form.form_errors.append(refused.message)
+        return _shares_panel(operation, new_form=form, code=refused.status)
     return _shares_panel(operation)
 
 
@@ -260,13 +263,12 @@ def new_share(operation_id: int):
 @manage_required
 def update_share(operation_id: int, share_id: int):
     """Change one advisor's share; the panel comes back with the new remainder."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     share = _share_of(operation, share_id)
     form = ShareForm(prefix=f"share-{share.id}")
     if not form.validate_on_submit():
         return _shares_panel(operation, row_forms={share.id: form}, code=422)
-    save_share(share, form)
-    db.session.commit()
+    save_share(share, form.share())
     return _shares_panel(operation)
 
 
@@ -274,9 +276,8 @@ def update_share(operation_id: int, share_id: int):
 @manage_required
 def delete_share(operation_id: int, share_id: int):
     """Remove an advisor: their share returns to « Reste à répartir »."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     remove_share(_share_of(operation, share_id))
-    db.session.commit()
     return _shares_panel(operation)
 
 
@@ -284,9 +285,8 @@ def delete_share(operation_id: int, share_id: int):
 @manage_required
 def clear_all_shares(operation_id: int):
     """« Tout supprimer »."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     clear_shares(operation)
-    db.session.commit()
     return _shares_panel(operation)
 
 
@@ -321,14 +321,14 @@ def _step_dialog(operation: Operation, step: Step | None, form: StepForm, code: 
 @manage_required
 def new_step(operation_id: int):
     """Add a step (dialog); a task stays open for its actions and documents."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     form = StepForm(prefix="step")
     if not form.validate_on_submit():
         return _step_dialog(operation, None, form, 422 if form.errors else 200)
-    if error := steps_error(len(operation.steps) + 1):
-        return _step_dialog(operation, None, form, 422, error=error)
-    step = add_step(operation, form)
-    db.session.commit()
+    try:
+        step = add_step(operation, form.values())
+    except Refused as refused:
+        return _step_dialog(operation, None, form, refused.status, error=refused.message)
     db.session.refresh(operation)
     return _step_dialog(operation, step, StepForm(obj=step, formdata=None, prefix="step"),
                         saved=True, refresh_panel=True)
@@ -338,13 +338,12 @@ def new_step(operation_id: int):
 @manage_required
 def edit_step(operation_id: int, step_id: int):
     """A step's settings, actions and documents (dialog)."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
     form = StepForm(obj=step, prefix="step")
     if not form.validate_on_submit():
         return _step_dialog(operation, step, form, 422 if form.errors else 200)
-    save_step(step, form)
-    db.session.commit()
+    save_step(step, form.values())
     db.session.refresh(operation)
     return _step_dialog(operation, step, form, saved=True, refresh_panel=True)
 
@@ -353,15 +352,13 @@ def edit_step(operation_id: int, step_id: int):
 @manage_required
 def remove_step(operation_id: int, step_id: int):
     """Delete a step no advisor validated; the dialog closes on success."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
     try:
         delete_step(operation, step)
     except Refused as refused:
-        db.session.rollback()
         return _step_dialog(operation, step, StepForm(obj=step, formdata=None, prefix="step"),
-                            409, error=str(refused))
-    db.session.commit()
+                            refused.status, error=refused.message)
     return _steps_panel(operation, headers={"HX-Retarget": "#steps-panel",
                                             "HX-Reswap": "outerHTML", **CLOSE_DIALOG})
 
@@ -370,12 +367,8 @@ def remove_step(operation_id: int, step_id: int):
 @manage_required
 def reorder_steps(operation_id: int):
     """Persist the steps' dragged order (all of the operation's step ids, first first)."""
-    operation = get_or_404(Operation, operation_id)
-    ids = _ids()
-    if set(ids) != {s.id for s in operation.steps}:
-        abort(404)
-    renumber_steps(operation, ids)
-    db.session.commit()
+    operation = managed_or_404(operation_id)
+    renumber_steps(operation, posted_ids({s.id for s in operation.steps}))
     return _steps_panel(operation)
 
 
@@ -383,12 +376,11 @@ def reorder_steps(operation_id: int):
 @manage_required
 def sale_step(operation_id: int):
     """Choose the sale step among the steps."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     form = SaleStepForm(operation=operation)
     if not form.validate_on_submit():
         return _steps_panel(operation, 422, error="Choisissez une des étapes.")
     set_sale_step(operation, _step_of(operation, form.sale_step_id.data))
-    db.session.commit()
     return _steps_panel(operation)
 
 
@@ -396,12 +388,11 @@ def sale_step(operation_id: int):
 @manage_required
 def new_action(operation_id: int, step_id: int):
     """Add an action (sub-task) to a task step."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
     form = ActionForm(prefix="action")
     if form.validate_on_submit():
-        add_action(step, form)
-        db.session.commit()
+        add_action(step, form.values())
         db.session.refresh(step)
         form = ActionForm(formdata=None, prefix="action")
     return render_template("operations/_step_actions.html", step=step, action_form=form,
@@ -413,13 +404,12 @@ def new_action(operation_id: int, step_id: int):
 @manage_required
 def delete_action(operation_id: int, step_id: int, action_id: int):
     """Remove an action from a task step."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
     action = db.session.get(StepAction, action_id)
     if action is None or action.step_id != step.id:
         abort(404)
     remove_action(action)
-    db.session.commit()
     db.session.refresh(step)
     return render_template("operations/_step_actions.html", step=step,
                            action_form=ActionForm(formdata=None, prefix="action"),
@@ -438,7 +428,7 @@ def _document_of(operation: Operation, step_id: int, document_id: int) -> StepDo
 @manage_required
 def new_document(operation_id: int, step_id: int):
     """Attach a document to a task step."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
     form = DocumentForm(prefix="document")
     if form.validate_on_submit():
@@ -447,7 +437,6 @@ def new_document(operation_id: int, step_id: int):
         except UploadError as error:
             form.file.errors.append(str(error))
         else:
-            db.session.commit()
             form = DocumentForm(formdata=None, prefix="document")
     return render_template("operations/_step_documents.html", step=step, document_form=form,
                            **_panel(operation, refresh_panel=True)), 422 if form.errors else 200
@@ -466,11 +455,10 @@ def document(operation_id: int, step_id: int, document_id: int):
 @manage_required
 def delete_document(operation_id: int, step_id: int, document_id: int):
     """Detach a document from a task step."""
-    operation = get_or_404(Operation, operation_id)
+    operation = managed_or_404(operation_id)
     found = _document_of(operation, step_id, document_id)
     step = _step_of(operation, step_id)
     remove_document(found)
-    db.session.commit()
     db.session.refresh(step)
     return render_template("operations/_step_documents.html", step=step,
                            document_form=DocumentForm(formdata=None, prefix="document"),

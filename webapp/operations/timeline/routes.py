@@ -7,15 +7,15 @@ refused form answers 422 with the form, what was typed and the French messages.
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
-from webapp.extensions import db
+from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
 from webapp.operations import bp
-from webapp.operations import services_timeline as services
-from webapp.operations.forms_timeline import (
+from webapp.operations.models import RecordStatus, StepKind, Target
+from webapp.operations.timeline import services
+from webapp.operations.timeline.forms import (
     AccountsForm,
     AttachmentForm,
     ConclusionForm,
@@ -23,8 +23,7 @@ from webapp.operations.forms_timeline import (
     StepRecordForm,
     VersionForm,
 )
-from webapp.operations.models import RecordStatus, StepKind, Target
-from webapp.operations.queries_timeline import (
+from webapp.operations.timeline.queries import (
     attachment_of,
     attachments,
     client_accounts,
@@ -34,8 +33,6 @@ from webapp.operations.queries_timeline import (
 )
 
 PAGE = "operations/timeline.html"
-STALE = ("Ce suivi vient d'être modifié par quelqu'un d'autre : vérifiez puis validez à "
-         "nouveau.")
 
 
 def _conclusion_form(target: Target, formdata=None) -> ConclusionForm:
@@ -136,7 +133,8 @@ def add_form(target_id: int):
         forms = _step_form(target, prog, _step_or_404(prog, int(choice)), formdata=False)
     else:
         abort(404)
-    refusal = forms["record_form"].refusal() if choice != "event" else None
+    refusal = (services.refusal(target, prog, forms["record_form"].step)
+               if choice != "event" else None)
     return render(PAGE, "record_panel", status=422 if refusal else 200,
                   **_context(target, prog, message=refusal, **forms))
 
@@ -151,10 +149,20 @@ def create_record(target_id: int, step_id: int):
     forms = _step_form(target, prog, step)
     form = forms["record_form"]
     if not form.validate_on_submit():
-        return render(PAGE, "record_panel", status=422, **_context(target, prog, **forms))
-    record = services.record_step(target, form, current_user.id)
-    db.session.commit()
+        return _record_panel(target, prog, forms)
+    try:
+        record = services.record_step(target, step, form.values(), current_user.id, prog)
+    except Refused as refused:
+        return _record_panel(target, prog, forms, refused)
     return _after_step(target, record)
+
+
+def _record_panel(target: Target, prog, forms: dict, refused: Refused | None = None):
+    """The record's form again, with the fields' errors or the service's refusal."""
+    if refused is not None:
+        forms["record_form"].form_errors.append(refused.message)
+    return render(PAGE, "record_panel", status=refused.status if refused else 422,
+                  **_context(target, prog, **forms))
 
 
 def _after_step(target: Target, record):
@@ -176,10 +184,20 @@ def create_event(target_id: int):
     target = get_or_404(Target, target_id)
     forms = _event_form(target)
     if not forms["record_form"].validate_on_submit():
-        return render(PAGE, "record_panel", status=422, **_context(target, **forms))
-    services.record_event(target, forms["record_form"], current_user.id)
-    db.session.commit()
+        return _record_panel(target, None, forms)
+    try:
+        services.record_event(target, forms["record_form"].values(), current_user.id)
+    except Refused as refused:
+        return _record_panel(target, None, forms, refused)
     return _saved(target)
+
+
+def _record_forms(target: Target, prog, record) -> dict:
+    """The form of an existing record: an event's, or its step's (posted data on POST)."""
+    posted = request.method == "POST"
+    if record.step_id is None:
+        return _event_form(target, record, formdata=posted)
+    return _step_form(target, prog, record.step, record, formdata=posted)
 
 
 @bp.route("/targets/<int:target_id>/records/<int:record_id>", methods=["GET", "POST"])
@@ -189,20 +207,19 @@ def edit_record(target_id: int, record_id: int):
     target = get_or_404(Target, target_id)
     record = record_of(target, record_id) or abort(404)
     prog = progress(target)
-    forms = (_event_form(target, record, formdata=request.method == "POST")
-             if record.step_id is None
-             else _step_form(target, prog, record.step, record,
-                             formdata=request.method == "POST"))
+    forms = _record_forms(target, prog, record)
     form = forms["record_form"]
-    if request.method == "GET" or not form.validate_on_submit():
-        return render(PAGE, "record_panel", status=422 if form.errors else 200,
-                      **_context(target, prog, **forms))
-    if record.step_id is None:
-        services.update_event(record, form)
-        db.session.commit()
-        return _saved(target)
-    services.update_step_record(record, form)
-    db.session.commit()
+    if request.method == "GET":
+        return render(PAGE, "record_panel", **_context(target, prog, **forms))
+    if not form.validate_on_submit():
+        return _record_panel(target, prog, forms)
+    try:
+        if record.step_id is None:
+            services.update_event(record, form.values())
+            return _saved(target)
+        services.update_step_record(record, form.values(), prog)
+    except Refused as refused:
+        return _record_panel(target, prog, forms, refused)
     return _after_step(target, record)
 
 
@@ -213,7 +230,6 @@ def cancel_record(target_id: int, record_id: int):
     target = get_or_404(Target, target_id)
     record = record_of(target, record_id) or abort(404)
     services.cancel_record(record)
-    db.session.commit()
     return _saved(target)
 
 
@@ -229,7 +245,6 @@ def upload_attachment(target_id: int):
         except uploads.UploadError as error:
             form.file.errors.append(str(error))
         else:
-            db.session.commit()
             return _saved(target)
     return render(PAGE, "attachments_panel", status=422,
                   **_context(target, attachment_form=form))
@@ -252,18 +267,19 @@ def delete_attachment(target_id: int, attachment_id: int):
     target = get_or_404(Target, target_id)
     attachment = attachment_of(target, attachment_id) or abort(404)
     services.remove_attachment(attachment)
-    db.session.commit()
     return _saved(target)
 
 
-def _stale(target_id: int, form_name: str, build):
-    """Someone changed the target meanwhile: show the form again with the fresh version."""
-    db.session.rollback()
+def _conclusion_refused(target_id: int, form, refused: Refused, form_name: str):
+    """The conclusion panel again with the refusal; after a conflict, with the fresh
+    version (saving again is then deliberate)."""
     target = get_or_404(Target, target_id)
-    form = build(target)
-    form.form_errors.append(STALE)
+    if form is None:
+        return render(PAGE, "conclusion_panel", status=refused.status,
+                      **_context(target, conclusion_message=refused.message))
+    form.form_errors.append(refused.message)
     form.version.data = target.version
-    return render(PAGE, "conclusion_panel", status=409,
+    return render(PAGE, "conclusion_panel", status=refused.status,
                   **_context(target, **{form_name: form}))
 
 
@@ -278,13 +294,10 @@ def conclude(target_id: int):
     if not form.validate_on_submit():
         return render(PAGE, "conclusion_panel", status=422,
                       **_context(target, conclusion_form=form))
-    if form.version.data != str(target.version):
-        return _stale(target_id, "conclusion_form", lambda t: _conclusion_form(t, True))
     try:
-        services.conclude(target, form)
-        db.session.commit()
-    except StaleDataError:
-        return _stale(target_id, "conclusion_form", lambda t: _conclusion_form(t, True))
+        services.conclude(target, form.values(), form.version.data)
+    except Refused as refused:
+        return _conclusion_refused(target_id, form, refused, "conclusion_form")
     return _saved(target)
 
 
@@ -295,11 +308,10 @@ def reopen(target_id: int):
     target = get_or_404(Target, target_id)
     if not target.concluded:
         return _saved(target)  # reopened meanwhile: show it as it is
-    if VersionForm().version.data != str(target.version):
-        return render(PAGE, "conclusion_panel", status=409,
-                      **_context(target, conclusion_message=STALE))
-    services.reopen(target)
-    db.session.commit()
+    try:
+        services.reopen(target, VersionForm().version.data)
+    except Refused as refused:
+        return _conclusion_refused(target_id, None, refused, "")
     return _saved(target)
 
 
@@ -316,5 +328,4 @@ def link_accounts(target_id: int):
                       **_context(target, accounts_form=form))
     chosen = set(form.accounts.data or [])
     services.link_accounts(target, [a for a in client_accounts(target) if a.id in chosen])
-    db.session.commit()
     return _saved(target)

@@ -1,0 +1,1 @@
+"""The clients of an operation (its targets) and the client file's operations."""

@@ -1,0 +1,131 @@
+"""Writes on an operation's targets: add one client, add a client query's result, remove."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webapp import uploads
+from webapp.auth.models import User
+from webapp.clients.models import Client
+from webapp.clients.queries import Filters
+from webapp.errors import Refused
+from webapp.extensions import db
+from webapp.operations.models import AdvisorObjective, Operation, Target, TargetAttachment
+from webapp.operations.rules import TargetRight, can_add_targets, target_right
+from webapp.operations.targets.queries import matching_clients
+
+ARCHIVED = "Cette opération est archivée : elle ne peut plus être attribuée à un client."
+ALREADY = "Ce client fait déjà partie de cette opération."
+NOT_YOURS = ("Vous ajoutez à cette opération vos propres clients seulement, suivis par "
+             "vous-même.")
+NO_RIGHT = "Vous ne pouvez pas ajouter de clients à cette opération."
+RACED = ("Des clients viennent d'être ajoutés à l'opération par quelqu'un d'autre : "
+         "recommencez.")
+BULK_MAX = 10_000
+CHUNK = 500
+
+
+def right(user: User, operation: Operation) -> str | None:
+    """What ``user`` may do with the operation's clients (``rules.target_right``): all
+    of them, their own ones, or nothing."""
+    runs = user.id in (operation.created_by_id, operation.responsible_id)
+    participates = False
+    if not (user.manage_operations or runs):
+        participates = bool(
+            db.session.scalar(select(AdvisorObjective.id).where(
+                AdvisorObjective.operation_id == operation.id,
+                AdvisorObjective.advisor_id == user.id).limit(1))
+            or db.session.scalar(select(Target.id).where(
+                Target.operation_id == operation.id, Target.advisor_id == user.id).limit(1)))
+    return target_right(bool(user.manage_operations), runs, participates)
+
+
+def may_edit_targets(user: User, operation: Operation) -> bool:
+    """« ajouter ou supprimer des clients » (any client): the right to manage operations,
+    or being the operation's creator or responsible."""
+    return right(user, operation) == TargetRight.ALL
+
+
+def _check_adding(operation: Operation, actor: User | None) -> str | None:
+    """The actor's right (None: a command, which may add anyone), or ``Refused``."""
+    if not can_add_targets(operation.archived):
+        raise Refused(ARCHIVED)
+    if actor is None:
+        return TargetRight.ALL
+    granted = right(actor, operation)
+    if granted is None:
+        raise Refused(NO_RIGHT, 403)
+    return granted
+
+
+def _flush_or_refuse(message: str) -> None:
+    """Flush; a client put in the operation meanwhile by another request (the unique
+    constraint on operation and client) is a ``Refused`` (409), the transaction rolled
+    back, never a 500. (No savepoint: pysqlite's are unreliable.)"""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused(message, 409) from None
+
+
+def add_target(operation: Operation, client: Client, advisor_id: int | None,
+               potential: Decimal | None, entry_date: date | None,
+               actor: User | None = None) -> Target:
+    """Put ``client`` in ``operation`` (advisor by default the client's) and flush. An
+    advisor who only takes part in the operation adds their own clients, for themselves;
+    the same client twice is refused, even when two requests race."""
+    granted = _check_adding(operation, actor)
+    if granted == TargetRight.OWN and (client.advisor_id != actor.id
+                                       or advisor_id not in (None, actor.id)):
+        raise Refused(NOT_YOURS, 403)
+    if db.session.scalar(select(Target.id).where(Target.operation_id == operation.id,
+                                                 Target.client_id == client.id)):
+        raise Refused(ALREADY)
+    target = Target(operation=operation, client=client,
+                    advisor_id=advisor_id or client.advisor_id, potential=potential,
+                    entry_date=entry_date)
+    db.session.add(target)
+    _flush_or_refuse(ALREADY)
+    return target
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    added: int
+    skipped: int  # already in the operation
+
+
+def add_targets_bulk(operation: Operation, filters: Filters, potential: Decimal | None,
+                     entry_date: date, actor: User | None = None) -> BulkResult:
+    """Put every client the query matches in ``operation``, each with their own advisor,
+    skipping those already there; ORM inserts in chunks, so the audit trail is kept. An
+    advisor who only takes part adds the clients they follow, whatever the filter."""
+    if _check_adding(operation, actor) == TargetRight.OWN:
+        filters = replace(filters, advisor_id=actor.id)
+    rows = db.session.execute(matching_clients(filters).order_by(Client.id)).all()
+    if len(rows) > BULK_MAX:
+        raise Refused(f"La requête donne {len(rows)} clients : affinez-la (au plus "
+                      f"{BULK_MAX} clients à la fois).")
+    present = set(db.session.scalars(select(Target.client_id)
+                                     .where(Target.operation_id == operation.id)))
+    fresh = [row for row in rows if row.id not in present]
+    for start in range(0, len(fresh), CHUNK):
+        db.session.add_all(
+            Target(operation_id=operation.id, client_id=row.id, advisor_id=row.advisor_id,
+                   potential=potential, entry_date=entry_date)
+            for row in fresh[start:start + CHUNK])
+        _flush_or_refuse(RACED)
+    return BulkResult(added=len(fresh), skipped=len(rows) - len(fresh))
+
+
+def remove_target(target: Target) -> None:
+    """Take the client out of the operation, with its step records and attachments."""
+    files = list(db.session.scalars(select(TargetAttachment.stored_name)
+                                    .where(TargetAttachment.target_id == target.id)))
+    db.session.delete(target)
+    db.session.flush()
+    uploads.remove_after_commit(files)

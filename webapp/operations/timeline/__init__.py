@@ -1,0 +1,1 @@
+"""The per-client timeline of an operation: records, events, attachments, conclusion."""
