@@ -2,7 +2,7 @@
 a checklist's reception e-mail may be « identique à l'adresse générale »
 
 Revision ID: d5e8a3c1f7b2
-Revises: c3f1a7d9e2b5
+Revises: e2a9c4d7b318
 Create Date: 2026-12-06 06:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5e8a3c1f7b2'
-down_revision = 'c3f1a7d9e2b5'
+down_revision = 'e2a9c4d7b318'
 branch_labels = None
 depends_on = None
 
