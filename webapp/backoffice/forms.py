@@ -1,37 +1,15 @@
-"""Form pieces the back-office features share: the desk's form (text without control
-characters), checkboxes checked by a rule, a period, the agency picker."""
+"""Form pieces the back-office features share: checkboxes checked by a rule, a period, the
+agency picker. (Control characters are dropped from every form's text by ``webapp.forms``.)"""
 
-import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, widgets
+from wtforms import DateField, SelectMultipleField, widgets
 from wtforms.validators import Optional, ValidationError
 
 from webapp.backoffice.rules import day_error
 from webapp.clients.picker import ClientPickerField
 
 REQUIRED = "Ce champ est obligatoire."
-# Control characters typed or pasted into a text: nothing a person means, and PostgreSQL
-# refuses NUL in text (a request body « a\x00b » was a 500). Tabs and new lines stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_control_characters(value):
-    """A text field's value with its control characters removed."""
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
-class DeskForm(FlaskForm):
-    """The desk's forms: every text field drops control characters."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = options.get("filters") or unbound_field.kwargs.get("filters") or ()
-                options["filters"] = [without_control_characters, *filters]
-            return unbound_field.bind(form=form, **options)
-
-
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes; the domain's rule checks them (French message)."""
 
@@ -71,7 +49,7 @@ def _plausible(_form, field):
         raise ValidationError(error)
 
 
-class PeriodForm(DeskForm):
+class PeriodForm(FlaskForm):
     """A period read from the query string (lists, tallies, recap)."""
 
     class Meta:

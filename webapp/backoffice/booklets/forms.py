@@ -2,16 +2,17 @@
 
 from datetime import date
 
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from webapp.backoffice.booklets import queries
 from webapp.backoffice.booklets.services import AllowanceInput, OrderInput
-from webapp.backoffice.forms import REQUIRED, DeskForm, agency_field
+from webapp.backoffice.forms import REQUIRED, agency_field
 from webapp.choices import options
 
 
-class _AgencyContract(DeskForm):
+class _AgencyContract(FlaskForm):
     """An agency (a client file, chosen with the picker) and one of the contracts."""
 
     client_id = agency_field()

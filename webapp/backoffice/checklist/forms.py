@@ -1,6 +1,7 @@
 """The new-contract checklist (slide 7), one form per section, each saved on its own:
 every field may stay empty while the sheet is being filled; completeness is the rule's."""
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -22,7 +23,6 @@ from webapp.backoffice.checklist.rules import (
     parse_chiefs,
     parse_day_month,
 )
-from webapp.backoffice.forms import DeskForm
 from webapp.choices import options
 from webapp.clients.rules import parse_phone
 from webapp.fields import money_field
@@ -42,7 +42,7 @@ def _phone(_form, field):
             raise ValidationError(str(error)) from error
 
 
-class _SectionForm(DeskForm):
+class _SectionForm(FlaskForm):
     section = ""
 
     def values(self) -> dict[str, object]:
@@ -156,7 +156,7 @@ class BookletsForm(_SectionForm):
         self.booklet_type.choices = _blank((name, name) for name in contracts)
 
 
-class LogoForm(DeskForm):
+class LogoForm(FlaskForm):
     file = FileField("Logo du client en HD (PNG, JPEG ou WebP)",
                      validators=[FileRequired("Choisissez le fichier du logo.")])
 

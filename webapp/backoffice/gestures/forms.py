@@ -3,6 +3,7 @@ designated manager, processed by the BO with an answer to the agency."""
 
 from decimal import Decimal
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import (
@@ -14,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webapp.backoffice.forms import DeskForm, PeriodForm, agency_field
+from webapp.backoffice.forms import PeriodForm, agency_field
 from webapp.backoffice.gestures.rules import GestureStatus, gesture_error
 from webapp.backoffice.gestures.services import GestureInput
 from webapp.choices import options
@@ -23,7 +24,7 @@ from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
 __all__ = ["AnswerForm", "DecisionForm", "GestureForm", "PeriodForm"]
 
 
-class GestureForm(DeskForm):
+class GestureForm(FlaskForm):
     client_id = agency_field()
     amount = FrenchDecimalField(
         "Montant du geste (€)", validators=[
@@ -57,7 +58,7 @@ class GestureForm(DeskForm):
             raise ValidationError(error)
 
 
-class DecisionForm(DeskForm):
+class DecisionForm(FlaskForm):
     version = HiddenField()
     decision = SelectField("Décision", default="", choices=options([
         ("", "— Choisissez —"), (GestureStatus.VALIDATED, "Valider le geste"),
@@ -69,7 +70,7 @@ class DecisionForm(DeskForm):
             raise ValidationError("Choisissez de valider ou de refuser.")
 
 
-class AnswerForm(DeskForm):
+class AnswerForm(FlaskForm):
     """« La réponse est adressée à l'agence avec en copie le commercial »."""
 
     version = HiddenField()

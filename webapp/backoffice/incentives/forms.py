@@ -1,17 +1,18 @@
 """Incentives (slide 9): a sale entered by hand, a sales file imported, the period."""
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from webapp.backoffice.forms import REQUIRED, DeskForm, PeriodForm
+from webapp.backoffice.forms import REQUIRED, PeriodForm
 from webapp.backoffice.incentives.rules import SaleLine
 from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
 
 __all__ = ["ImportForm", "PeriodForm", "SaleForm"]
 
 
-class SaleForm(DeskForm):
+class SaleForm(FlaskForm):
     sold_on = DateField("Date de la vente", validators=[InputRequired(REQUIRED)])
     agency = StringField("Agence", validators=[InputRequired(REQUIRED), Length(max=120)])
     seller = StringField("Vendeur", validators=[InputRequired(REQUIRED), Length(max=120)])
@@ -26,6 +27,6 @@ class SaleForm(DeskForm):
                         self.policy.data, self.amount.data)
 
 
-class ImportForm(DeskForm):
+class ImportForm(FlaskForm):
     file = FileField("Fichier des ventes (CSV : date;agence;vendeur;police;montant)",
                      validators=[FileRequired("Choisissez le fichier des ventes.")])

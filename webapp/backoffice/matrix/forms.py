@@ -1,10 +1,11 @@
 """The routing matrix (« Quoi ? A qui ? Copie ? », slide 3) as the admin edits it."""
 
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.auth.models import Role
-from webapp.backoffice.forms import CheckboxesField, DeskForm
+from webapp.backoffice.forms import CheckboxesField
 from webapp.backoffice.matrix.queries import people
 from webapp.backoffice.matrix.services import TypeInput
 from webapp.backoffice.models import RequestType
@@ -12,7 +13,7 @@ from webapp.backoffice.requests.rules import WORKFLOWS
 from webapp.choices import options
 
 
-class TypeForm(DeskForm):
+class TypeForm(FlaskForm):
     name = StringField("Demande", validators=[DataRequired("Ce champ est obligatoire."),
                                               Length(max=80)])
     workflow = SelectField("Déroulement", default="simple",
@@ -54,7 +55,7 @@ class TypeForm(DeskForm):
                                   "copie.")
 
 
-class ValidatorsForm(DeskForm):
+class ValidatorsForm(FlaskForm):
     """« traités par le BO après validation de David »: who validates gestures."""
 
     validators_ids = CheckboxesField("Valident les gestes commerciaux")

@@ -3,12 +3,13 @@ attachment, a workflow move and an assignment."""
 
 from datetime import date
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.auth.models import User
-from webapp.backoffice.forms import CheckboxesField, DeskForm, picked_client
+from webapp.backoffice.forms import CheckboxesField, picked_client
 from webapp.backoffice.models import RequestType
 from webapp.backoffice.requests import queries
 from webapp.backoffice.requests.rules import (
@@ -23,7 +24,7 @@ from webapp.choices import options
 from webapp.clients.models import Client
 
 
-class RequestForm(DeskForm):
+class RequestForm(FlaskForm):
     """« Nom du Client/Contrat » + libellé, one subject, a deadline, copies of the matrix."""
 
     type_id = SelectField("Type de demande", coerce=int, default=0)
@@ -100,17 +101,17 @@ class RequestForm(DeskForm):
             raise ValidationError(error)
 
 
-class CommentForm(DeskForm):
+class CommentForm(FlaskForm):
     body = TextAreaField("Message", validators=[DataRequired("Écrivez votre message."),
                                                 Length(max=5000)])
 
 
-class AttachmentForm(DeskForm):
+class AttachmentForm(FlaskForm):
     file = FileField("Pièce jointe (PDF, PNG ou JPEG)",
                      validators=[FileRequired("Choisissez un fichier.")])
 
 
-class TransitionForm(DeskForm):
+class TransitionForm(FlaskForm):
     """A workflow move; ``state`` is the state the user saw (a change since is a conflict)."""
 
     state = HiddenField(validators=[DataRequired()])
@@ -118,7 +119,7 @@ class TransitionForm(DeskForm):
     note = TextAreaField("Commentaire (facultatif)", validators=[Optional(), Length(max=5000)])
 
 
-class AssignForm(DeskForm):
+class AssignForm(FlaskForm):
     assignee_id = SelectField("Pris en charge par", coerce=int, default=0)
 
     def __init__(self, *args, people: list[User], **kwargs):
