@@ -149,42 +149,47 @@ def test_the_migration_reads_stored_times_as_paris_and_keeps_them_in_utc(tmp_pat
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade(revision="c3f1a7d9e2b5")
-        client = Client(first_name="Anne", last_name="Roux")
-        db.session.add(client)
-        db.session.flush()
-        stage_id, type_id = (db.session.execute(text(
-            f"SELECT min(id) FROM {table}")).scalar()
-            for table in ("opportunity_stage", "opportunity_type"))
-        opportunity = Opportunity(client_id=client.id, name="Anne Roux", stage_id=stage_id,
-                                  type_id=type_id, has_trade_in=False)
-        db.session.add(opportunity)
-        db.session.flush()
-        caller = User(email="bruno@example.fr", name="Bruno Dubois", role=Role.BDC_AGENT)
-        caller.set_password("x")
-        db.session.add(caller)
-        db.session.flush()
-        for n, wall in enumerate((f"{YEAR}-01-14 14:00:00", f"{YEAR}-07-15 14:00:00"), 1):
-            stored = literal_column(f"'{wall}'")  # as the old column kept it: no zone
-            db.session.execute(Meeting.__table__.insert().values(
-                id=n, opportunity_id=opportunity.id, subject="S", priority="gold",
-                starts_at=stored))
-            db.session.execute(Call.__table__.insert().values(
-                id=n, opportunity_id=opportunity.id, subject="S", assigned_to_id=caller.id,
-                scheduled_at=stored))
-        db.session.commit()
-        upgrade()
-        db.session.expire_all()
-        assert [m.starts_at.astimezone(UTC).hour for m in db.session.scalars(
-            select(Meeting).order_by(Meeting.id))] == [13, 12]
-        assert [c.scheduled_at.astimezone(UTC).hour for c in db.session.scalars(
-            select(Call).order_by(Call.id))] == [13, 12]
-        db.session.commit()
-        downgrade(revision="c3f1a7d9e2b5")
-        walls = db.session.execute(text(
-            "SELECT starts_at FROM opportunity_meeting ORDER BY id")).scalars().all()
-        assert [str(w)[11:16] for w in walls] == ["14:00", "14:00"]
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            client = Client(first_name="Anne", last_name="Roux")
+            db.session.add(client)
+            db.session.flush()
+            stage_id, type_id = (db.session.execute(text(
+                f"SELECT min(id) FROM {table}")).scalar()
+                for table in ("opportunity_stage", "opportunity_type"))
+            opportunity = Opportunity(client_id=client.id, name="Anne Roux", stage_id=stage_id,
+                                      type_id=type_id, has_trade_in=False)
+            db.session.add(opportunity)
+            db.session.flush()
+            caller = User(email="bruno@example.fr", name="Bruno Dubois", role=Role.BDC_AGENT)
+            caller.set_password("x")
+            db.session.add(caller)
+            db.session.flush()
+            for n, wall in enumerate((f"{YEAR}-01-14 14:00:00", f"{YEAR}-07-15 14:00:00"), 1):
+                stored = literal_column(f"'{wall}'")  # as the old column kept it: no zone
+                db.session.execute(Meeting.__table__.insert().values(
+                    id=n, opportunity_id=opportunity.id, subject="S", priority="gold",
+                    starts_at=stored))
+                db.session.execute(Call.__table__.insert().values(
+                    id=n, opportunity_id=opportunity.id, subject="S", assigned_to_id=caller.id,
+                    scheduled_at=stored))
+            db.session.commit()
+            upgrade()
+            db.session.expire_all()
+            assert [m.starts_at.astimezone(UTC).hour for m in db.session.scalars(
+                select(Meeting).order_by(Meeting.id))] == [13, 12]
+            assert [c.scheduled_at.astimezone(UTC).hour for c in db.session.scalars(
+                select(Call).order_by(Call.id))] == [13, 12]
+            db.session.commit()
+            downgrade(revision="c3f1a7d9e2b5")
+            walls = db.session.execute(text(
+                "SELECT starts_at FROM opportunity_meeting ORDER BY id")).scalars().all()
+            db.session.commit()
+            assert [str(w)[11:16] for w in walls] == ["14:00", "14:00"]
+        finally:
+            db.session.rollback()  # (a failure mid-way must not hold locks on the tables)
+            upgrade()  # the schema back at head: the next tests share it on PostgreSQL
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize(("value", "shown"), [
