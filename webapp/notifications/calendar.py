@@ -14,7 +14,7 @@ PRODID = "-//Pilote//CRM//FR"
 class Invite:
     uid: str  # stable per meeting, e.g. "meeting-42@pilote"
     sequence: int  # 0 at creation, +1 at each move
-    start: datetime  # naive: local time of ``tz``
+    start: datetime  # an aware instant (stored UTC); written in ``tz`` (TZID)
     end: datetime
     summary: str
     organizer: str  # e-mail
