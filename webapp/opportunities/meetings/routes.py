@@ -96,13 +96,18 @@ def _meeting_page(meeting: Meeting, form: MeetingForm, message: str | None = Non
                   expired_message=EXPIRED_MESSAGE)
 
 
+def _edit_form(meeting: Meeting) -> MeetingForm:
+    """The meeting's form: its values and version on GET, what was posted otherwise."""
+    data = {"version": meeting.version} if request.method == "GET" else None
+    return MeetingForm(obj=meeting, meeting=meeting, data=data)
+
+
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_meeting(meeting_id: int):
     """Change a meeting; moving it re-sends the invitation and moves the follow-up."""
     meeting = get_or_404(Meeting, meeting_id)
-    form = MeetingForm(obj=meeting, meeting=meeting, data={"version": meeting.version}
-                       if request.method == "GET" else None)
+    form = _edit_form(meeting)
     if not form.validate_on_submit():
         return _meeting_page(meeting, form)
     values = form.values()
