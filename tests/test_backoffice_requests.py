@@ -319,6 +319,7 @@ def test_attachments(desk, queue, login):
         f"/bo/requests/{req.id}/attachments/{attachment.id}")
     assert download.status_code == 200 and download.mimetype == "image/png"
     assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Cache-Control"] == "no-store"
     download.close()
     # Another request's id with this attachment's id: 404.
     assert http.get(f"/bo/requests/{queue['late'].id}/attachments/{attachment.id}"

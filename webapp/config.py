@@ -14,6 +14,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    # Strict-Transport-Security: None follows SESSION_COOKIE_SECURE (on outside development).
+    HSTS = None
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr_FR"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -62,6 +64,7 @@ ENV_VARS = {
     "DATABASE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_COOKIE_SECURE": _flag,
+    "HSTS": _flag,
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
     "BASE_URL": str,
