@@ -129,6 +129,7 @@ def test_contract_names_the_subject(desk, login):
     ({"deadline": (TODAY - timedelta(days=1)).isoformat()},
      ["La deadline ne peut pas être dans le passé."]),
     ({"deadline": "demain"}, ["date"]),
+    ({"deadline": "9999-12-31"}, ["Indiquez une date entre 1900 et 2100."]),
     ({"type_id": "abc"}, ["Choisissez le type de demande."]),
     ({"client_id": "abc"}, ["Choisissez le client concerné."]),
     ({"copies": ["x"]}, ["Choix invalide."]),

@@ -4,7 +4,7 @@ attachment, a workflow move and an assignment."""
 from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.auth.models import User
@@ -21,6 +21,7 @@ from webapp.backoffice.requests.rules import (
 from webapp.backoffice.requests.services import RequestInput
 from webapp.choices import options
 from webapp.clients.models import Client
+from webapp.dates import DayField
 
 
 class RequestForm(DeskForm):
@@ -32,7 +33,7 @@ class RequestForm(DeskForm):
     label = StringField("Libellé du sujet", validators=[Length(max=LABEL_MAX + 20)],
                         render_kw={"placeholder": "ex. Demande de stats, pb logimail",
                                    "autocomplete": "off"})
-    deadline = DateField("Deadline")
+    deadline = DayField("Deadline")
     copies = CheckboxesField("Copie")
     body = TextAreaField("Détail de la demande", validators=[Optional(), Length(max=5000)])
 
