@@ -21,7 +21,10 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per 5 minutes"
+    LOGIN_RATE_LIMIT = "5 per 5 minutes"  # failed logins per address and account
+    # Failed logins per client address, whatever the accounts: one password sprayed over
+    # many accounts is slowed too (an office behind one address stays well below it).
+    LOGIN_ADDRESS_RATE_LIMIT = "10 per 5 minutes"
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     PAGE_SIZE = 25
