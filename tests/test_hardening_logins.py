@@ -5,11 +5,13 @@ import uuid
 
 import pytest
 import redis
+from sqlalchemy import select
 
 from tests.conftest import PASSWORD, make_config
 from webapp import create_app
 from webapp.auth.models import Role, User
 from webapp.extensions import db
+from webapp.history import AuditRow
 
 SPRAYED = "Printemps2026!"
 
@@ -70,3 +72,26 @@ def test_a_spray_over_two_workers_is_counted_once_through_redis(redis_apps):
     with second.app_context():
         assert _spray(second.test_client(), 5) == [422] * 5
         assert _marc_logs_in(second.test_client()).status_code == 429
+
+
+def _login_rows(user):
+    return [(row.action, row.new) for row in db.session.scalars(
+        select(AuditRow).where(AuditRow.object_type == "user", AuditRow.object_id == user.id,
+                               AuditRow.action.in_(("login", "login_fail")))
+        .order_by(AuditRow.id))]
+
+
+def test_logins_and_failures_are_in_the_accounts_history(app, org, login):
+    http = app.test_client()
+    wrong = http.post("/login", data={"email": "marc@example.fr", "password": "nope"},
+                      environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert wrong.status_code == 422  # rolled back, the failure's row stays
+    http.post("/login", data={"email": "nobody@example.fr", "password": "nope"})
+    assert _marc_logs_in(http, "198.51.100.4").status_code == 302
+    db.session.expire_all()
+    assert _login_rows(org["advisor"]) == [("login_fail", "203.0.113.9"),
+                                           ("login", "198.51.100.4")]
+    page = login(org["admin"]).get(f"/admin/users/{org['advisor'].id}")
+    assert page.status_code == 200
+    assert "Échec de connexion" in page.text and "203.0.113.9" in page.text
+    assert "Connexion" in page.text and "198.51.100.4" in page.text

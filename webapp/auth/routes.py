@@ -7,7 +7,7 @@ from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User
 from webapp.auth.redirects import is_our_page
-from webapp.auth.services import authenticate, end_sessions
+from webapp.auth.services import account_of, authenticate, end_sessions, record_login
 from webapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -62,7 +62,10 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            record_login(user, request.remote_addr, succeeded=True)
             return redirect(_safe_next(request.args.get("next")))
+        if (account := account_of(form.email.data)) is not None:
+            record_login(account, request.remote_addr, succeeded=False)
         form.password.errors.append(WRONG)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
