@@ -81,9 +81,12 @@ def test_team_hierarchy_paths_follow_moves(org, admin):
     ({"name": "x" * 121}, "120 caract"),
     ({"parent_id": "abc"}, "ne peut pas être converti"),
     ({"parent_id": "9999"}, "choix valide"),
+    ({"parent_id": "-1"}, "choix valide"),  # issue 19: was a 500
+    ({"parent_id": "99999999999999999999"}, "choix valide"),
 ])
-def test_team_form_bad_input(org, admin, data, message):
-    response = admin.post("/admin/teams/new", data={"name": "Agence Tours", "parent_id": 0,
+@pytest.mark.parametrize("url", ["/admin/teams/new", "/admin/teams/2"])
+def test_team_form_bad_input(org, admin, data, message, url):
+    response = admin.post(url, data={"name": "Agence Tours", "parent_id": 0,
                                                     **data})
     assert response.status_code == 422
     assert message in response.text

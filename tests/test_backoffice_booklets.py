@@ -102,6 +102,7 @@ def test_no_quota_no_order(org, login, agency):
           "Ce champ est obligatoire."]),
     ({"order-quantity": "abc", "order-ordered_on": "hier"}, ["entier", "date"]),
     ({"order-quantity": "-3"}, ["Entre 1 et 1 000 000 livrets."]),
+    ({"order-ordered_on": "0001-01-01"}, ["Indiquez une date entre 1900 et 2100."]),
     ({"order-quantity": "10000000"}, ["Entre 1 et 1 000 000 livrets."]),
     ({"order-client_id": "999999"}, ["Agence introuvable."]),
     ({"order-contract_id": "abc"}, ["contrat"]),

@@ -117,6 +117,8 @@ def test_sale_entered_by_hand(org, login):
     ({"sale-amount": "abc"}, "Saisissez un montant en euros"),
     ({"sale-amount": "-1"}, "Le montant doit être positif ou nul."),
     ({"sale-sold_on": "hier"}, "date"),
+    ({"sale-sold_on": "9999-12-31"}, "Indiquez une date entre 1900 et 2100."),
+    ({"sale-sold_on": "0001-01-01"}, "Indiquez une date entre 1900 et 2100."),
 ])
 def test_sale_refusals(org, login, data, message):
     form = {"sale-sold_on": "2026-03-05", "sale-agency": "Time Tours", "sale-seller": "Julie",

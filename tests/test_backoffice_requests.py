@@ -129,6 +129,7 @@ def test_contract_names_the_subject(desk, login):
     ({"deadline": (TODAY - timedelta(days=1)).isoformat()},
      ["La deadline ne peut pas être dans le passé."]),
     ({"deadline": "demain"}, ["date"]),
+    ({"deadline": "9999-12-31"}, ["Indiquez une date entre 1900 et 2100."]),
     ({"type_id": "abc"}, ["Choisissez le type de demande."]),
     ({"client_id": "abc"}, ["Choisissez le client concerné."]),
     ({"copies": ["x"]}, ["Choix invalide."]),
@@ -319,6 +320,7 @@ def test_attachments(desk, queue, login):
         f"/bo/requests/{req.id}/attachments/{attachment.id}")
     assert download.status_code == 200 and download.mimetype == "image/png"
     assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Cache-Control"] == "no-store"
     download.close()
     # Another request's id with this attachment's id: 404.
     assert http.get(f"/bo/requests/{queue['late'].id}/attachments/{attachment.id}"

@@ -236,6 +236,8 @@ def test_add_an_account_to_a_client(org, clients, login):
     ({"product": ""}, "Ce champ est obligatoire."),
     ({"number": "x" * 41}, "40 caract"),
     ({"opened_on": "hier"}, "date"),
+    ({"opened_on": "0001-01-01"}, "Indiquez une date entre 1900 et 2100."),
+    ({"opened_on": "9999-12-31"}, "Indiquez une date entre 1900 et 2100."),
     ({"amount": "beaucoup"}, "Saisissez un montant en euros"),
     ({"amount": "-5"}, "Le montant doit être positif."),
 ])

@@ -14,12 +14,17 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
+    # Strict-Transport-Security: None follows SESSION_COOKIE_SECURE (on outside development).
+    HSTS = None
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr_FR"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per 5 minutes"
+    LOGIN_RATE_LIMIT = "5 per 5 minutes"  # failed logins per address and account
+    # Failed logins per client address, whatever the accounts: one password sprayed over
+    # many accounts is slowed too (an office behind one address stays well below it).
+    LOGIN_ADDRESS_RATE_LIMIT = "10 per 5 minutes"
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     PAGE_SIZE = 25
@@ -62,6 +67,7 @@ ENV_VARS = {
     "DATABASE_URL": str,
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_COOKIE_SECURE": _flag,
+    "HSTS": _flag,
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
     "BASE_URL": str,

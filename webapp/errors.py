@@ -6,7 +6,9 @@ message (``status``: 422 a rule said no, 409 the data changed meanwhile). One it
 catch becomes this module's error page with the same message and status.
 """
 
-from flask import render_template
+from html import escape
+
+from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 from webapp.extensions import db
@@ -39,11 +41,31 @@ class Refused(Exception):
         return self.message
 
 
+FALLBACK = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+            '</head><body><h1>{title}</h1><p>{message}</p><p><a href="/">Accueil</a></p>'
+            '</body></html>')
+
+
 def _render(status: int, detail: str | None = None):
+    """The French error page; never raises: if the page itself fails (database gone, a
+    template error), a minimal French page goes out instead, still through ``after_request``
+    (so with the security headers)."""
     title, message = MESSAGES.get(status, MESSAGES[400])
-    template = "errors/_error.html" if is_htmx() else "errors/error.html"
-    return render_template(template, status=status, title=title,
-                           message=detail or message), status
+    try:
+        template = "errors/_error.html" if is_htmx() else "errors/error.html"
+        return render_template(template, status=status, title=title,
+                               message=detail or message), status
+    except Exception:  # an error page must go out whatever failed
+        current_app.logger.exception("error page %s failed; minimal page sent", status)
+        body = FALLBACK.format(title=escape(title), message=escape(detail or message))
+        return body, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # a lost connection must not hide the refusal
+        current_app.logger.exception("rollback failed while refusing")
 
 
 def init_app(app) -> None:
@@ -52,7 +74,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Refused)
     def _refused(refusal: Refused):
-        db.session.rollback()
+        _rollback()
         return _render(refusal.status, refusal.message)
 
     @app.errorhandler(CSRFError)

@@ -77,7 +77,8 @@ class AuditRow(db.Model):
 
     user = db.relationship("User", foreign_keys=[user_id])
 
-    ACTION_LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression"}
+    ACTION_LABELS = {"insert": "Création", "update": "Modification", "delete": "Suppression",
+                     "login": "Connexion", "login_fail": "Échec de connexion"}
 
     @property
     def action_label(self) -> str:

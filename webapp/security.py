@@ -1,8 +1,13 @@
-"""Security headers: a nonce-based Content-Security-Policy and the usual hardening."""
+"""Security headers: a nonce-based Content-Security-Policy and the usual hardening.
+
+Pages and every file the app sends (JSON, CSV, Excel, PDF, attachments) are ``no-store``:
+they hold personal data a shared browser or proxy must not keep. HSTS is sent when the
+cookies are ``Secure`` (``HSTS`` setting; off in development, where the app runs on http).
+"""
 
 import secrets
 
-from flask import g
+from flask import current_app, g
 
 
 def csp_nonce() -> str:
@@ -30,9 +35,28 @@ def _headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if response.mimetype == "text/html":
+    if _private(response):
         response.headers["Cache-Control"] = "no-store"
+    if hsts_enabled(current_app.config):
+        response.headers["Strict-Transport-Security"] = f"max-age={HSTS_MAX_AGE}"
     return response
+
+
+# What is never kept in a cache: pages, data and documents (static assets may be).
+PRIVATE_TYPES = {"text/html", "application/json", "text/csv", "application/pdf",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+HSTS_MAX_AGE = 365 * 24 * 3600
+
+
+def _private(response) -> bool:
+    disposition = response.headers.get("Content-Disposition", "")
+    return response.mimetype in PRIVATE_TYPES or disposition.startswith("attachment")
+
+
+def hsts_enabled(config) -> bool:
+    """``HSTS`` if set, else on exactly when the session cookie is ``Secure``."""
+    flag = config.get("HSTS")
+    return bool(config.get("SESSION_COOKIE_SECURE") if flag is None else flag)
 
 
 def init_app(app) -> None:

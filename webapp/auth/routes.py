@@ -7,7 +7,7 @@ from webapp.auth import bp
 from webapp.auth.forms import LoginForm
 from webapp.auth.models import User
 from webapp.auth.redirects import is_our_page
-from webapp.auth.services import authenticate, end_sessions
+from webapp.auth.services import account_of, authenticate, end_sessions, record_login
 from webapp.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -32,6 +32,15 @@ def _login_key() -> str:
     return f"{request.remote_addr}|{email}"
 
 
+def _address_key() -> str:
+    """And per address alone (a password sprayed over many accounts)."""
+    return f"{request.remote_addr}|*"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
 def _safe_next(target: str | None) -> str:
     """Where to go after logging in: ``next`` only when it is a page of ours (never
     another site: ``/%09/evil.example`` would become ``//evil.example``)."""
@@ -40,7 +49,9 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=_login_key, deduct_when=lambda response: response.status_code != 302)
+               key_func=_login_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
+               key_func=_address_key, deduct_when=_failed)
 def login():
     """Log in with e-mail and password (failed attempts are counted by the limiter, in
     its own storage: they survive the 422 response's rollback)."""
@@ -51,7 +62,10 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            record_login(user, request.remote_addr, succeeded=True)
             return redirect(_safe_next(request.args.get("next")))
+        if (account := account_of(form.email.data)) is not None:
+            record_login(account, request.remote_addr, succeeded=False)
         form.password.errors.append(WRONG)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 

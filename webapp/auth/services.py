@@ -2,9 +2,10 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from webapp.auth.models import Access, Branch, Role, Team, User
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
@@ -12,6 +13,7 @@ from webapp.auth.rules import BRANCH_TAKEN, EMAIL_TAKEN, cycle_error, team_missi
 from webapp.database import starts_with
 from webapp.extensions import db
 from webapp.forms import FieldRefused
+from webapp.history import AuditRow
 
 UNUSABLE = "!"  # prefix of a hash no password matches (argon2 refuses to verify it)
 
@@ -162,3 +164,26 @@ def end_sessions(user: User) -> None:
     """Log ``user`` out everywhere: every session cookie issued so far stops working."""
     user.rotate_session()
     db.session.flush()
+
+
+ADDRESS_FIELD = "Adresse IP"  # the history's « Champ » of a login row
+
+
+def account_of(email: str) -> User | None:
+    """The account an address names, active or not (for the login's audit row)."""
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == (email or "").strip().lower()))
+
+
+def record_login(user: User, address: str | None, succeeded: bool) -> None:
+    """An audit row on ``user``'s account: a login or a failed one, from which address,
+    when (shown in the account's history to admins). A failure is committed here, alone
+    (the refused form's 422 would roll it back; a failed login writes nothing else)."""
+    row = {"at": datetime.now(UTC), "user_id": user.id, "actor": None, "object_type": "user",
+           "object_id": user.id, "action": "login" if succeeded else "login_fail",
+           "field": ADDRESS_FIELD, "old": None, "new": (address or "")[:45] or None}
+    if not succeeded:
+        db.session.rollback()
+    db.session.execute(insert(AuditRow), [row])
+    if not succeeded:
+        db.session.commit()

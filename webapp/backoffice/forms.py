@@ -3,11 +3,11 @@ agency picker. (Control characters are dropped from every form's text by ``webap
 
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, widgets
-from wtforms.validators import Optional, ValidationError
+from wtforms import SelectMultipleField, widgets
+from wtforms.validators import Optional
 
-from webapp.backoffice.rules import day_error
 from webapp.clients.picker import ClientPickerField
+from webapp.dates import DayField
 
 REQUIRED = "Ce champ est obligatoire."
 class CheckboxesField(SelectMultipleField):
@@ -44,19 +44,14 @@ def agency_field() -> ClientPickerField:
     return picked_client("Agence", "Choisissez l'agence.", "Agence introuvable.")
 
 
-def _plausible(_form, field):
-    if error := day_error(field.data):
-        raise ValidationError(error)
-
-
 class PeriodForm(FlaskForm):
     """A period read from the query string (lists, tallies, recap)."""
 
     class Meta:
         csrf = False
 
-    start = DateField("Du", validators=[Optional(), _plausible])
-    end = DateField("Au", validators=[Optional(), _plausible])
+    start = DayField("Du", validators=[Optional()])
+    end = DayField("Au", validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         """A date that is not one (« hier », the year 1) is no bound: shown in error,

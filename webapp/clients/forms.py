@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -31,6 +30,7 @@ from webapp.clients.models import Civility, Client, Language
 from webapp.clients.rules import parse_phone
 from webapp.clients.services import PLAIN, AccountInput, ClientInput
 from webapp.database import french_order
+from webapp.dates import DayField
 from webapp.extensions import db
 from webapp.fields import money_field
 from webapp.ids import MAX_ID
@@ -158,7 +158,7 @@ class AccountForm(FlaskForm):
 
     number = StringField("Numéro", validators=[DataRequired(REQUIRED), Length(max=40)])
     product = StringField("Produit", validators=[DataRequired(REQUIRED), Length(max=120)])
-    opened_on = DateField("Ouvert le", validators=[Optional()])
+    opened_on = DayField("Ouvert le", validators=[Optional()])
     amount = money_field("Montant (€)", "Le montant doit être positif.")
 
     def values(self) -> AccountInput:

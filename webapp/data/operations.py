@@ -36,6 +36,7 @@ from webapp.data.sections import (
     parse_item,
     rows_by_key,
 )
+from webapp.dates import FIRST_DAY, LAST_DAY, day_error
 from webapp.extensions import db
 from webapp.operations.defaults import CONCLUSION_KINDS, ensure_defaults
 from webapp.operations.models import (
@@ -107,9 +108,12 @@ def _day(value) -> date:
     if not isinstance(value, str) or not ISO_DAY.match(value):
         raise Invalid("date attendue au format AAAA-MM-JJ")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as error:
         raise Invalid(f"date invalide « {value} »") from error
+    if day_error(day):
+        raise Invalid(f"date hors de {FIRST_DAY.year}–{LAST_DAY.year} « {value} »")
+    return day
 
 
 def day(required: bool = False) -> Field:

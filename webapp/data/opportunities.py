@@ -31,6 +31,7 @@ from webapp.data.sections import (
     referenced,
     rows_by_key,
 )
+from webapp.dates import FIRST_DAY, LAST_DAY, day_error
 from webapp.extensions import db
 from webapp.opportunities import services
 from webapp.opportunities.board.services import enter_stage
@@ -68,6 +69,8 @@ def _moment(value) -> datetime:
         raise Invalid(f"date et heure invalides « {value} »") from error
     if moment.tzinfo is None:
         raise Invalid("fuseau horaire manquant (par exemple « 2026-01-03T10:00:00-05:00 »)")
+    if day_error(moment):
+        raise Invalid(f"date hors de {FIRST_DAY.year}–{LAST_DAY.year} « {value} »")
     return moment.astimezone(UTC)  # stored in UTC (SQLite keeps no zone)
 
 

@@ -3,13 +3,14 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from webapp.backoffice.booklets import queries
 from webapp.backoffice.booklets.services import AllowanceInput, OrderInput
 from webapp.backoffice.forms import REQUIRED, agency_field
 from webapp.choices import options
+from webapp.dates import DayField
 
 
 class _AgencyContract(FlaskForm):
@@ -49,7 +50,7 @@ class OrderForm(_AgencyContract):
     quantity = IntegerField("Quantité", validators=[
         InputRequired("Indiquez une quantité positive."),
         NumberRange(1, 1_000_000, "Entre 1 et 1 000 000 livrets.")])
-    ordered_on = DateField("Date de la commande", validators=[InputRequired(REQUIRED)])
+    ordered_on = DayField("Date de la commande", validators=[InputRequired(REQUIRED)])
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

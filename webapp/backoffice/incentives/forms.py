@@ -2,18 +2,19 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from webapp.backoffice.forms import REQUIRED, PeriodForm
 from webapp.backoffice.incentives.rules import SaleLine
+from webapp.dates import DayField
 from webapp.fields import MAX_MONEY, MONEY, FrenchDecimalField
 
 __all__ = ["ImportForm", "PeriodForm", "SaleForm"]
 
 
 class SaleForm(FlaskForm):
-    sold_on = DateField("Date de la vente", validators=[InputRequired(REQUIRED)])
+    sold_on = DayField("Date de la vente", validators=[InputRequired(REQUIRED)])
     agency = StringField("Agence", validators=[InputRequired(REQUIRED), Length(max=120)])
     seller = StringField("Vendeur", validators=[InputRequired(REQUIRED), Length(max=120)])
     policy = StringField("N° de police", validators=[InputRequired(REQUIRED), Length(max=40)])

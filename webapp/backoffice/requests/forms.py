@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.auth.models import User
@@ -22,6 +22,7 @@ from webapp.backoffice.requests.rules import (
 from webapp.backoffice.requests.services import RequestInput
 from webapp.choices import options
 from webapp.clients.models import Client
+from webapp.dates import DayField
 
 
 class RequestForm(FlaskForm):
@@ -33,7 +34,7 @@ class RequestForm(FlaskForm):
     label = StringField("Libellé du sujet", validators=[Length(max=LABEL_MAX + 20)],
                         render_kw={"placeholder": "ex. Demande de stats, pb logimail",
                                    "autocomplete": "off"})
-    deadline = DateField("Deadline")
+    deadline = DayField("Deadline")
     copies = CheckboxesField("Copie")
     body = TextAreaField("Détail de la demande", validators=[Optional(), Length(max=5000)])
 
