@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -26,6 +25,7 @@ from webapp.auth.scope import scoped
 from webapp.choices import label_of, options
 from webapp.clients.models import Client, Language
 from webapp.clients.picker import ClientPickerField
+from webapp.dates import DayField
 from webapp.extensions import db
 from webapp.fields import money_field
 from webapp.opportunities.models import LostReason, OpportunityType
@@ -108,7 +108,7 @@ class OpportunityForm(FlaskForm):
     amount = money_field("Montant potentiel (€)", "Le montant doit être positif.")
     probability = IntegerField("Probabilité (%)", validators=[
         Optional(), NumberRange(0, 100, "Indiquez un pourcentage entre 0 et 100.")])
-    expected_close_on = DateField("Date de clôture prévue", validators=[Optional()])
+    expected_close_on = DayField("Date de clôture prévue", validators=[Optional()])
     vehicle_make = StringField("Marque", validators=[Optional(), Length(max=60)])
     vehicle_model = StringField("Modèle", validators=[Optional(), Length(max=60)])
     vehicle_year = IntegerField("Année", validators=[Optional()])
@@ -122,11 +122,11 @@ class OpportunityForm(FlaskForm):
     trade_odometer = IntegerField("Odomètre reprise (km)", validators=[
         Optional(), NumberRange(0, 2_000_000, "Indiquez un kilométrage entre 0 et "
                                               "2 000 000.")])
-    follow_up_on = DateField("Date du suivi à faire", validators=[Optional()])
+    follow_up_on = DayField("Date du suivi à faire", validators=[Optional()])
     remarks = TextAreaField("Remarques", validators=[Optional(), Length(max=20000)])
     lost_reason_id = SelectField("Raison de la perte", coerce=int, default=NONE)
-    sale_date = DateField("Date de vente", validators=[Optional()])
-    delivery_date = DateField("Date de livraison", validators=[Optional()])
+    sale_date = DayField("Date de vente", validators=[Optional()])
+    delivery_date = DayField("Date de livraison", validators=[Optional()])
 
     def __init__(self, *args, opportunity=None, only: tuple[str, ...] | None = None,
                  **kwargs):

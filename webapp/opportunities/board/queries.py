@@ -19,6 +19,7 @@ from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.clock import day_start, local_day
+from webapp.dates import parse_day
 from webapp.extensions import db
 from webapp.formatting import day, moment
 from webapp.opportunities import tally
@@ -49,8 +50,9 @@ def _int(value) -> int:
 
 
 def _date(value) -> date | None:
+    """A bounded day (``webapp.dates``), or None: the year 1 or 9999 is no filter."""
     try:
-        return date.fromisoformat(value) if value else None
+        return parse_day(value) if value else None
     except ValueError:
         return None
 
