@@ -146,6 +146,9 @@ def test_reorder_is_persisted_without_touching_versions(http, boss, make_operati
     versions = [o.version for o in (a, b, c)]
     response = http.post("/operations/reorder", data={"ids": [c.id, a.id, b.id]})
     assert response.status_code == 204
+    with db.engine.connect() as other:  # committed by the request, seen from elsewhere
+        assert other.scalars(select(Operation.id).order_by(Operation.position)).all() == [
+            c.id, a.id, b.id]
     db.session.expire_all()
     assert sorted((a, b, c), key=lambda o: o.position) == [c, a, b]
     assert [o.version for o in (a, b, c)] == versions

@@ -77,7 +77,7 @@ def test_concluded_target_is_coloured(setup, login):
     db.session.add(StepRecord(target=paul, step=setup["op"].steps[0], status=RecordStatus.DONE))
     db.session.commit()
     page = login(setup["manager"]).get(f"/operations/{setup['op'].id}/targets").text
-    assert 'class="table-success"' in page and "Succès" in page and "En cours" in page
+    assert 'class="line-success"' in page and "Succès" in page and "En cours" in page
 
 
 def test_advisor_sees_only_his_targets_and_may_add_but_not_remove(setup, login):
