@@ -616,3 +616,21 @@ def test_a_team_access_manager_sees_but_an_own_one_does_not(login, org, make_use
     everything = make_user(Role.MANAGER, team=org["nantes"], manage_operations=True,
                            operations_access=Access.ALL)
     assert login(everything).get(f"/operations/{operation.id}/edit").status_code == 200
+
+
+def test_the_operation_and_its_steps_show_their_history(http, boss, org, make_operation):
+    """#13.11: an operation's changes (and its steps') are shown with the clients' history
+    macro, fields and values as the screens name them."""
+    operation = make_operation(boss)
+    assert http.post(f"/operations/{operation.id}/edit", data=_edit_form(
+        operation, name="Épargne retraite T1 bis", responsible_id=str(org["advisor"].id))
+    ).status_code == 302
+    step = operation.steps[1]
+    assert http.post(f"/operations/{operation.id}/steps/{step.id}", headers=HX, data={
+        "step-name": "Rendez-vous en agence", "step-kind": "meeting", "step-mandatory": "y"}
+    ).status_code == 200
+    page = _text(http.get(f"/operations/{operation.id}/edit"))
+    history = page[page.index('id="history-title"'):]
+    assert "Épargne retraite T1 bis" in history and "Nom" in history
+    assert "Responsable" in history and "Marc Petit" in history  # a name, not an id
+    assert "Rendez-vous en agence" in history

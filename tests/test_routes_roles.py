@@ -71,6 +71,7 @@ EXPECTED = {
     # A step's document: whoever sees the operation (its runner and Marc, who has a target).
     "operations.document": FOLLOWERS,
     "operations.timeline": FOLLOWERS,
+    "operations.follow_up_history": FOLLOWERS,
     "operations.add_form": FOLLOWERS,
     "operations.edit_record": FOLLOWERS,
     "operations.download_attachment": FOLLOWERS,

@@ -12,7 +12,7 @@ from webapp.auth.scope import get_or_404, scoped
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import render
-from webapp.operations import bp
+from webapp.operations import bp, history
 from webapp.operations.models import (
     AdvisorObjective,
     Operation,
@@ -148,7 +148,7 @@ def _edit_page(operation: Operation, form: OperationForm, conflict: bool = False
     return render_template(
         "operations/form.html", form=form, conflict=conflict, today=clock.today(),
         can_delete=can_delete_operation(started), allocated=share_rows(operation)[1],
-        **_panel(operation)), code
+        **history.of_operation(operation), **_panel(operation)), code
 
 
 @bp.route("/<int:operation_id>/edit", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
 from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
-from webapp.operations import bp
+from webapp.operations import bp, history
 from webapp.operations.models import RecordStatus, StepKind, Target
 from webapp.operations.timeline import services
 from webapp.operations.timeline.forms import (
@@ -117,6 +117,15 @@ def timeline(target_id: int):
     """The client's follow-up in one operation: plan, records, events, conclusion."""
     target = get_or_404(Target, target_id)
     return render(PAGE, "cockpit", **_context(target))
+
+
+@bp.route("/targets/<int:target_id>/history")
+@login_required
+def follow_up_history(target_id: int):
+    """The follow-up's change history (the target and its records), loaded into the page."""
+    target = get_or_404(Target, target_id)
+    return render("operations/follow_up_history.html", "history", target=target,
+                  **history.of_follow_up(target, [r.id for r in progress(target).records]))
 
 
 @bp.route("/targets/<int:target_id>/add")
