@@ -169,7 +169,9 @@ def create_record(target_id: int, step_id: int):
 def _record_panel(target: Target, prog, forms: dict, refused: Refused | None = None):
     """The record's form again, with the fields' errors or the service's refusal."""
     if refused is not None:
-        forms["record_form"].form_errors.append(refused.message)
+        form, name = forms["record_form"], getattr(refused, "field", None)
+        errors = form[name].errors if name and name in form else form.form_errors
+        errors.append(refused.message)
     return render(PAGE, "record_panel", status=refused.status if refused else 422,
                   **_context(target, prog, **forms))
 
