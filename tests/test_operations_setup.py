@@ -679,3 +679,4 @@ def test_a_manager_sets_up_only_operations_run_in_his_hierarchy(
     db.session.expire_all()
     assert (operation.version, len(operation.steps)) == before
     assert db.session.get(AdvisorObjective, share.id) is not None
+

@@ -168,7 +168,7 @@ def edit(operation_id: int):
     if not form.validate_on_submit():
         return _edit_page(operation, form, code=422 if form.errors else 200)
     try:
-        save_operation(operation, form.values(), form.version.data)
+        save_operation(operation, form.values(), form.version.data or "")
     except Refused as refused:
         return _edit_refused(operation_id, form, refused)
     flash("Opération enregistrée.", "success")

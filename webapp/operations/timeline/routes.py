@@ -306,7 +306,7 @@ def conclude(target_id: int):
         return render(PAGE, "conclusion_panel", status=422,
                       **_context(target, conclusion_form=form))
     try:
-        services.conclude(target, form.values(), form.version.data)
+        services.conclude(target, form.values(), form.version.data or "")
     except Refused as refused:
         return _conclusion_refused(target_id, form, refused, "conclusion_form")
     return _saved(target)
@@ -320,7 +320,7 @@ def reopen(target_id: int):
     if not target.concluded:
         return _saved(target)  # reopened meanwhile: show it as it is
     try:
-        services.reopen(target, VersionForm().version.data)
+        services.reopen(target, VersionForm().version.data or "")  # none posted: stale
     except Refused as refused:
         return _conclusion_refused(target_id, None, refused, "")
     return _saved(target)
