@@ -146,6 +146,9 @@ def test_reorder_is_persisted_without_touching_versions(http, boss, make_operati
     versions = [o.version for o in (a, b, c)]
     response = http.post("/operations/reorder", data={"ids": [c.id, a.id, b.id]})
     assert response.status_code == 204
+    with db.engine.connect() as other:  # committed by the request, seen from elsewhere
+        assert other.scalars(select(Operation.id).order_by(Operation.position)).all() == [
+            c.id, a.id, b.id]
     db.session.expire_all()
     assert sorted((a, b, c), key=lambda o: o.position) == [c, a, b]
     assert [o.version for o in (a, b, c)] == versions
@@ -613,3 +616,67 @@ def test_a_team_access_manager_sees_but_an_own_one_does_not(login, org, make_use
     everything = make_user(Role.MANAGER, team=org["nantes"], manage_operations=True,
                            operations_access=Access.ALL)
     assert login(everything).get(f"/operations/{operation.id}/edit").status_code == 200
+
+
+def test_the_operation_and_its_steps_show_their_history(http, boss, org, make_operation):
+    """#13.11: an operation's changes (and its steps') are shown with the clients' history
+    macro, fields and values as the screens name them."""
+    operation = make_operation(boss)
+    assert http.post(f"/operations/{operation.id}/edit", data=_edit_form(
+        operation, name="Épargne retraite T1 bis", responsible_id=str(org["advisor"].id))
+    ).status_code == 302
+    step = operation.steps[1]
+    assert http.post(f"/operations/{operation.id}/steps/{step.id}", headers=HX, data={
+        "step-name": "Rendez-vous en agence", "step-kind": "meeting", "step-mandatory": "y"}
+    ).status_code == 200
+    page = _text(http.get(f"/operations/{operation.id}/edit"))
+    history = page[page.index('id="history-title"'):]
+    assert "Épargne retraite T1 bis" in history and "Nom" in history
+    assert "Responsable" in history and "Marc Petit" in history  # a name, not an id
+    assert "Rendez-vous en agence" in history
+
+
+SETUP_ROUTES = [
+    ("get", "/operations/{op}/edit"), ("post", "/operations/{op}/edit"),
+    ("post", "/operations/{op}/duplicate"), ("post", "/operations/{op}/archive"),
+    ("post", "/operations/{op}/delete"), ("get", "/operations/{op}/shares"),
+    ("post", "/operations/{op}/shares"), ("post", "/operations/{op}/shares/{share}"),
+    ("post", "/operations/{op}/shares/{share}/delete"),
+    ("post", "/operations/{op}/shares/clear"), ("get", "/operations/{op}/steps/new"),
+    ("post", "/operations/{op}/steps/new"), ("get", "/operations/{op}/steps/{step}"),
+    ("post", "/operations/{op}/steps/{step}"), ("post", "/operations/{op}/steps/{step}/delete"),
+    ("post", "/operations/{op}/steps/reorder"), ("post", "/operations/{op}/sale-step"),
+    ("post", "/operations/{op}/steps/{step}/actions"),
+    ("post", "/operations/{op}/steps/{step}/actions/{action}/delete"),
+    ("post", "/operations/{op}/steps/{step}/documents"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), SETUP_ROUTES)
+def test_a_manager_sets_up_only_operations_run_in_his_hierarchy(
+        method, path, boss, org, login, make_user, make_operation, make_client, make_target):
+    """#19: the right « gestion des opérations » applies to the operations whose
+    responsible is the manager or someone under him (admins: all). The Nantes manager
+    sees Claire's operation (his advisor Léa follows a client in it) but changes
+    nothing in it: 403, nothing written."""
+    operation = make_operation(boss)
+    make_target(operation, make_client(advisor=org["other_advisor"]),
+                advisor=org["other_advisor"])
+    share = AdvisorObjective(operation_id=operation.id, advisor_id=org["advisor"].id,
+                             amount=Decimal(1))
+    db.session.add(share)
+    db.session.commit()
+    nantes = make_user(Role.MANAGER, team=org["nantes"], name="Hugo Nantes",
+                       email="hugo@example.fr", manage_operations=True,
+                       operations_access=Access.TEAM)
+    step = operation.steps[0]
+    url = path.format(op=operation.id, share=share.id, step=step.id,
+                      action=step.actions[0].id)
+    before = (operation.version, len(operation.steps))
+    outsider = login(nantes)
+    assert outsider.get(f"/operations/{operation.id}/targets").status_code == 200  # he sees it
+    assert getattr(outsider, method)(url, data={}).status_code == 403
+    db.session.expire_all()
+    assert (operation.version, len(operation.steps)) == before
+    assert db.session.get(AdvisorObjective, share.id) is not None
+

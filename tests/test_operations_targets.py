@@ -77,7 +77,7 @@ def test_concluded_target_is_coloured(setup, login):
     db.session.add(StepRecord(target=paul, step=setup["op"].steps[0], status=RecordStatus.DONE))
     db.session.commit()
     page = login(setup["manager"]).get(f"/operations/{setup['op'].id}/targets").text
-    assert 'class="table-success"' in page and "Succès" in page and "En cours" in page
+    assert 'class="line-success"' in page and "Succès" in page and "En cours" in page
 
 
 def test_advisor_sees_only_his_targets_and_may_add_but_not_remove(setup, login):
@@ -479,3 +479,30 @@ def test_the_same_client_added_at_once_twice_is_refused_not_a_500(setup, login):
     assert "Ce client fait déjà partie de cette opération." in response.text
     db.session.expire_all()
     assert _count(Target, Target.client_id == free.id) == 1
+
+
+def test_manager_home_shows_the_operations_he_runs_and_his_team(setup, login):
+    """#13.3: a manager running an operation reads it in « Opérations en cours » (not
+    « Aucune opération commerciale en cours »), and « Mon équipe » gives his scope's
+    figures by advisor, each opening that advisor's clients."""
+    claire, marc = setup["manager"], setup["advisor"]
+    http = login(claire)
+    page = http.get("/").text
+    box = page[page.index('id="box-operations"'):]
+    assert "Épargne retraite T1" in box and "Aucune opération commerciale" not in box
+    assert f'href="/operations/{setup["op"].id}/targets"' in box
+    # He runs it: all three of its clients are his to follow, none contacted yet.
+    assert 'text-bg-primary">3</span> clients à contacter' in box
+    assert 'hx-get="/supervision/equipe"' in page
+    team = http.get("/supervision/equipe", headers={"HX-Request": "true"}).text
+    assert "<html" not in team and "Marc Petit" in team
+    assert "Léa Bernard" in team  # he runs the operation: all its advisors are his to see
+    assert f"advisor={marc.id}" in team and "/supervision/gestion" in team
+
+
+def test_advisor_home_has_his_pilotage(setup, login):
+    """#13.3: « le conseiller » of seed 004's worked example gets the pilotage box, on his
+    own figures."""
+    page = login(setup["advisor"]).get("/").text
+    assert 'id="box-pilotage"' in page and 'hx-get="/supervision/pilotage"' in page
+    assert page.index('id="box-operations"') < page.index('id="box-alerts"')

@@ -521,3 +521,17 @@ def test_a_closed_follow_up_refuses_step_records(setup, org, login):
     assert offered.status_code == 422 and "Cette opération est archivée" in text(offered)
     db.session.expire_all()
     assert [r.status for r in records(target)] == [RecordStatus.CANCELLED, RecordStatus.DONE]
+
+
+def test_the_follow_up_shows_its_history(setup, org, login):
+    """#13.11: the target's and its step records' changes, with the clients' history
+    macro, loaded into the page (statuses as labels, steps by name)."""
+    target, steps = setup["target"], setup["steps"]
+    http = login(org["advisor"])
+    done_task(http, target, steps[0])
+    page = http.get(url(target)).text
+    assert f'hx-get="/operations/targets/{target.id}/history"' in page
+    history = text(http.get(url(target, "/history"), headers=HX))
+    assert "<html" not in history and "Historique" in history
+    assert "Terminée" in history and "Appel de prise de contact" in history
+    assert login(org["other_advisor"]).get(url(target, "/history")).status_code == 404

@@ -56,6 +56,7 @@ EXPECTED = {
     # Everyone gets their scope's figures (zeros when they follow nothing).
     "supervision.metrics_json": SIGNED_IN,
     "supervision.pilotage": SIGNED_IN,
+    "supervision.team_box": SIGNED_IN,  # « Mon équipe »: the viewer's scope (maybe empty)
     # The Bilan tabs and the Détail's expanded rows: the viewer's scope (maybe empty).
     "supervision.detail": SIGNED_IN,
     "supervision.detail_rows": SIGNED_IN,
@@ -71,6 +72,7 @@ EXPECTED = {
     # A step's document: whoever sees the operation (its runner and Marc, who has a target).
     "operations.document": FOLLOWERS,
     "operations.timeline": FOLLOWERS,
+    "operations.follow_up_history": FOLLOWERS,
     "operations.add_form": FOLLOWERS,
     "operations.edit_record": FOLLOWERS,
     "operations.download_attachment": FOLLOWERS,

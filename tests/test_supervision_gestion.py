@@ -123,6 +123,9 @@ def test_bulk_conclusion_asks_confirmation_then_concludes_in_one_go(org, login, 
     assert db.session.scalar(select(func.count()).where(Target.concluded)) == 4  # unchanged
     response = bulk(client, operation, **form, confirmed="1")
     assert response.status_code == 303
+    with db.engine.connect() as other:  # committed by the request, seen from elsewhere
+        assert other.scalar(select(func.count()).where(Target.id.in_(chosen),
+                                                       Target.concluded)) == 3
     db.session.expire_all()
     done = db.session.scalars(select(Target).where(Target.id.in_(chosen))).all()
     assert all(t.concluded and t.success is False and t.conclusion_date == AS_OF for t in done)

@@ -40,3 +40,26 @@ def test_bulk_conclusion_then_synthese_then_drill_down(tablet_page, org, campaig
     expect(page.locator("#gestion-total")).to_have_text("3 clients")
     rows = page.locator("#gestion-table tbody a.row-link")
     expect(rows).to_have_text(names)
+
+
+def test_concluded_lines_pass_contrast_with_a_word(tablet_page, org, campaign,  # noqa: F811
+                                                   log_in, axe_check):
+    """#13.14, seed 004 (« en police verte … ou bien en police rouge »): Gestion and the
+    client file's operations with concluded rows, green and red, pass axe (contrast
+    4.5:1) and say « Succès » / « Échec » beside the colour."""
+    from tests.fixtures.operations import conclude
+
+    page = tablet_page
+    operation, targets = campaign(3, name="Épargne retraite T5")
+    conclude(targets[0], "Signature", "1000")
+    conclude(targets[1], "Refus")
+    log_in(page, "manager")
+    page.goto(f"/supervision/gestion?operation={operation.id}")
+    expect(page.locator("tr.line-success")).to_have_count(1)
+    expect(page.locator("tr.line-failure")).to_have_count(1)
+    axe_check(page, "gestion with concluded lines")
+    for target, word in ((targets[0], "Succès"), (targets[1], "Échec")):
+        page.goto(f"/clients/{target.client_id}")
+        section = page.locator("#client-operations")
+        expect(section.locator(".list-group-item")).to_contain_text(word)
+        axe_check(page, f"client file operations ({word})")

@@ -18,13 +18,14 @@ PILOTAGE = Box("pilotage", "Pilotage", "Les indicateurs des opérations apparaî
 ALERTS = Box("alerts", "Alertes", "Aucune alerte.")
 PIPELINE = Box("pipeline", "Mes opportunités", "Aucune opportunité à traiter.")
 REQUESTS = Box("requests", "Demandes au back-office", "Aucune demande en attente.")
-TEAM = Box("team", "Mon équipe", "Les résultats de l'équipe apparaîtront ici.")
+TEAM = Box("team", "Mon équipe", "Aucun conseiller de l'équipe ne suit de client.")
 ADMIN = Box("admin", "Administration", "Gérez les utilisateurs, les équipes et les données.")
 
 BY_ROLE = {
     Role.ADMIN: (ADMIN, ALERTS, CLIENTS),
     Role.MANAGER: (PILOTAGE, ALERTS, TEAM, OPERATIONS, REQUESTS),
-    Role.ADVISOR: (OPERATIONS, ALERTS, CLIENTS, REQUESTS),
+    # Seed 004's worked example is « le conseiller »: his pilotage, on his own figures.
+    Role.ADVISOR: (OPERATIONS, ALERTS, PILOTAGE, CLIENTS, REQUESTS),
     Role.BDC_AGENT: (PIPELINE, ALERTS, CLIENTS),
     Role.BO_ASSISTANT: (REQUESTS, ALERTS, CLIENTS),
 }

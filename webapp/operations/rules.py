@@ -8,24 +8,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from webapp.choices import LabelledEnum
+
 CENT = Decimal("0.01")
 
 
 # --- Operation -------------------------------------------------------------------------
 
-class Status:
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    FINISHED = "finished"
-    ARCHIVED = "archived"
+class Status(LabelledEnum):
+    """An operation's status (seed 004: « non démarrées, en cours, terminées, archivées »)."""
+
+    NOT_STARTED = "not_started", "Non démarrée"
+    IN_PROGRESS = "in_progress", "En cours"
+    FINISHED = "finished", "Terminée"
+    ARCHIVED = "archived", "Archivée"
 
 
-STATUS_LABELS = {
-    Status.NOT_STARTED: "Non démarrée",
-    Status.IN_PROGRESS: "En cours",
-    Status.FINISHED: "Terminée",
-    Status.ARCHIVED: "Archivée",
-}
+STATUS_LABELS = {status: status.label for status in Status}
 
 
 def operation_status(start: date, end: date, archived: bool, today: date) -> str:
@@ -86,9 +85,11 @@ def can_add_targets(archived: bool) -> bool:
     return not archived
 
 
-class TargetRight:
-    ALL = "all"  # any client the user sees
-    OWN = "own"  # the clients the user follows
+class TargetRight(LabelledEnum):
+    """Which clients a user puts in an operation."""
+
+    ALL = "all", "Tous les clients qu'il voit"
+    OWN = "own", "Ses propres clients"
 
 
 def target_right(manages: bool, runs: bool, participates: bool) -> str | None:

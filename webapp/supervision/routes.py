@@ -3,11 +3,15 @@
 from flask import jsonify, request
 from flask_login import current_user, login_required
 
+from webapp import clock
 from webapp.htmx import render
 from webapp.supervision import bp
+from webapp.supervision.bilan import advisor_rows
 from webapp.supervision.metrics import Figures, Scope, compute, operations_in
 from webapp.supervision.params import AS_OF_ERROR, parse_as_of, scope_from_args
 from webapp.supervision.rates import cents, percent
+
+TEAM_ROWS = 12  # the home box; the Détail lists them all
 
 
 def as_json(figures: Figures, scope: Scope) -> dict:
@@ -45,6 +49,16 @@ def pilotage():
     return render("supervision/pilotage.html", "pilotage",
                   figures=compute(scope, steps=False), scope=scope,
                   operations=operations_in(Scope(viewer=current_user, as_of=scope.as_of)))
+
+
+@bp.route("/equipe")
+@login_required
+def team_box():
+    """« Mon équipe »: the pilotage figures of the viewer's scope by advisor, each opening
+    the advisor's clients (Gestion) — the manager's home box."""
+    scope = Scope(viewer=current_user, as_of=clock.today())
+    return render("supervision/team.html", "team", rows=advisor_rows(scope)[:TEAM_ROWS],
+                  figures=compute(scope, steps=False))
 
 
 @bp.route("/metrics.json")

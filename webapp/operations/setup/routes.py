@@ -12,7 +12,7 @@ from webapp.auth.scope import get_or_404, scoped
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.htmx import render
-from webapp.operations import bp
+from webapp.operations import bp, history
 from webapp.operations.models import (
     AdvisorObjective,
     Operation,
@@ -90,11 +90,17 @@ def managed_or_404(operation_id: int) -> Operation:
     return operation
 
 
-def _step_of(operation: Operation, step_id: int) -> Step:
-    step = db.session.get(Step, step_id)
-    if step is None or step.operation_id != operation.id:
+def _child_or_404(model, child_id: int, parent: str, parent_id: int):
+    """A row of ``model`` whose ``parent`` column is ``parent_id`` (another operation's
+    or step's row is not found)."""
+    child = db.session.get(model, child_id)
+    if child is None or getattr(child, parent) != parent_id:
         abort(404)
-    return step
+    return child
+
+
+def _step_of(operation: Operation, step_id: int) -> Step:
+    return _child_or_404(Step, step_id, "operation_id", operation.id)
 
 
 # --- The list ------------------------------------------------------------------------
@@ -148,7 +154,7 @@ def _edit_page(operation: Operation, form: OperationForm, conflict: bool = False
     return render_template(
         "operations/form.html", form=form, conflict=conflict, today=clock.today(),
         can_delete=can_delete_operation(started), allocated=share_rows(operation)[1],
-        **_panel(operation)), code
+        **history.of_operation(operation), **_panel(operation)), code
 
 
 @bp.route("/<int:operation_id>/edit", methods=["GET", "POST"])
@@ -162,7 +168,7 @@ def edit(operation_id: int):
     if not form.validate_on_submit():
         return _edit_page(operation, form, code=422 if form.errors else 200)
     try:
-        save_operation(operation, form.values(), form.version.data)
+        save_operation(operation, form.values(), form.version.data or "")
     except Refused as refused:
         return _edit_refused(operation_id, form, refused)
     flash("Opération enregistrée.", "success")
@@ -230,10 +236,7 @@ def _shares_panel(operation: Operation, new_form=None, row_forms=None, code: int
 
 
 def _share_of(operation: Operation, share_id: int) -> AdvisorObjective:
-    share = db.session.get(AdvisorObjective, share_id)
-    if share is None or share.operation_id != operation.id:
-        abort(404)
-    return share
+    return _child_or_404(AdvisorObjective, share_id, "operation_id", operation.id)
 
 
 @bp.route("/<int:operation_id>/shares")
@@ -406,9 +409,7 @@ def delete_action(operation_id: int, step_id: int, action_id: int):
     """Remove an action from a task step."""
     operation = managed_or_404(operation_id)
     step = _step_of(operation, step_id)
-    action = db.session.get(StepAction, action_id)
-    if action is None or action.step_id != step.id:
-        abort(404)
+    action = _child_or_404(StepAction, action_id, "step_id", step.id)
     remove_action(action)
     db.session.refresh(step)
     return render_template("operations/_step_actions.html", step=step,
@@ -417,11 +418,7 @@ def delete_action(operation_id: int, step_id: int, action_id: int):
 
 
 def _document_of(operation: Operation, step_id: int, document_id: int) -> StepDocument:
-    step = _step_of(operation, step_id)
-    document = db.session.get(StepDocument, document_id)
-    if document is None or document.step_id != step.id:
-        abort(404)
-    return document
+    return _child_or_404(StepDocument, document_id, "step_id", _step_of(operation, step_id).id)
 
 
 @bp.route("/<int:operation_id>/steps/<int:step_id>/documents", methods=["POST"])

@@ -187,6 +187,22 @@ def advisor_operations(user: User, today: date) -> list[MyOperation]:
             for r in rows if operation_status(r[2], r[3], r[4], today) == Status.IN_PROGRESS]
 
 
+def followed_operations(user: User, today: date) -> list[MyOperation]:
+    """The operations in progress a manager runs or follows (his team's clients in them),
+    in the managers' order, with his scope's clients and those still to contact."""
+    in_scope = Target.id.in_(scoped(select(Target.id), Target, user))
+    to_contact = case((Target.concluded.is_(False) & ~_done(Target.id), 1), else_=0)
+    rows = db.session.execute(
+        scoped(select(Operation.id, Operation.name, Operation.end, func.count(Target.id),
+                      func.sum(to_contact)), Operation, user)
+        .outerjoin(Target, (Target.operation_id == Operation.id) & in_scope)
+        .where(Operation.archived.is_(False), Operation.start <= today, Operation.end >= today)
+        .group_by(Operation.id, Operation.name, Operation.end, Operation.position)
+        .order_by(Operation.position, Operation.id)).all()
+    return [MyOperation(id=r[0], name=r[1], end=r[2], targets=r[3], to_contact=r[4] or 0)
+            for r in rows]
+
+
 def to_contact(operation_ids: list[int]) -> list[Target]:
     """The targets of these operations still to contact, with client and advisor, for the
     start notification (one query)."""

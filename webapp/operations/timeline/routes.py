@@ -12,7 +12,7 @@ from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
 from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
-from webapp.operations import bp
+from webapp.operations import bp, history
 from webapp.operations.models import RecordStatus, StepKind, Target
 from webapp.operations.timeline import services
 from webapp.operations.timeline.forms import (
@@ -119,6 +119,15 @@ def timeline(target_id: int):
     return render(PAGE, "cockpit", **_context(target))
 
 
+@bp.route("/targets/<int:target_id>/history")
+@login_required
+def follow_up_history(target_id: int):
+    """The follow-up's change history (the target and its records), loaded into the page."""
+    target = get_or_404(Target, target_id)
+    return render("operations/follow_up_history.html", "history", target=target,
+                  **history.of_follow_up(target, [r.id for r in progress(target).records]))
+
+
 @bp.route("/targets/<int:target_id>/add")
 @login_required
 def add_form(target_id: int):
@@ -160,7 +169,9 @@ def create_record(target_id: int, step_id: int):
 def _record_panel(target: Target, prog, forms: dict, refused: Refused | None = None):
     """The record's form again, with the fields' errors or the service's refusal."""
     if refused is not None:
-        forms["record_form"].form_errors.append(refused.message)
+        form, name = forms["record_form"], getattr(refused, "field", None)
+        errors = form[name].errors if name and name in form else form.form_errors
+        errors.append(refused.message)
     return render(PAGE, "record_panel", status=refused.status if refused else 422,
                   **_context(target, prog, **forms))
 
@@ -295,7 +306,7 @@ def conclude(target_id: int):
         return render(PAGE, "conclusion_panel", status=422,
                       **_context(target, conclusion_form=form))
     try:
-        services.conclude(target, form.values(), form.version.data)
+        services.conclude(target, form.values(), form.version.data or "")
     except Refused as refused:
         return _conclusion_refused(target_id, form, refused, "conclusion_form")
     return _saved(target)
@@ -309,7 +320,7 @@ def reopen(target_id: int):
     if not target.concluded:
         return _saved(target)  # reopened meanwhile: show it as it is
     try:
-        services.reopen(target, VersionForm().version.data)
+        services.reopen(target, VersionForm().version.data or "")  # none posted: stale
     except Refused as refused:
         return _conclusion_refused(target_id, None, refused, "")
     return _saved(target)

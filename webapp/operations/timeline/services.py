@@ -34,6 +34,14 @@ STALE = ("Ce suivi vient d'être modifié par quelqu'un d'autre : vérifiez puis
          "nouveau.")
 
 
+class FieldRefused(Refused):
+    """A refusal about one field of the form (shown under it): ``field`` is its name."""
+
+    def __init__(self, message: str, field: str, status: int = 422):
+        super().__init__(message, status)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class RecordInput:
     """A step's record as typed: ``time`` and ``place`` for a meeting, ``checked`` (the
@@ -95,7 +103,7 @@ def _check_record(target: Target, prog: Progress, step: Step, record: StepRecord
             [(a.id, a.mandatory) for a in step.actions], set(values.checked)))
         labels = [a.label for a in step.actions if a.id in unchecked]
         if message := actions_refusal(values.status == RecordStatus.DONE, labels):
-            raise Refused(message)
+            raise FieldRefused(message, "status")
 
 
 def refusal(target: Target, prog: Progress, step: Step) -> str | None:
