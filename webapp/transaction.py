@@ -6,7 +6,7 @@ request wrote; an error response (a refused form re-rendered with 422, a 409 con
 Commands (``flask data …``, the worker) commit themselves: they have no request.
 """
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
@@ -17,6 +17,19 @@ WROTE = "pilote.wrote"
 @event.listens_for(Session, "after_flush")
 def _wrote(session, _context):
     session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement_wrote(state):
+    # A plain INSERT / UPDATE / DELETE (a bulk conclusion, a reorder) writes without a flush.
+    if not (state.is_select or _reads(state.statement)):
+        state.session.info[WROTE] = True
+
+
+def _reads(statement) -> bool:
+    """A textual SELECT (``text("SELECT …")``) reads; any other text may write."""
+    return isinstance(statement, TextClause) and \
+        str(statement).lstrip().upper().startswith("SELECT")
 
 
 @event.listens_for(Session, "after_commit")

@@ -20,7 +20,6 @@ from webapp.history import log_bulk_update
 from webapp.operations.models import Target, TargetAccount
 from webapp.operations.rules import conclusion_error, split_amount
 from webapp.operations.timeline.services import ConclusionInput
-from webapp.transaction import WROTE
 
 FIELDS = ("concluded", "conclusion_kind_id", "conclusion_date", "success", "amount")
 BATCH = 500  # ids per UPDATE (well under every engine's parameter limit)
@@ -96,8 +95,6 @@ def conclude_all(ids: Select, conclusion: ConclusionInput, split: bool = False) 
                     [(i, name, getattr(olds[i], name),
                       amounts.get(i, new[name]) if name == "amount" else new[name])
                      for i in changed for name in FIELDS])
-    # Plain UPDATEs are no flush: tell the request's transaction it has writes to commit.
-    db.session.info[WROTE] = True
     db.session.expire_all()
     return len(changed)
 

@@ -32,7 +32,6 @@ from webapp.operations.rules import (
 )
 from webapp.operations.setup.queries import started_targets, validated_records
 from webapp.ordering import renumber
-from webapp.transaction import WROTE
 from webapp.uploads import StoredFile, remove_after_commit
 
 COPY_SUFFIX = " (copie)"
@@ -197,8 +196,6 @@ def reorder_operations(ordered_ids: list[int]) -> None:
         table = Operation.__table__
         db.session.execute(update(table).where(table.c.id == bindparam("oid"))
                            .values(position=bindparam("pos")), changes)
-        # A plain UPDATE is no flush: tell the request's transaction it has writes.
-        db.session.info[WROTE] = True
 
 
 def duplicate_operation(operation: Operation, user) -> Operation:
