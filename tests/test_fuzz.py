@@ -32,10 +32,20 @@ ENGLISH = re.compile(rb"<html lang=en>|The requested URL|The browser \(or proxy\
 # Routes that end what the others visit: fuzzed last.
 DESTRUCTIVE = re.compile(r"delete|remove|archive|clear|logout|cancel")
 
-# Known 500s in the packages other helpers are still editing (fixed after the merge):
-# {endpoint: the input that breaks it}. An entry whose route no longer fails is reported
-# by the test, so the list cannot go stale silently.
+# Known 500s in the packages other helpers are still editing, to fix after the merge:
+# {endpoint: an input that breaks it (FUZZ_EXAMPLES=40)}. Only a 500 of these routes is
+# tolerated (a refusal in English or a form that forgets what was typed still fails);
+# remove an entry once its route is fixed.
 KNOWN_500 = {
+    # Filters take any integer: OverflowError in board/queries.py:197 (SQLite).
+    "opportunities.column_cards": "GET /opportunities/stages/1/cards?owner_id=" + "9" * 20,
+    # The same filters, OverflowError when the list's query runs (pagination.py:59).
+    "opportunities.listing": f"GET /opportunities/list?type_id={2**63}",
+    # A client_id / operation_id / advisor_id beyond SQLite's integers: OverflowError in
+    # operations/targets/queries.py:89, :93 and :127.
+    "operations.add_target": f"POST /operations/1/targets client_id={2**63}",
+    "operations.add_client_target": "POST /operations/clients/1 operation_id=" + "9" * 30,
+    "operations.add_targets_bulk": "POST /operations/1/targets/bulk advisor_id=" + "9" * 30,
 }
 
 
@@ -203,3 +213,13 @@ def test_malformed_ids_are_404(app, org, login, fuzz_ids, role):
             response.close()
             db.session.rollback()
     assert not wrong
+
+
+@pytest.mark.parametrize("query", [{"page": str(2**63)}, {"page": "-5"}, {"page": str(2**31)},
+                                   {"orders_page": str(2**63)}, {"tally_page": "-1"}])
+def test_page_numbers_out_of_range_are_the_first_or_an_empty_page(app, org, login, query):
+    """A page number no list reaches, or below 1, on the back-office lists: a page, never
+    an integer overflow (SQLite) or a negative OFFSET (PostgreSQL)."""
+    http = login(org["admin"])
+    for url in ("/bo/gestures", "/bo/incentives", "/bo/booklets", "/bo/"):
+        assert http.get(url, query_string=query).status_code == 200, url
