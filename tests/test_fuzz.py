@@ -46,6 +46,10 @@ KNOWN_500 = {
     "operations.add_target": f"POST /operations/1/targets client_id={2**63}",
     "operations.add_client_target": "POST /operations/clients/1 operation_id=" + "9" * 30,
     "operations.add_targets_bulk": "POST /operations/1/targets/bulk advisor_id=" + "9" * 30,
+    # PostgreSQL: an owner_id beyond its integer, DataError « integer out of range » in
+    # opportunities/queries_list.py:66.
+    "opportunities.export_csv": f"GET /opportunities/export.csv?owner_id={2**31}",
+    "opportunities.export_xlsx": f"GET /opportunities/export.xlsx?owner_id={2**31}",
 }
 
 
@@ -167,6 +171,9 @@ def fuzz_ids(org, make_client, make_operation, make_target, make_bo_request):
     return route_ids(org, make_client, make_operation, make_target, make_bo_request)
 
 
+# The known 500 of export.xlsx leaves openpyxl's write-only temporary files open (the
+# query raises while the workbook is being written): to drop with its KNOWN_500 entry.
+@pytest.mark.filterwarnings("ignore:Exception ignored in.*/tmp/tmp")
 @pytest.mark.parametrize("role", ROLES)
 def test_fuzz_every_route(app, org, login, fuzz_ids, role):
     """Every route this role may use (a first plain request is not a 403 / 404), fuzzed."""
