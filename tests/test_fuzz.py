@@ -46,6 +46,14 @@ KNOWN_500 = {
     "operations.add_target": f"POST /operations/1/targets client_id={2**63}",
     "operations.add_client_target": "POST /operations/clients/1 operation_id=" + "9" * 30,
     "operations.add_targets_bulk": "POST /operations/1/targets/bulk advisor_id=" + "9" * 30,
+    # advisor_id beyond SQLite's integers in the bulk-add filters: OverflowError when the
+    # preview's count runs (pagination.py:66).
+    "operations.bulk_preview": "GET /operations/1/targets/bulk?advisor_id=" + "9" * 20,
+    # ?advisor= beyond SQLite's integers on every supervision page: OverflowError in
+    # supervision/params.py:25.
+    **{f"supervision.{name}": f"GET ?advisor={2**63}" for name in (
+        "conclude", "detail", "detail_rows", "edition", "export_excel", "gestion",
+        "metrics_json", "pilotage", "synthese")},
     # PostgreSQL: an owner_id beyond its integer, DataError « integer out of range » in
     # opportunities/queries_list.py:66.
     "opportunities.export_csv": f"GET /opportunities/export.csv?owner_id={2**31}",
