@@ -192,6 +192,15 @@ def test_picker_widget_params_are_sanitised(org, clients, login):
     assert "<script>" not in response.text and 'onclick="y' not in response.text
 
 
+@pytest.mark.parametrize("posted", [str(2**31), str(2**63), "9" * 12, "-1", "1.5", ""])
+def test_picker_field_ignores_ids_no_row_has(org, clients, login, posted):
+    """A posted client id no row has (beyond PostgreSQL's integers too): the form comes
+    back refused (422) with what was typed, not a database error (a 500 on PostgreSQL)."""
+    response = login(org["admin"]).post("/bo/gestures/new", data={
+        "client_id": posted, "amount": "10", "reason": "Geste pour Zoë"})
+    assert response.status_code == 422 and "Geste pour Zoë" in response.text
+
+
 def test_picker_searches_in_scope(org, clients, login):
     http = login(org["advisor"])
     assert "Roux" in http.get("/clients/picker?q=ro&picker=p&field=f").text

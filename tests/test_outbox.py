@@ -2,6 +2,7 @@
 the worker, retried with backoff, idempotent with a crash and with two workers."""
 
 import os
+import random
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -67,6 +68,17 @@ def test_worker_sends_text_html_and_invite(app, admin_user, smtp_sink):
     assert str(calendar["method"]) == "REQUEST" and str(event["uid"]) == "meeting-7@pilote"
     message = db.session.scalar(select(OutboxMessage))
     assert mail["Message-ID"] == message.message_id and message.sent_at is not None
+
+
+def test_message_ids_are_unique_whatever_the_random_seed(app, admin_user):
+    """make_msgid draws from the ``random`` module, which a caller may seed (hypothesis
+    does): two mails queued in the same instant with the same seed still get two ids."""
+    random.seed(7)
+    first = queue_mail("test", admin_user.email, "test", user=admin_user)
+    random.seed(7)
+    second = queue_mail("test", admin_user.email, "test", user=admin_user)
+    db.session.commit()
+    assert first.message_id != second.message_id
 
 
 def test_dedup_key_queues_a_cause_once(app, admin_user):

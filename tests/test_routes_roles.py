@@ -1,27 +1,16 @@
 """Every route, visited as every role: the answer is the expected one (200, 302 to login,
 403 or 404). A new route without an entry here fails the test, on purpose."""
 
-import io
-
 import pytest
-from werkzeug.datastructures import FileStorage
 
-from tests.fixtures.backoffice_routes import BACKOFFICE_GET, BACKOFFICE_POST, backoffice_ids
-from tests.fixtures.files import PNG
+from tests.fixtures.backoffice_routes import BACKOFFICE_GET, BACKOFFICE_POST
 from tests.fixtures.opportunity_routes import (
     OPPORTUNITY_GET,
     OPPORTUNITY_POST,
     SETTINGS_GET,
     SETTINGS_POST,
-    opportunity_ids,
-    settings_ids,
 )
-from webapp import uploads
-from webapp.extensions import db
-from webapp.notifications.alerts import notify
-from webapp.notifications.outbox import queue_mail
-from webapp.operations.models import AdvisorObjective, StepDocument, StepRecord
-from webapp.operations.timeline.services import attach
+from tests.fixtures.routes import route_ids
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -137,37 +126,9 @@ def _urls(app, ids):
             yield rule.endpoint, method, url_for(rule.endpoint, **values)
 
 
-def _operation_ids(org, client, make_operation, make_target) -> dict:
-    """An operation run by the Lyon manager, with Marc's client as a target holding a
-    record and an attachment."""
-    operation = make_operation(org["manager"])
-    target = make_target(operation, client)
-    first = operation.steps[0]
-    record = StepRecord(target_id=target.id, step_id=first.id, status="planned")
-    share = AdvisorObjective(operation_id=operation.id, advisor_id=org["advisor"].id, amount=1)
-    stored = uploads.store(FileStorage(io.BytesIO(PNG), "guide.png"), "document")
-    document = StepDocument(step_id=first.id, stored_name=stored.name,
-                            original=stored.original, mimetype=stored.mimetype,
-                            size=stored.size)
-    db.session.add_all([record, share, document])
-    attachment = attach(target, FileStorage(io.BytesIO(PNG), "rib.png"))
-    db.session.commit()
-    return {"operation_id": operation.id, "target_id": target.id, "step_id": first.id,
-            "record_id": record.id, "attachment_id": attachment.id, "share_id": share.id,
-            "action_id": first.actions[0].id, "document_id": document.id}
-
-
 @pytest.fixture
 def visit(app, org, make_client, make_operation, make_target, login, make_bo_request):
-    client = make_client(advisor=org["advisor"], phone="0612345678")
-    alert = notify(org["advisor"].id, "test", "Alerte de Marc", url="/")
-    message = queue_mail("test", "x@example.fr", "test", user=org["admin"])
-    db.session.commit()
-    ids = {"user_id": org["advisor"].id, "team_id": org["lyon"].id, "client_id": client.id,
-           "alert_id": alert.id, "message_id": message.id, "kind": "synthese",
-           **_operation_ids(org, client, make_operation, make_target),
-           **backoffice_ids(org, client, make_bo_request),
-           **opportunity_ids(org, client), **settings_ids()}
+    ids = route_ids(org, make_client, make_operation, make_target, make_bo_request)
 
     def run(role, endpoint, method, url):
         http = app.test_client() if role == "anonymous" else login(org[role])

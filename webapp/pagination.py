@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 
 from webapp.extensions import db
+from webapp.ids import MAX_ID
 
 COUNT_CAP = 1000
 
@@ -52,9 +53,15 @@ def count_capped(stmt: Select, cap: int | None = COUNT_CAP) -> int:
     return db.session.scalar(select(func.count()).select_from(limited.subquery()))
 
 
+def page_number(number: int) -> int:
+    """``number`` as a page number: from 1 to ``MAX_ID``, so that its offset stays within
+    what both engines take (a page far beyond the rows is merely empty)."""
+    return max(1, min(number, MAX_ID))
+
+
 def paginate(stmt: Select, number: int, size: int | None = None) -> Page:
     """One page of ``stmt``'s rows and the (capped) total."""
     size = size or page_size()
-    number = max(1, number)
+    number = page_number(number)
     items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
     return Page(items=items, number=number, size=size, total=count_capped(stmt))

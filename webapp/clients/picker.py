@@ -13,6 +13,7 @@ from wtforms import HiddenField, ValidationError
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.extensions import db
+from webapp.ids import MAX_ID
 
 ID_DIGITS = 12
 
@@ -20,8 +21,8 @@ ID_DIGITS = 12
 def visible_client(client_id) -> Client | None:
     """The client with this id if the viewer may see it (any posted value accepted)."""
     raw = str(client_id or "").strip()
-    if not raw.isdigit() or len(raw) > ID_DIGITS:
-        return None
+    if not raw.isdigit() or len(raw) > ID_DIGITS or int(raw) > MAX_ID:
+        return None  # beyond MAX_ID: no row, and PostgreSQL's integer would overflow
     return db.session.scalar(scoped(select(Client).where(Client.id == int(raw)), Client))
 
 

@@ -1,6 +1,7 @@
 """Queueing mail: a message is rendered and written to the outbox in the caller's
 transaction (never sent from inside a request); the worker sends it after the commit."""
 
+import uuid
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -48,7 +49,9 @@ def queue_mail(kind: str, to, template: str, cc=(), invite: Invite | None = None
     message = OutboxMessage(
         kind=kind,
         dedup_key=dedup_key,
-        message_id=make_msgid(domain=current_app.config["MAIL_DOMAIN"]),
+        # make_msgid's own randomness is the `random` module's, which a caller may have
+        # seeded: a uuid4 (the OS's randomness) keeps the unique id unique.
+        message_id=make_msgid(uuid.uuid4().hex, domain=current_app.config["MAIL_DOMAIN"]),
         recipients=_addresses(to),
         cc=_addresses(cc) or None,
         subject=" ".join(_plain_block(name, "subject", dict(context)).split()),

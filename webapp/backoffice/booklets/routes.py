@@ -12,14 +12,15 @@ from webapp.backoffice.booklets.forms import AllowanceForm, OrderForm
 from webapp.backoffice.booklets.rules import CHANNEL_LABELS
 from webapp.backoffice.models import DESK_ROLES
 from webapp.errors import Refused
+from webapp.ids import id_param
 
 
 def _page(allowance_form=None, order_form=None, status=200):
     today = clock.today()
     return render_template(
         "backoffice/booklets/index.html", today=today, contracts=queries.contracts(),
-        usage=queries.usage_page(today.year, request.args.get("page", 1, int)),
-        orders=queries.orders_page(request.args.get("orders_page", 1, int)),
+        usage=queries.usage_page(today.year, request.args.get("page", 1, id_param)),
+        orders=queries.orders_page(request.args.get("orders_page", 1, id_param)),
         channels=CHANNEL_LABELS,
         allowance_form=allowance_form or AllowanceForm(formdata=None, prefix="allowance"),
         order_form=order_form or OrderForm(formdata=None, today=today, prefix="order",

@@ -12,7 +12,7 @@ from webapp.backoffice.gestures.rules import COUNTED_GESTURES
 from webapp.backoffice.models import Gesture, GestureEvidence
 from webapp.clients.models import Client
 from webapp.extensions import db
-from webapp.pagination import Page, paginate
+from webapp.pagination import Page, page_number, paginate
 
 
 def _in_period(stmt, start: date | None, end: date | None):
@@ -49,7 +49,7 @@ def tally(start: date | None, end: date | None, number: int = 1) -> Page:
         start, end).where(Gesture.status.in_(COUNTED_GESTURES)).group_by(
         Client.id, Client.last_name, Client.first_name).order_by(
         func.sum(Gesture.amount).desc(), Client.id)
-    size = 25
+    size, number = 25, page_number(number)
     rows = db.session.execute(stmt.limit(size + 1).offset((number - 1) * size)).all()
     items = [Tally(r[0], f"{r[2]} {r[1]}", r[3], r[4] or Decimal(0)) for r in rows[:size]]
     total = (number - 1) * size + len(rows)

@@ -24,6 +24,7 @@ from webapp.backoffice.models import Gesture
 from webapp.errors import Refused
 from webapp.history import enum_labels, history_of, names_by_id, value_labels
 from webapp.htmx import render
+from webapp.ids import id_param
 
 FIELD_LABELS = {"status": "État", "amount": "Montant", "reason": "Motif",
                 "decided_by_id": "Décidé par", "decision_note": "Commentaire",
@@ -58,8 +59,8 @@ def gestures():
                   period_args=period_args,
                   statuses=GESTURE_LABELS,
                   page=queries.gestures_page(status, start, end,
-                                             request.args.get("page", 1, int)),
-                  tally=queries.tally(start, end, request.args.get("tally_page", 1, int)),
+                                             request.args.get("page", 1, id_param)),
+                  tally=queries.tally(start, end, request.args.get("tally_page", 1, id_param)),
                   total=queries.total_amount(start, end))
 
 

@@ -12,7 +12,7 @@ from webapp.auth.scope import scoped
 from webapp.backoffice.incentives.rules import incentives_per_seller
 from webapp.backoffice.models import Sale
 from webapp.extensions import db
-from webapp.pagination import Page
+from webapp.pagination import Page, page_number
 
 PAGE_SIZE = 50
 
@@ -42,6 +42,7 @@ def _rows(rows) -> list[SellerIncentive]:
 
 
 def sellers_page(start: date | None, end: date | None, number: int = 1) -> Page:
+    number = page_number(number)
     rows = db.session.execute(_grouped(start, end).limit(PAGE_SIZE + 1)
                               .offset((number - 1) * PAGE_SIZE)).all()
     return Page(items=_rows(rows[:PAGE_SIZE]), number=number, size=PAGE_SIZE,

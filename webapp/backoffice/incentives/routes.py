@@ -13,6 +13,7 @@ from webapp.backoffice.incentives import queries, services
 from webapp.backoffice.incentives.forms import ImportForm, PeriodForm, SaleForm
 from webapp.backoffice.models import DESK_ROLES
 from webapp.downloads import csv_download, csv_lines
+from webapp.ids import id_param
 
 
 def _period() -> PeriodForm:
@@ -30,7 +31,7 @@ def _page(sale_form=None, import_form=None, import_errors=(), status=200):
     args = {k: v.isoformat() for k, v in (("start", start), ("end", end)) if v}
     return render_template(
         "backoffice/incentives/index.html", period=period, period_args=args,
-        sellers=queries.sellers_page(start, end, request.args.get("page", 1, int)),
+        sellers=queries.sellers_page(start, end, request.args.get("page", 1, id_param)),
         totals=queries.totals(start, end),
         sale_form=sale_form or SaleForm(formdata=None, prefix="sale",
                                         data={"sold_on": clock.today()}),

@@ -23,6 +23,7 @@ from webapp.clients.models import Account
 from webapp.errors import Refused
 from webapp.history import history_of, names_by_id, value_labels
 from webapp.htmx import is_htmx, render
+from webapp.ids import id_param
 
 DETAIL = "backoffice/requests/detail.html"
 FORM = "backoffice/requests/form.html"
@@ -51,7 +52,7 @@ def _filters() -> queries.Filters:
     status = args.get("status", "open")
     return queries.Filters(
         status=status if status in dict(queries.STATUSES) else "open",
-        type_id=args.get("type_id", 0, int), assignee=args.get("assignee", "")[:12],
+        type_id=args.get("type_id", 0, id_param), assignee=args.get("assignee", "")[:12],
         q=args.get("q", "").strip()[:100])
 
 
@@ -61,7 +62,7 @@ def index():
     """The BO's queue by deadline (overdue first and marked); a rep's own requests."""
     filters = _filters()
     today = clock.today()
-    page = queries.queue_page(filters, current_user, today, request.args.get("page", 1, int))
+    page = queries.queue_page(filters, current_user, today, request.args.get("page", 1, id_param))
     return render("backoffice/requests/index.html", "results", page=page, filters=filters,
                   today=today, desk=queries.is_desk(current_user),
                   statuses=queries.STATUSES, types=queries.active_types,
@@ -79,7 +80,7 @@ def box():
 
 def _prefill() -> dict:
     """« Autre sujet »: a new request for the same client (and contract)."""
-    return {name: request.args.get(name, 0, int)
+    return {name: request.args.get(name, 0, id_param)
             for name in ("type_id", "client_id", "account_id")}
 
 
