@@ -11,6 +11,7 @@ from webapp import clock
 from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
+from webapp.ids import MAX_ID
 from webapp.operations.models import Operation, Target
 from webapp.supervision.metrics import Scope, operations_in, over_targets
 
@@ -20,7 +21,7 @@ def by_id_or_key(model, value: str | None):
     if not value:
         return None
     condition = model.key == value
-    if value.isdigit():
+    if value.isdigit() and int(value) <= MAX_ID:
         condition = or_(condition, model.id == int(value))
     found = db.session.scalar(scoped(select(model).where(condition), model))
     return found if found is not None else abort(404)

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, ValidationError
 from webapp import clock
 from webapp.choices import options
 from webapp.clients.models import Client
+from webapp.clients.picker import visible_client
 from webapp.fields import money_field
 from webapp.operations.models import Operation
 from webapp.operations.rules import can_add_targets
@@ -15,7 +16,6 @@ from webapp.operations.targets.queries import (
     addable_operations,
     assignable_advisors,
     has_target,
-    visible_client,
 )
 from webapp.operations.targets.services import ALREADY, ARCHIVED
 

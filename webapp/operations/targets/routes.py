@@ -12,6 +12,7 @@ from webapp.clients.models import Client, Language
 from webapp.clients.queries import Filters
 from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
+from webapp.ids import id_param
 from webapp.operations import bp
 from webapp.operations.models import Operation, Target
 from webapp.operations.rules import TargetRight, can_add_targets
@@ -24,8 +25,7 @@ from webapp.pagination import paginate
 def _filters(values) -> Filters:
     """The client list's filters, from a query string or a form."""
     def number(name):
-        raw = values.get(name, "")
-        return int(raw) if raw.isdigit() else 0
+        return values.get(name, 0, type=id_param)
 
     return Filters(q=values.get("q", "").strip()[:100], branch_id=number("branch_id"),
                    advisor_id=number("advisor_id"), language=values.get("language", "")[:5])

@@ -22,6 +22,7 @@ from webapp.clock import day_start, local_day
 from webapp.dates import parse_day
 from webapp.extensions import db
 from webapp.formatting import day, moment
+from webapp.ids import id_param
 from webapp.opportunities import tally
 from webapp.opportunities.models import (
     Call,
@@ -43,8 +44,9 @@ CARDS = 20
 
 
 def _int(value) -> int:
+    """A filter's id (``webapp.ids``): 0, no filter, unless a number no larger than an id."""
     try:
-        return max(0, int(value))
+        return id_param(value)
     except (TypeError, ValueError):
         return 0
 
