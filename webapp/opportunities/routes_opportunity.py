@@ -10,6 +10,7 @@ from webapp.auth.scope import get_or_404
 from webapp.clients.models import Language
 from webapp.concurrency import Conflict, save_versioned
 from webapp.history import history_of, value_labels
+from webapp.ids import id_param
 from webapp.opportunities import bp, services
 from webapp.opportunities.board.queries import stages
 from webapp.opportunities.calls.forms import CallDoneForm, CallForm
@@ -113,7 +114,7 @@ def edit(opportunity_id: int):
 def rotation():
     """The SPEX field with the branch's SPEX whose turn it is selected (htmx)."""
     form = OpportunityForm(formdata=None, only=("spex_id",))
-    proposal = proposed_spex(request.args.get("branch_id", 0, type=int))
-    form.spex_id.data = proposal or request.args.get("spex_id", NONE, type=int)
+    proposal = proposed_spex(request.args.get("branch_id", 0, type=id_param))
+    form.spex_id.data = proposal or request.args.get("spex_id", NONE, type=id_param)
     return render_template("opportunities/_spex_field.html", form=form, proposal=proposal,
                            asked=True)

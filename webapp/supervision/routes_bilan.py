@@ -7,6 +7,7 @@ from flask import abort, render_template, request
 from flask_login import login_required
 
 from webapp.htmx import render
+from webapp.ids import id_param
 from webapp.supervision import bp
 from webapp.supervision.bilan import (
     GROUPS,
@@ -67,7 +68,7 @@ def detail_rows():
     parent = request.args.get("parent", "")
     parent = parent if re.fullmatch(r"[a-z0-9-]{1,300}", parent) else ""
     context = {"args": scope_args(scope), "parent": parent, "depth": depth}
-    listed, team = request.args.get("list"), request.args.get("team", type=int)
+    listed, team = request.args.get("list"), request.args.get("team", type=id_param)
     if listed == "clients" and not team:
         return render_template("supervision/_detail_clients_row.html", **context,
                                **_clients(scope))
@@ -95,7 +96,7 @@ def synthese():
     their charts; choosing a step (htmx) shows its progress and passage rates."""
     scope = scope_from_args()
     figures = compute(scope)
-    position = request.args.get("step", 1, type=int)
+    position = request.args.get("step", 1, type=id_param)
     chosen = next((s for s in figures.steps if s.position == position),
                   figures.steps[0] if figures.steps else None)
     return render("supervision/synthese.html", "steps", figures=figures,

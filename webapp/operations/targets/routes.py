@@ -47,7 +47,7 @@ def _page(operation: Operation, block: str = "targets_list", status: int = 200,
           form: TargetForm | None = None, bulk: BulkTargetForm | None = None,
           filters: Filters | None = None):
     """The targets page (or one of its blocks): every path gets its context here."""
-    advisor_id = request.args.get("advisor_id", 0, type=int)
+    advisor_id = request.args.get("advisor_id", 0, type=id_param)
     page = paginate(queries.target_rows(operation.id, advisor_id),
                     request.args.get("page", 1, type=int))
     granted = right(current_user, operation)

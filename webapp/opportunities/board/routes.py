@@ -15,6 +15,7 @@ from webapp.auth.scope import get_or_404
 from webapp.concurrency import Conflict, save_versioned
 from webapp.extensions import db
 from webapp.htmx import is_htmx, render
+from webapp.ids import id_param
 from webapp.opportunities import bp, services
 from webapp.opportunities.board.card_urls import CardUrls
 from webapp.opportunities.board.queries import Filters, board, column_page, stages
@@ -131,7 +132,7 @@ def _moved_meanwhile(opportunity_id: int, old_stage_id: int, stage: Stage):
 def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
-    stage = db.session.get(Stage, request.form.get("stage_id", 0, type=int)) or abort(404)
+    stage = db.session.get(Stage, request.form.get("stage_id", 0, type=id_param)) or abort(404)
     old_stage_id, today, version = opportunity.stage_id, clock.today(), opportunity.version
     try:
         if (invalid := _fill_missing(opportunity, stage, today, version)) is not None:
