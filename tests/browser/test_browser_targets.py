@@ -35,7 +35,9 @@ def test_manager_adds_clients_and_advisor_sees_them(tablet_page, live_server, or
     expect(page.locator("#targets-totals")).to_contain_text("1 client")
 
     # A client query: names starting with "Rou" (Anne Roux, Paul Rousseau; Émile Roussel
-    # is another agency's), counted, then added.
+    # is another agency's), counted, then added. The page came back from the redirect:
+    # wait for its scripts (htmx wires the search on load), or the typing is not sent.
+    page.wait_for_load_state("load")
     page.get_by_label("Nom, téléphone ou e-mail commençant par").fill("Rou")
     expect(page.locator("#bulk-count")).to_contain_text("2 clients correspondent")
     shoot(page, "query-counted")
