@@ -1,15 +1,10 @@
 """Login limits per account and per client address, in the limiter's storage (memory, or
 Redis shared by every worker)."""
 
-import uuid
 
-import pytest
-import redis
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, make_config
-from webapp import create_app
-from webapp.auth.models import Role, User
+from tests.conftest import PASSWORD
 from webapp.extensions import db
 from webapp.history import AuditRow
 
@@ -42,27 +37,6 @@ def test_successful_logins_do_not_count(app, org):
     for _ in range(12):
         http = app.test_client()
         assert _marc_logs_in(http).status_code == 302
-
-
-@pytest.fixture
-def redis_apps(tmp_path, pg_schema):
-    """Two app instances (two workers) on one database, their limits in Redis."""
-    redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
-    config = make_config(tmp_path, pg_schema, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-                         RATELIMIT_KEY_PREFIX=f"pilote-test-{uuid.uuid4().hex}")
-    first, second = create_app(config), create_app(config)
-    with first.app_context():
-        db.drop_all()
-        db.create_all()
-        user = User(email="marc@example.fr", name="Marc", role=Role.ADVISOR)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
-    yield first, second
-    for app in (first, second):
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_a_spray_over_two_workers_is_counted_once_through_redis(redis_apps):

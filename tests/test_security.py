@@ -1,10 +1,8 @@
 """Security baseline: CSRF, headers, cookies, login rate limit, logout invalidation."""
 
 import re
-import uuid
 
 import pytest
-import redis
 
 from tests.conftest import PASSWORD, make_config
 from webapp import create_app
@@ -137,21 +135,9 @@ def test_five_wrong_passwords_slow_the_next_login_down(app, org):
     _hammer(app)
 
 
-def test_rate_limit_counters_shared_through_redis(tmp_path, pg_schema):
+def test_rate_limit_counters_shared_through_redis(redis_apps):
     """With RATELIMIT_STORAGE_URI on Redis, two app instances (two workers) share counts."""
-    redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
-    config = make_config(tmp_path, pg_schema, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
-                         RATELIMIT_KEY_PREFIX=f"pilote-test-{uuid.uuid4().hex}")
-    first, second = create_app(config), create_app(config)
-    with first.app_context():
-        db.drop_all()
-        db.create_all()
-        from webapp.auth.models import Role, User
-
-        user = User(email="marc@example.fr", name="Marc", role=Role.ADVISOR)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
+    first, second = redis_apps
     for app in (first, second, first, second, first):
         with app.app_context():
             assert app.test_client().post(
@@ -160,10 +146,6 @@ def test_rate_limit_counters_shared_through_redis(tmp_path, pg_schema):
         response = second.test_client().post(
             "/login", data={"email": "marc@example.fr", "password": PASSWORD})
         assert response.status_code == 429
-        db.session.remove()
-        db.engine.dispose()
-    with first.app_context():
-        db.engine.dispose()
 
 
 def test_logout_invalidates_the_old_cookie(client, org):
