@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Every domain's blueprint, at its URL prefix."""
+    from webapp.activities import bp as activities_bp
     from webapp.auth import bp as auth_bp
     from webapp.backoffice import bp as backoffice_bp
     from webapp.clients import bp as clients_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(opportunities_bp, url_prefix="/opportunities")
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.register_blueprint(backoffice_bp, url_prefix="/bo")
+    app.register_blueprint(activities_bp, url_prefix="/activities")
 
 
 def register_commands(app: Flask) -> None:

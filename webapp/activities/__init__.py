@@ -1,0 +1,12 @@
+"""Around the client (seed 001, slides 19–31 and 40–44): tasks and rejets, appointments
+that invite the client, discovery notes, complaints, churn, quotes, and the one activity
+feed of the client file.
+
+One blueprint, ``bp``; each sub-feature package registers its views on it and its kinds
+in the feed (``feed.register``)."""
+
+from flask import Blueprint
+
+bp = Blueprint("activities", __name__)
+
+from webapp.activities import feed  # noqa: E402, F401
