@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.notifications.calendar import Invite
 from webapp.notifications.links import absolute_url
 from webapp.notifications.models import MessageStatus, OutboxMessage
-from webapp.notifications.outbox import queue_mail
+from webapp.notifications.outbox import Attachment, queue_mail
 from webapp.notifications.worker import drain
 
 
@@ -225,3 +225,14 @@ def test_base_url_setting(tmp_path, pg_schema, settings, expected):
 def test_base_url_is_required_in_production(tmp_path, pg_schema, base_url):
     with pytest.raises(RuntimeError, match="BASE_URL"):
         create_app(make_config(tmp_path, pg_schema, TESTING=False, BASE_URL=base_url))
+
+
+def test_attached_files_reach_the_receiver_byte_for_byte(app, admin_user, smtp_sink):
+    pdf = b"%PDF-1.7\n" + bytes(range(256))
+    _queue(admin_user, attachments=[Attachment("fiche client.pdf", "application/pdf", pdf)])
+    assert drain().sent == 1
+    [mail] = smtp_sink.messages
+    [part] = list(mail.iter_attachments())
+    assert part.get_content_type() == "application/pdf"
+    assert part.get_filename() == "fiche client.pdf"
+    assert part.get_payload(decode=True) == pdf

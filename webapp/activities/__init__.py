@@ -10,3 +10,4 @@ from flask import Blueprint
 bp = Blueprint("activities", __name__)
 
 from webapp.activities import feed  # noqa: E402, F401
+from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401

@@ -2,7 +2,9 @@
 transaction (never sent from inside a request); the worker sends it after the commit."""
 
 import uuid
+from collections.abc import Iterable
 from email.utils import make_msgid
+from typing import NamedTuple
 
 from flask import current_app, render_template
 from jinja2 import Environment
@@ -10,7 +12,15 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.notifications.calendar import Invite, ics
-from webapp.notifications.models import OutboxMessage
+from webapp.notifications.models import OutboxAttachment, OutboxMessage
+
+
+class Attachment(NamedTuple):
+    """A file to send with a message: its name as the receiver sees it, its type, its bytes."""
+
+    filename: str
+    mimetype: str
+    content: bytes
 
 
 def _addresses(value) -> str:
@@ -38,9 +48,11 @@ def _plain_block(name: str, block: str, context: dict) -> str:
 
 
 def queue_mail(kind: str, to, template: str, cc=(), invite: Invite | None = None,
-               dedup_key: str | None = None, **context) -> OutboxMessage | None:
+               dedup_key: str | None = None, attachments: Iterable[Attachment] = (),
+               **context) -> OutboxMessage | None:
     """Render ``templates/mail/<template>.html`` (blocks subject, text, html) into an
-    outbox row; with ``dedup_key``, a cause already queued is not queued again."""
+    outbox row, with its attached files; with ``dedup_key``, a cause already queued is not
+    queued again."""
     if dedup_key and db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)):
         return None
@@ -59,6 +71,8 @@ def queue_mail(kind: str, to, template: str, cc=(), invite: Invite | None = None
         html_body=render_template(name, **context),
         ics=ics(invite) if invite else None,
         ics_method=invite.method if invite else None,
+        attachments=[OutboxAttachment(filename=a.filename, mimetype=a.mimetype,
+                                      content=a.content) for a in attachments],
     )
     db.session.add(message)
     return message

@@ -9,7 +9,8 @@ from webapp.notifications.models import OutboxMessage
 
 
 def mime(message: OutboxMessage, config) -> EmailMessage:
-    """Text and HTML alternatives, and the .ics invitation when there is one."""
+    """Text and HTML alternatives, the .ics invitation when there is one, and the
+    attached files."""
     mail = EmailMessage()
     mail["From"] = config["MAIL_SENDER"]
     if config.get("MAIL_REPLY_TO"):
@@ -25,6 +26,10 @@ def mime(message: OutboxMessage, config) -> EmailMessage:
     if message.ics:
         mail.add_attachment(message.ics.encode(), maintype="text", subtype="calendar",
                             filename="invitation.ics", params={"method": message.ics_method})
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                            filename=attachment.filename)
     return mail
 
 

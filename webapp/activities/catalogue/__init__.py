@@ -1,0 +1,1 @@
+"""The product catalogue (data): what quotes and proposals are made of."""
