@@ -207,6 +207,39 @@ def test_archived_operation_takes_no_new_client(run_import):
     assert run_import(unarchived).exit_code == 0
 
 
+def test_changes_to_an_archived_operations_clients_land_and_it_stays_archived(run_import):
+    assert run_import(doc_with(**{"0__archived": True})).exit_code == 0
+    doc = doc_with(**{"0__archived": True, "0__targets__0__potential": "60000",
+                      "0__targets__1__records__2__notes": "Signé en agence."})
+    result = run_import(doc)
+    assert result.exit_code == 0, result.output
+    op = operation()
+    assert op.archived and target_of(op, "c-1").potential == Decimal("60000")
+    claire = target_of(op, "c-2")  # concluded: reopened for its records, concluded again
+    assert claire.records[2].notes == "Signé en agence."
+    assert claire.concluded and claire.amount == Decimal("20000")
+    assert run_import(doc).exit_code == 0 and "1 sans changement" in run_import(doc).output
+
+
+def test_records_listed_out_of_the_plans_order_are_written_in_it(run_import):
+    doc = doc_with()
+    records = doc["operations"][0]["targets"][1]["records"]
+    doc["operations"][0]["targets"][1]["records"] = records[::-1]
+    result = run_import(doc)
+    assert result.exit_code == 0, result.output
+    claire = target_of(operation(), "c-2")
+    assert [r.step.key for r in claire.records] == ["s1", "s2", "s4"]
+    assert claire.concluded
+
+
+def test_a_record_the_file_drops_is_deleted_through_the_timeline(run_import):
+    assert run_import(VALID).exit_code == 0
+    doc = doc_with()
+    del doc["operations"][0]["targets"][0]["records"][1]
+    assert run_import(doc).exit_code == 0
+    assert [r.step.key for r in target_of(operation(), "c-1").records] == ["s1"]
+
+
 RULE_ERRORS = [
     ({"0__targets__2__advisor": "u9"},
      "operations[0].targets[2].advisor: utilisateur inconnu « u9 »"),

@@ -29,7 +29,6 @@ from webapp.data.sections import (
     Item,
     Section,
     Tally,
-    assign,
     chunks,
     ids_by_key,
     objects_by_key,
@@ -63,12 +62,12 @@ from webapp.operations.rules import (
 )
 from webapp.operations.setup import services as setup
 from webapp.operations.setup.services import ActionInput, OperationInput, StepInput
+from webapp.operations.targets import services as targets
 from webapp.operations.timeline import services as timeline
-from webapp.operations.timeline.services import ConclusionInput
+from webapp.operations.timeline.services import ConclusionInput, EventInput, RecordInput
 
 NOTES_LENGTH = 5000  # as the client form
 MONEY_DIGITS = 12  # Numeric(14, 2)
-FLUSH_EVERY = 1000
 
 
 # --- Field checks -----------------------------------------------------------------------
@@ -492,10 +491,12 @@ def load(items: list[Item]) -> Tally:
         changed |= _load_steps(operation, item)
         changed |= _load_shares(operation, item, refs)
         db.session.flush()
+        archived = item.values.get("archived")
+        if archived is None:
+            archived = operation.archived
         changed |= _load_targets(operation, item, refs)
-        if item.values.get("archived") is not None \
-                and operation.archived != item.values["archived"]:
-            setup.set_archived(operation, item.values["archived"])
+        if operation.archived != archived:
+            setup.set_archived(operation, archived)
             changed = True
         tally.count(created, changed)
     db.session.flush()
@@ -626,33 +627,54 @@ def _load_shares(operation: Operation, item: Item, refs: Refs) -> bool:
 
 
 def _load_targets(operation: Operation, item: Item, refs: Refs) -> bool:
+    """The file's targets through the targets' and timeline's services: a new client is
+    added (its advisor by default the client's), a stored one updated where the file
+    differs; a concluded follow-up whose records change is reopened first, then concluded
+    again as the file says."""
     if not item.values.get("targets"):
         return False
     steps = {step.key: step for step in operation.steps}
     stmt = (select(Target).where(Target.operation_id == operation.id)
             .options(selectinload(Target.records)))
     old = {target.client_id: target for target in db.session.scalars(stmt)}
+    clients = objects_by_key(Client, [t.values["client"] for t in item.values["targets"]])
     changed = False
-    for n, target_item in enumerate(item.values["targets"], 1):
+    for target_item in item.values["targets"]:
         values = target_item.values
-        client_id, client_advisor = refs.clients[values["client"]]
-        target = old.get(client_id)
+        client = clients[values["client"]]
+        target = old.get(client.id)
+        wanted = _target_values(target, client, values, refs)
         if target is None:
-            target = Target(operation=operation, client_id=client_id, concluded=False,
-                            advisor_id=client_advisor)
-            db.session.add(target)
+            _writable(operation)
+            target = targets.add_target(operation, client, *wanted)
             changed = True
-        if "advisor" in values:
-            changed |= assign(target, {"advisor_id": refs.users.get(values["advisor"])},
-                              ["advisor_id"])
-        changed |= assign(target, values, ["potential", "entry_date"])
+        elif (target.advisor_id, target.potential, target.entry_date) != wanted:
+            _writable(operation)
+            targets.update_target(target, *wanted)
+            changed = True
         if "records" in values:
-            changed |= _load_records(target, values["records"], steps)
+            changed |= _load_records(target, values["records"], steps, values, refs)
         if "conclusion" in values:
             changed |= _load_conclusion(target, values["conclusion"], refs)
-        if n % FLUSH_EVERY == 0:
-            db.session.flush()
     return changed
+
+
+def _writable(operation: Operation) -> None:
+    """An archived operation whose targets the file changes is brought back while they
+    are written (as a manager would), and archived again by ``load``."""
+    if operation.archived:
+        setup.set_archived(operation, False)
+
+
+def _target_values(target: Target | None, client: Client, values: dict,
+                   refs: Refs) -> tuple:
+    """(advisor id, potential, entry date): the file's, else the stored ones (a new
+    target: the client's advisor, no potential, no entry date)."""
+    advisor_id = target.advisor_id if target else client.advisor_id
+    if "advisor" in values:
+        advisor_id = refs.users.get(values["advisor"]) or client.advisor_id
+    return (advisor_id, values.get("potential", target and target.potential),
+            values.get("entry_date", target and target.entry_date))
 
 
 def _load_conclusion(target: Target, conclusion: Item | None, refs: Refs) -> bool:
@@ -669,6 +691,7 @@ def _load_conclusion(target: Target, conclusion: Item | None, refs: Refs) -> boo
             target.conclusion_kind_id, target.conclusion_date, target.amount) == (
             wanted.kind.id, wanted.day, wanted.amount):
         return False
+    _writable(target.operation)
     if target.concluded:
         timeline.reopen(target)
     if wanted is not None:
@@ -676,44 +699,107 @@ def _load_conclusion(target: Target, conclusion: Item | None, refs: Refs) -> boo
     return True
 
 
-def _load_records(target: Target, records: list[Item], steps: dict[str, Step]) -> bool:
+def _load_records(target: Target, records: list[Item], steps: dict[str, Step],
+                  values: dict, refs: Refs) -> bool:
     """Stored records matching a file record by (step or title, status, date) are updated,
-    the others deleted; the file's unmatched records are created, in the file's order."""
+    the others deleted; the file's unmatched records are created, the plan's steps in
+    the plan's order (so each meets the mandatory-step rule as on the screen), then the
+    events, through the timeline's services."""
     wanted = [_record_values(record.values, steps) for record in records]
     pool = defaultdict(list)
     for stored in target.records:
         pool[(stored.step_id, stored.title, stored.status, stored.day)].append(stored)
-    changed = False
-    for values in wanted:
-        match = pool.get((values["step_id"], values["title"], values["status"], values["day"]))
+    updates, creations = [], []
+    for record in wanted:
+        match = pool.get((record.step and record.step.id, record.title,
+                          record.values.status, record.values.day))
         if match:
-            changed |= assign(match.pop(0), values, values.keys())
+            stored = match.pop(0)
+            if _record_differs(stored, record):
+                updates.append((stored, record))
         else:
-            target.records.append(StepRecord(**values))
-            changed = True
-    for leftover in (r for rows in pool.values() for r in rows):
-        target.records.remove(leftover)
-        changed = True
-    return changed
+            creations.append(record)
+    leftovers = [r for rows in pool.values() for r in rows]
+    if not (updates or creations or leftovers):
+        return False
+    _writable(target.operation)
+    if target.concluded:
+        timeline.reopen(target)
+        if "conclusion" not in values:  # the file keeps the stored conclusion
+            values["conclusion"] = _stored_conclusion(target, refs)
+    for stored in leftovers:
+        timeline.remove_record(stored)
+    for stored, record in updates:
+        _write_record(target, record, stored)
+    creations.sort(key=lambda r: r.step.position if r.step else len(steps) + 1)
+    for record in creations:
+        _write_record(target, record, None)
+    return True
 
 
-def _record_values(values: dict, steps: dict[str, Step]) -> dict:
+@dataclass(frozen=True)
+class FileRecord:
+    """A record of the file: its step (None for an event) and what the services take."""
+
+    step: Step | None
+    title: str | None
+    kind: str
+    values: RecordInput
+
+
+def _record_values(values: dict, steps: dict[str, Step]) -> FileRecord:
     step = steps.get(values.get("step"))
-    checked = None
+    checked = frozenset()
     if step is not None:
         labels = values.get("checked_actions")
         if labels is None:
-            chosen = [a.id for a in step.actions if a.mandatory
-                      and values["status"] == RecordStatus.DONE]
+            checked = frozenset(a.id for a in step.actions if a.mandatory
+                                and values["status"] == RecordStatus.DONE)
         else:
-            chosen = [a.id for a in step.actions if a.label in labels]
-        checked = StepRecord.encode_checked(chosen)
-    return {"step_id": step.id if step else None,
-            "title": None if step else values.get("title"),
-            "kind": step.kind if step else values.get("kind", StepKind.TASK),
-            "status": values["status"], "day": values.get("date"),
-            "time": values.get("time"), "place": values.get("place"),
-            "notes": values.get("notes"), "checked_actions": checked}
+            checked = frozenset(a.id for a in step.actions if a.label in labels)
+    return FileRecord(
+        step=step, title=None if step else values.get("title"),
+        kind=step.kind if step else values.get("kind", StepKind.TASK),
+        values=RecordInput(status=values["status"], day=values.get("date"),
+                           time=values.get("time"), place=values.get("place"),
+                           notes=values.get("notes"), checked=checked))
+
+
+def _record_differs(stored: StepRecord, record: FileRecord) -> bool:
+    """Whether the services would change the stored record (what ``_fill`` writes for
+    the step's kind: notes; a meeting's time and place; a task's actions)."""
+    typed = record.values
+    if stored.notes != ((typed.notes or "").strip() or None):
+        return True
+    if record.step is None:
+        return stored.kind != record.kind
+    if record.step.kind == StepKind.MEETING:
+        return (stored.time, stored.place) != (typed.time or None,
+                                               (typed.place or "").strip() or None)
+    if record.step.kind == StepKind.TASK:
+        return stored.checked != set(typed.checked)
+    return False
+
+
+def _write_record(target: Target, record: FileRecord, stored: StepRecord | None) -> None:
+    if record.step is None:
+        event = EventInput(kind=record.kind, title=record.title, status=record.values.status,
+                           day=record.values.day, notes=record.values.notes)
+        if stored is None:
+            timeline.record_event(target, event, None)
+        else:
+            timeline.update_event(stored, event)
+    elif stored is None:
+        timeline.record_step(target, record.step, record.values, None)
+    else:
+        timeline.update_step_record(stored, record.values)
+
+
+def _stored_conclusion(target: Target, refs: Refs) -> Item:
+    """The stored conclusion as a file item (to conclude again after the records)."""
+    kind = next(k for k, v in refs.kinds.items() if v.id == target.conclusion_kind_id)
+    return Item(path="", values={"kind": kind, "date": target.conclusion_date,
+                                 "amount": target.amount})
 
 
 # --- Export -------------------------------------------------------------------------------

@@ -93,6 +93,18 @@ def add_target(operation: Operation, client: Client, advisor_id: int | None,
     return target
 
 
+def update_target(target: Target, advisor_id: int, potential: Decimal | None,
+                  entry_date: date | None) -> None:
+    """Change who follows the client in the operation, its potential and entry date;
+    refused once the operation is archived."""
+    if not can_add_targets(target.operation.archived):
+        raise Refused(ARCHIVED)
+    target.advisor_id = advisor_id
+    target.potential = potential
+    target.entry_date = entry_date
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class BulkResult:
     added: int

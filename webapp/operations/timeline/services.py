@@ -191,6 +191,17 @@ def cancel_record(record: StepRecord) -> None:
     db.session.flush()
 
 
+def remove_record(record: StepRecord) -> None:
+    """Delete a record (an import replacing a client's records with the file's); refused
+    once the follow-up is closed, like cancelling it."""
+    target = record.target
+    if message := follow_up_closed(target.operation.archived,
+                                   target.concluded and record.step_id is not None):
+        raise Refused(message)
+    target.records.remove(record)
+    db.session.flush()
+
+
 def attach(target: Target, file_storage) -> TargetAttachment:
     """Store an uploaded document (type sniffed) and attach it; raises UploadError."""
     stored = uploads.store(file_storage, "document")
