@@ -207,7 +207,7 @@ def test_archived_operation_takes_no_client(setup, login):
     ({"entry_date": "2024-13-45"}, "N&#39;est pas une date valide"),
     ({"entry_date": ""}, "Ce champ est obligatoire."),
     ({"client_id": ""}, "Choisissez un client."),
-    ({"client_id": "abc"}, "N&#39;est pas un entier valide"),
+    ({"client_id": "abc"}, "Client introuvable."),
     ({"client_id": "999999"}, "Client introuvable."),
     ({"advisor_id": "abc"}, "Choix non valide"),
 ])

@@ -2,24 +2,20 @@
 
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms import DateField, SelectField
+from wtforms.validators import InputRequired
 
 from webapp import clock
 from webapp.choices import options
 from webapp.clients.models import Client
-from webapp.clients.picker import visible_client
+from webapp.clients.picker import ClientPickerField
 from webapp.fields import money_field
 from webapp.operations.models import Operation
-from webapp.operations.rules import can_add_targets
-from webapp.operations.targets.queries import (
-    addable_operations,
-    assignable_advisors,
-    has_target,
-)
-from webapp.operations.targets.services import ALREADY, ARCHIVED
+from webapp.operations.targets.queries import addable_operations, assignable_advisors
 
 REQUIRED = "Ce champ est obligatoire."
+
+
 def potential_field():
     return money_field("Potentiel (€)",
                        "Le potentiel doit être compris entre 0 et 999 999 999 999,99 €.")
@@ -56,31 +52,21 @@ class TargetFields(FlaskForm):
 
 
 class TargetForm(TargetFields):
-    """One client, picked with the client picker, put in a given operation."""
+    """One client, picked with the client picker, put in a given operation (whether it
+    is still open and the client not already in it: the service's checks)."""
 
-    client_id = IntegerField("Client", validators=[InputRequired("Choisissez un client.")])
+    client_id = ClientPickerField("Client", required="Choisissez un client.")
 
     def __init__(self, *args, operation: Operation, **kwargs):
         super().__init__(*args, **kwargs)
         self.operation = operation
-        self.client = None
+
+    @property
+    def client(self) -> Client | None:
+        return self.client_id.client
 
     def chosen_client(self) -> Client | None:
         return self.client
-
-    def validate_client_id(self, field):
-        self.client = visible_client(field.data)
-        if self.client is None:
-            raise ValidationError("Client introuvable.")
-        if has_target(self.operation.id, self.client.id):
-            raise ValidationError(ALREADY)
-
-    def validate(self, extra_validators=None) -> bool:
-        if not can_add_targets(self.operation.archived):
-            self.form_errors.append(ARCHIVED)
-            super().validate(extra_validators)
-            return False
-        return super().validate(extra_validators)
 
 
 class ClientTargetForm(TargetFields):
@@ -102,10 +88,6 @@ class ClientTargetForm(TargetFields):
     @property
     def operation(self) -> Operation | None:
         return self.operations.get(self.operation_id.data)
-
-    def validate_operation_id(self, field):
-        if has_target(field.data, self.client.id):
-            raise ValidationError(ALREADY)
 
 
 class BulkTargetForm(FlaskForm):

@@ -13,7 +13,6 @@ from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.clients.queries import Filters, matching
 from webapp.extensions import db
-from webapp.ids import MAX_ID
 from webapp.operations.models import (
     AdvisorObjective,
     Operation,
@@ -82,13 +81,6 @@ def assignable_advisors() -> list[tuple[int, str]]:
         scoped(select(User.id, User.name), User)
         .where(User.active, User.role.in_([Role.ADVISOR, Role.MANAGER]))
         .order_by(User.name)).all()
-
-
-def has_target(operation_id: int, client_id: int) -> bool:
-    if not (0 < (operation_id or 0) <= MAX_ID and 0 < (client_id or 0) <= MAX_ID):
-        return False  # no row has such an id
-    return db.session.scalar(select(Target.id).where(
-        Target.operation_id == operation_id, Target.client_id == client_id)) is not None
 
 
 def records_of(target: Target) -> tuple[int, int]:
