@@ -1,4 +1,6 @@
-"""Demo step 3: commercial operations, their targets and step records, inserted in bulk.
+"""Demo step 3: commercial operations through the set-up services (the operation, its
+plan, its actions, its shares, its sale step, archived last); their targets and step
+records — the volume — inserted in bulk.
 
 A few campaigns of a French bank's year, each with a few hundred targets drawn from the
 demo clients, and one national campaign of ``min(scale // 5, 20 000)`` targets × 6 steps
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
@@ -21,16 +23,15 @@ from webapp.extensions import db
 from webapp.operations import progress
 from webapp.operations.defaults import ensure_defaults
 from webapp.operations.models import (
-    AdvisorObjective,
     ConclusionKind,
     Operation,
     RecordStatus,
-    Step,
-    StepAction,
     StepRecord,
     Target,
 )
 from webapp.operations.rules import PlanStep, Share, missing_mandatory_before
+from webapp.operations.setup import services as setup
+from webapp.operations.setup.services import ActionInput, OperationInput, StepInput
 
 CHUNK = 5000
 BIG_TARGETS = 20_000
@@ -129,9 +130,9 @@ def create(demo: Demo) -> None:
                {k.name: (k.id, k.positive) for k in db.session.scalars(select(ConclusionKind))},
                datetime.now(UTC))
     small = max(5, min(demo.scale // 25, 400))
-    for position, campaign in enumerate(CAMPAIGNS, 1):
+    for campaign in CAMPAIGNS:
         count = min(demo.scale // 5, BIG_TARGETS) if campaign.big else small
-        _campaign(env, campaign, position, min(count, len(env.clients)))
+        _campaign(env, campaign, min(count, len(env.clients)))
     demo.counts.update({"Opérations": len(CAMPAIGNS), "Cibles": env.targets,
                         "Saisies d'étapes": env.records})
 
@@ -149,58 +150,55 @@ def _managers() -> list[int]:
         table.c.role == Role.MANAGER, table.c.manage_operations).order_by(table.c.id)))
 
 
-def _campaign(env: _Env, campaign: Campaign, position: int, count: int) -> None:
+def _campaign(env: _Env, campaign: Campaign, count: int) -> None:
+    """The operation, its plan and its shares through the set-up services (the screens'
+    write path); its targets and their records, the demo's volume, in bulk."""
     rng, today = env.demo.rng, env.demo.today
     start = today + timedelta(days=campaign.start)
-    end = start + timedelta(days=campaign.days)
     responsible = rng.choice(env.managers)
-    operation_id = db.session.execute(insert(Operation.__table__).values(
-        key=campaign.key, name=campaign.name, responsible_id=responsible,
-        objective=Decimal(campaign.objective), start=start, end=end, notify_start=False,
-        archived=campaign.archived, position=position, created_by_id=responsible,
-        created_at=env.now, version=1).returning(Operation.__table__.c.id)).scalar_one()
-    steps = _steps(operation_id, campaign.steps)
-    db.session.execute(update(Operation.__table__)
-                       .where(Operation.__table__.c.id == operation_id)
-                       .values(sale_step_id=steps[campaign.sale - 1].id))
+    name, kind, mandatory, _actions = campaign.steps[0]
+    operation = setup.create_operation(
+        OperationInput(name=campaign.name, responsible_id=responsible, start=start,
+                       end=start + timedelta(days=campaign.days),
+                       objective=Decimal(campaign.objective)),
+        StepInput(name=name, kind=kind, mandatory=mandatory, propose_next=True, key="s1"),
+        responsible, key=campaign.key)
+    steps = _steps(operation, campaign.steps)
+    setup.set_sale_step(operation, operation.steps[campaign.sale - 1])
     chosen = rng.sample(env.clients, count)
-    _shares(env, operation_id, campaign, chosen)
-    _targets(env, operation_id, campaign, start, steps, chosen)
+    _shares(env, operation, campaign, chosen)
+    _targets(env, operation.id, campaign, start, steps, chosen)
+    if campaign.archived:
+        setup.set_archived(operation, True)
 
 
-def _steps(operation_id: int, plan: Plan) -> list[_Step]:
+def _steps(operation: Operation, plan: Plan) -> list[_Step]:
+    """The plan's steps (the first made with the operation) and their actions."""
     made = []
     for position, (name, kind, mandatory, actions) in enumerate(plan, 1):
-        step_id = db.session.execute(insert(Step.__table__).values(
-            operation_id=operation_id, key=f"s{position}", position=position, name=name,
-            kind=kind, mandatory=mandatory, propose_next=position < len(plan))
-            .returning(Step.__table__.c.id)).scalar_one()
-        action_ids = [db.session.execute(insert(StepAction.__table__).values(
-            step_id=step_id, position=n, label=label, mandatory=required)
-            .returning(StepAction.__table__.c.id)).scalar_one()
-            for n, (label, required) in enumerate(actions, 1)]
-        made.append(_Step(step_id, position, kind, mandatory,
+        step = operation.steps[0] if position == 1 else setup.add_step(
+            operation, StepInput(name=name, kind=kind, mandatory=mandatory,
+                                 propose_next=position < len(plan), key=f"s{position}"))
+        action_ids = [setup.add_action(step, ActionInput(label, required)).id
+                      for label, required in actions]
+        made.append(_Step(step.id, position, kind, mandatory,
                           StepRecord.encode_checked(action_ids)))
     return made
 
 
-def _shares(env: _Env, operation_id: int, campaign: Campaign, chosen: list) -> None:
+def _shares(env: _Env, operation: Operation, campaign: Campaign, chosen: list) -> None:
     """The objective split over the advisors with the most targets: in € for some, in %
     for others."""
     counts: dict[int, int] = {}
     for _client, advisor in chosen:
         counts[advisor] = counts.get(advisor, 0) + 1
     leaders = sorted(counts, key=lambda a: (-counts[a], a))[:8]
-    rows = []
     for n, advisor in enumerate(leaders):
         if n % 2:
             share = Share(percent=Decimal(env.demo.rng.choice((5, 7.5, 10, 12.5))))
         else:
             share = Share(amount=Decimal(campaign.objective // 20 * env.demo.rng.randint(1, 3)))
-        rows.append({"operation_id": operation_id, "advisor_id": advisor,
-                     "amount": share.amount, "percent": share.percent})
-    if rows:
-        db.session.execute(insert(AdvisorObjective.__table__), rows)
+        setup.add_share(operation, advisor, share)
 
 
 def _targets(env: _Env, operation_id: int, campaign: Campaign, start: date,
