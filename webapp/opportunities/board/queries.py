@@ -114,10 +114,12 @@ class Total:
 
 
 def totals(filters: Filters, stage_ids: list[int] | None = None) -> dict[int, Total]:
-    """Count and summed amount per stage: from the tally when the viewer sees the whole
-    pipeline and no period is set, else in one GROUP BY over the opportunities."""
-    if sees_whole_pipeline(current_user) and not (filters.since or filters.until):
-        sums = tally.totals_by_stage(filters.owner_id, filters.branch_id, filters.type_id)
+    """Count and summed amount per stage: from the tally for any viewer's scope when no
+    period is set, else in one GROUP BY over the opportunities."""
+    if not (filters.since or filters.until):
+        viewer = None if sees_whole_pipeline(current_user) else current_user
+        sums = tally.totals_by_stage(viewer, filters.owner_id, filters.branch_id,
+                                     filters.type_id)
         return {stage_id: Total(count, amount) for stage_id, (count, amount) in sums.items()
                 if stage_ids is None or stage_id in stage_ids}
     stmt = visible(select(Opportunity.stage_id, func.count(), func.sum(Opportunity.amount)),
