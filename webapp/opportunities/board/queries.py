@@ -384,14 +384,12 @@ def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date)
     return _column(stage, _cards(picked, {stage.id: stage}, today), Total())
 
 
-def one_card(opportunity: Opportunity, today: date) -> Card | None:
-    picked = select(Opportunity.id).where(Opportunity.id == opportunity.id).subquery()
-    cards = _cards(picked, {opportunity.stage.id: opportunity.stage}, today)
+def one_card(opportunity: Opportunity, today: date, filters: Filters | None = None
+             ) -> Card | None:
+    """The card of ``opportunity``, or None when the viewer's scope or ``filters`` (the
+    board's, after a move) no longer keep it: one query."""
+    picked = select(Opportunity.id).where(Opportunity.id == opportunity.id)
+    if filters is not None:
+        picked = visible(picked, filters, board=True)
+    cards = _cards(picked.subquery(), {opportunity.stage.id: opportunity.stage}, today)
     return cards[0] if cards else None
-
-
-def matches(opportunity: Opportunity, filters: Filters) -> bool:
-    """Whether the board's filters keep ``opportunity`` (after a move)."""
-    stmt = visible(select(Opportunity.id), filters, board=True).where(
-        Opportunity.id == opportunity.id)
-    return db.session.scalar(stmt) is not None
