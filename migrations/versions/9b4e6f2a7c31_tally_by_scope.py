@@ -1,6 +1,7 @@
 """tally_by_scope: the board's tally keyed by owner, SPEX and DV too (any viewer's scope
 sums it); the kanban's indexes for a manager's and an advisor's cards; the client
-search's indexes in the walks' order (key, id)
+search's indexes in the walks' order (key, id); an owner's expired opportunities and a
+day's meetings counted in an index
 
 Revision ID: 9b4e6f2a7c31
 Revises: d5e8a3c1f7b2
@@ -126,6 +127,8 @@ def upgrade():
     op.drop_index('ix_opportunity_sales_director_id', table_name='opportunity')
     op.create_index('ix_opportunity_spex_board', 'opportunity', ['spex_id', 'stage_id', 'stage_entered_at', 'id'], unique=False)
     op.create_index('ix_opportunity_director_board', 'opportunity', ['sales_director_id', 'stage_id', 'stage_entered_at', 'id'], unique=False)
+    op.create_index('ix_opportunity_owner_created', 'opportunity', ['owner_id', 'stage_id', 'created_at'], unique=False)
+    op.create_index('ix_opportunity_meeting_starts', 'opportunity_meeting', ['starts_at'], unique=False)
     for key in SEARCH_KEYS:
         op.drop_index(f'ix_client_{key}', table_name='client')
         op.create_index(f'ix_client_{key}', 'client', [key, 'id'], unique=False)
@@ -150,6 +153,8 @@ def downgrade():
     for key in SEARCH_KEYS:
         op.drop_index(f'ix_client_{key}', table_name='client')
         op.create_index(f'ix_client_{key}', 'client', [key], unique=False)
+    op.drop_index('ix_opportunity_meeting_starts', table_name='opportunity_meeting')
+    op.drop_index('ix_opportunity_owner_created', table_name='opportunity')
     op.drop_index('ix_opportunity_director_board', table_name='opportunity')
     op.drop_index('ix_opportunity_spex_board', table_name='opportunity')
     op.create_index('ix_opportunity_sales_director_id', 'opportunity', ['sales_director_id'], unique=False)

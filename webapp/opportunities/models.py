@@ -160,6 +160,8 @@ class Opportunity(Audited, db.Model):
         # Counts and sums per column read this index only, under a type or period filter too.
         Index("ix_opportunity_stage_amount", "stage_id", "amount", "type_id", "created_at"),
         Index("ix_opportunity_stock", "stock_key", "stage_id"),
+        # An owner's expired opportunities per stage (the home box): counted in the index.
+        Index("ix_opportunity_owner_created", "owner_id", "stage_id", "created_at"),
         # The list view, newest first: its first page reads 25 index entries, no sort.
         Index("ix_opportunity_created", "created_at", "id"),
     )
@@ -289,7 +291,9 @@ class Meeting(Audited, db.Model):
     réunion »)."""
 
     __tablename__ = "opportunity_meeting"
-    __table_args__ = (Index("ix_opportunity_meeting_day", "opportunity_id", "starts_at"),)
+    __table_args__ = (Index("ix_opportunity_meeting_day", "opportunity_id", "starts_at"),
+                      # a day's meetings (the home box): that day's entries only
+                      Index("ix_opportunity_meeting_starts", "starts_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(
