@@ -149,3 +149,20 @@ def test_the_people_s_walks_read_an_index_range_without_a_sort_of_the_scope(app,
             assert "ix_opportunity_" in plan or "Index" in plan, plan
             if walk:
                 assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_list_counts_what_the_viewer_sees_from_the_tally(app, pipeline, viewer):
+    from webapp.opportunities.queries_list import list_page
+
+    with app.test_request_context():
+        login_user(pipeline[viewer])
+        for filters in (Filters(), Filters(stage_id=db.session.scalar(select(Stage.id))),
+                        Filters(since=datetime(2026, 10, 1).date())):
+            seen = db.session.scalar(select(func.count()).select_from(
+                queries.visible(select(Opportunity.id), filters).subquery()))
+            page = list_page(filters, 1)
+            assert page.total == seen and not page.capped, (viewer, filters)
+            assert [o.id for o in page.items] == list(db.session.scalars(
+                queries.visible(select(Opportunity.id), filters)
+                .order_by(Opportunity.created_at.desc(), Opportunity.id.desc()).limit(25)))
