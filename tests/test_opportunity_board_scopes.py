@@ -64,17 +64,17 @@ def _grouped(filters: Filters) -> dict[int, Total]:
             for s, n, amount in db.session.execute(stmt.group_by(Opportunity.stage_id))}
 
 
-FILTERS = [Filters(), Filters(branch_id=-1), Filters(type_id=-1),
+FILTERS = [Filters(), Filters(owner_id=-1), Filters(branch_id=-1), Filters(type_id=-1),
            Filters(since=datetime(2026, 9, 1).date())]
 
 
 def _concrete(filters: Filters, org) -> Filters:
-    """The placeholders of FILTERS made real (the branch, a type)."""
+    """The placeholders of FILTERS made real (an owner, the branch, a type)."""
     from webapp.auth.models import Branch
 
     branch = db.session.scalar(select(Branch.id))
     kind = db.session.scalar(select(OpportunityType.id).order_by(OpportunityType.id))
-    return Filters(owner_id=filters.owner_id,
+    return Filters(owner_id=org["bdc_agent"].id if filters.owner_id else 0,
                    branch_id=branch if filters.branch_id else 0,
                    type_id=kind if filters.type_id else 0, since=filters.since)
 
