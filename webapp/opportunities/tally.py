@@ -14,7 +14,7 @@ A period filter reads the opportunities (README, « Kanban totals »).
 from contextlib import contextmanager
 from decimal import Decimal
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import case, event, func, or_, select, text
 
 from webapp.extensions import db
 from webapp.opportunities.models import Opportunity, StageTally, people_scope
@@ -145,6 +145,28 @@ def totals_by_stage(viewer=None, owner_id: int = 0, branch_id: int = 0,
             stmt = stmt.where(column == value)
     return {stage_id: (int(count or 0), Decimal(int(cents or 0)) / 100)
             for stage_id, count, cents in db.session.execute(stmt)}
+
+
+def seen_and_whole(people: list[int], owner_id: int = 0, branch_id: int = 0,
+                   type_id: int = 0, stage_ids: list[int] | None = None
+                   ) -> dict[int, tuple[int, Decimal, int]]:
+    """Per stage, what a viewer whose scope is ``people`` (owner, SPEX or DV among them:
+    ``people_scope``'s condition with the people listed) sees — count and summed amount —
+    and the column's whole count, in one sum over the tally (the board weighs its walks
+    with the two counts)."""
+    seen = or_(*(column.in_(people) for column in
+                 (StageTally.owner_id, StageTally.spex_id, StageTally.sales_director_id)))
+    stmt = select(StageTally.stage_id, func.sum(case((seen, StageTally.count), else_=0)),
+                  func.sum(case((seen, StageTally.cents), else_=0)),
+                  func.sum(StageTally.count)).group_by(StageTally.stage_id)
+    for column, value in ((StageTally.owner_id, owner_id), (StageTally.branch_id, branch_id),
+                          (StageTally.type_id, type_id)):
+        if value:
+            stmt = stmt.where(column == value)
+    if stage_ids is not None:
+        stmt = stmt.where(StageTally.stage_id.in_(stage_ids))
+    return {stage_id: (int(count or 0), Decimal(int(cents or 0)) / 100, int(whole or 0))
+            for stage_id, count, cents, whole in db.session.execute(stmt)}
 
 
 def drift() -> list[tuple]:

@@ -165,25 +165,38 @@ def scope_people(user=None) -> list[int] | None:
     return list(db.session.scalars(users_under(user)))
 
 
-def walks(filters: Filters, stage_ids: list[int], sums: dict[int, "Total"],
-          people: list[int] | None) -> dict[int, bool]:
+def walks(stage_ids: list[int], people: list[int] | None,
+          counts: dict[int, tuple[int, int]] | None) -> dict[int, bool]:
     """How each column reads the viewer's cards: True, by walking the column's index
     (ix_opportunity_board, the scope checked on its entries); False, by walking each of
     ``people``'s indexes as owner, SPEX and DV and merging them. The cheaper one, from
-    the tally: the column's walk reads about CARDS × (column's count / viewer's count)
-    entries, whatever the pipeline's size; the people's walks 3 × len(people) seeks."""
+    the tally's ``counts`` (the viewer's and the column's, per stage): the column's walk
+    reads about CARDS × (column's count / viewer's count) entries, whatever the
+    pipeline's size; the people's walks 3 × len(people) seeks. Without counts (a period
+    filter), the people's walks for one person (an advisor)."""
     if people is None:
         return dict.fromkeys(stage_ids, True)
-    people_cost = len(PEOPLE) * len(people) * SEEK_COST
-    if filters.since or filters.until:  # no tally: by person for one person
+    if counts is None:
         return dict.fromkeys(stage_ids, len(people) > 1)
-    whole = tally.totals_by_stage(None, filters.owner_id, filters.branch_id, filters.type_id)
+    people_cost = len(PEOPLE) * len(people) * SEEK_COST
     plan = {}
     for stage_id in stage_ids:
-        count, seen = whole.get(stage_id, (0, 0))[0], sums.get(stage_id, Total()).count
+        seen, count = counts.get(stage_id, (0, 0))
         walk_cost = count if seen <= CARDS else (CARDS + 1) * count / seen
         plan[stage_id] = walk_cost <= people_cost
     return plan
+
+
+def _sums(filters: Filters, people: list[int] | None, stage_ids: list[int] | None = None
+          ) -> tuple[dict[int, Total], dict[int, tuple[int, int]] | None]:
+    """The viewer's totals per stage and, for a scope without a period filter, (viewer's
+    count, column's count) per stage: one query."""
+    if people is None or filters.since or filters.until:
+        return totals(filters, stage_ids), None
+    both = tally.seen_and_whole(people, filters.owner_id, filters.branch_id,
+                                filters.type_id, stage_ids)
+    return ({s: Total(count, amount) for s, (count, amount, _) in both.items()},
+            {s: (count, whole) for s, (count, _, whole) in both.items()})
 
 
 def _ordered_walk(stmt: Select, stage_id: int, after: tuple[datetime, int] | None) -> Select:
@@ -360,9 +373,9 @@ def board(filters: Filters, today: date) -> list[Column]:
     all_stages = stages()
     if not all_stages:
         return []
-    sums = totals(filters)
     people = scope_people()
-    plan = walks(filters, [s.id for s in all_stages], sums, people)
+    sums, counts = _sums(filters, people)
+    plan = walks([s.id for s in all_stages], people, counts)
     # A column the tally says holds none of the viewer's cards is not read.
     read = [s for s in all_stages if people is None or sums.get(s.id, Total()).count]
     by_stage: dict[int, list[Card]] = {}
@@ -377,8 +390,10 @@ def board(filters: Filters, today: date) -> list[Column]:
 def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date) -> Column:
     """The next cards of one column (the total is not recomputed: 0 here)."""
     people = scope_people()
-    sums = totals(filters, [stage.id]) if people is not None else {}
-    plan = walks(filters, [stage.id], sums, people)
+    counts = None
+    if people is not None and not (filters.since or filters.until):
+        counts = _sums(filters, people, [stage.id])[1]
+    plan = walks([stage.id], people, counts)
     picked = _column_ids(stage.id, filters, decode_cursor(cursor), people,
                          plan[stage.id]).subquery()
     return _column(stage, _cards(picked, {stage.id: stage}, today), Total())
