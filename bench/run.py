@@ -68,6 +68,10 @@ def parse_args(argv=None):
                    help="seconds for db upgrade + data demo")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a scenario misses its target or answers errors")
+    p.add_argument("--baseline", type=Path,
+                   help="an earlier report (results/latest-<engine>-<scale>.md) whose p95 "
+                   "each page's growth factor is computed against; default: the same "
+                   "engine's 100 000 report when running another scale")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
     return p.parse_args(argv)
 
@@ -237,20 +241,31 @@ def resolve_accounts(args, db: Database, engine, port: int) -> dict[str, tuple[s
     source = args.logins_file or db.logins_path
     printed = parse_logins(source.read_text(errors="replace")) if source.exists() else []
     with engine.connect() as conn:
-        roles = {email.lower(): role for email, role in conn.execute(
-            text('SELECT email, role FROM "user" WHERE active'))}
+        roles = {email.lower(): [role, *scope_roles(role, path)] for email, role, path in
+                 conn.execute(text('SELECT u.email, u.role, t.path FROM "user" u '
+                                   'LEFT JOIN team t ON t.id = u.team_id WHERE u.active'))}
     for email, candidates in printed:
-        role = roles.get(email.lower())
-        if role is None or role in accounts:
+        wanted = [role for role in roles.get(email.lower(), []) if role not in accounts]
+        if not wanted:
             continue
         for password in candidates[:3]:  # failed attempts are rate limited
             try:
                 Browser(port).login(email, password)
             except LoginFailed:
                 continue
-            accounts[role] = (email, password)
+            accounts.update(dict.fromkeys(wanted, (email, password)))
             break
     return accounts
+
+
+SCOPES = {1: "direction", 2: "region", 3: "agency"}  # a team's depth: /1/ is 1
+
+
+def scope_roles(role: str, path: str | None) -> list[str]:
+    """The extra session keys of an account: a manager is also ``manager-<scope>`` (their
+    team's level: direction, region, agency), so scenarios can drive each scope."""
+    level = SCOPES.get((path or "").count("/") - 1)
+    return [f"{role}-{level}"] if role == "manager" and level else []
 
 
 # --- the server -------------------------------------------------------------------------
@@ -446,10 +461,37 @@ HEADERS = ["scenario", "n", "p50 ms", "p95 ms", "p99 ms", "req/s", "SQL queries"
            "result"]
 
 
-def table(rows: list[Row]) -> str:
-    lines = [HEADERS, *(row.cells() for row in rows)]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
-    right = {1, 2, 3, 4, 5, 6}
+GROWTH = "p95 × base"
+
+
+def baseline_p95(path: Path | None) -> dict[str, float]:
+    """Scenario name → p95 ms read from an earlier report's table (empty: no baseline)."""
+    if path is None or not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(errors="replace").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4:
+            try:
+                found[cells[0]] = float(cells[3])
+            except ValueError:
+                continue
+    return found
+
+
+def growth(row: "Row", base: dict[str, float]) -> str:
+    """How many times the baseline's p95 this run's p95 is (« 1.12× »)."""
+    before = base.get(row.scenario.name)
+    if not row.times or not before:
+        return "—"
+    return f"{row.percentile(95) / before:.2f}×"
+
+
+def table(rows: list[Row], base: dict[str, float] | None = None) -> str:
+    headers = HEADERS + ([GROWTH] if base else [])
+    lines = [headers, *(row.cells() + ([growth(row, base)] if base else []) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(headers))]
+    right = {1, 2, 3, 4, 5, 6, 9}
 
     def fmt(line):
         return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
@@ -536,7 +578,14 @@ def main(argv=None) -> int:
                   f"{db.url if db.kind == 'sqlite' else args.database_url} --reuse)")
         if not args.reuse:
             db.drop()
-    body = table(rows)
+    engine_name = "postgresql" if db.kind == "postgresql" else "sqlite"
+    base_path = args.baseline or (RESULTS / f"latest-{engine_name}-100000.md"
+                                  if args.scale != 100_000 else None)
+    base = baseline_p95(base_path)
+    body = table(rows, base)
+    if base:
+        body += (f"\n\n{GROWTH}: this run's p95 / the p95 of `{base_path.name}` "
+                 "(the growth factor per page; flat within 1.5×)")
     errors = [f"- {row.scenario.name}: {e}" for row in rows for e in row.errors[:3]]
     notes = [f"- {len(slow)} slow request(s) logged by the app (slowest first)"
              + (":\n" + "\n".join(f"  - `{line.strip()}`" for line in slow[:5]) if slow
@@ -549,6 +598,8 @@ def main(argv=None) -> int:
     markdown = "\n".join(["# Pilote bench", "", *report, *notes, "", body, ""]
                          + (["", "Errors (first ones):", *errors, ""] if errors else []))
     (RESULTS / "latest.md").write_text(markdown)
+    if not args.only:  # a full run: kept per engine and scale, a later run's baseline
+        (RESULTS / f"latest-{engine_name}-{args.scale}.md").write_text(markdown)
     print()
     print("\n".join(report + notes))
     print(body)

@@ -125,6 +125,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("login (GET + POST /login)", run=login_round_trip, expect=(302,), max_requests=100),
     Scenario("home", "/", target_ms=50),
     Scenario("home (advisor)", "/", role="advisor", target_ms=50),
+    Scenario("home (BDC: « Mes opportunités »)", "/", role="bdc_agent", target_ms=50),
     Scenario("client list, first page", "/clients/", target_ms=60),
     Scenario("client list, first page (admin)", "/clients/", role="admin", target_ms=60),
     Scenario("client search as you type", client_search_url, headers=HTMX, target_ms=30),

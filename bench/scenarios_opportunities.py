@@ -2,6 +2,9 @@
 p95 < 20 ms, a move p95 < 30 ms at 100 000 opportunities), driven by a BDC agent's
 session (the whole pipeline). bench/scenarios.py appends them to ``SCENARIOS``.
 
+The manager scenarios drive a manager at each level of the demo's hierarchy (agency,
+region, direction; ``run.py`` logs them in as ``manager-<level>``).
+
 A move goes round three stages without requirements (En traitement → Réponse envoyée →
 Contacté → En traitement) on opportunities that start in « En traitement », so every
 request is a real move (stage changed, audit rows written) and the data ends as it was
@@ -65,23 +68,68 @@ def column_url(ctx: Context, i: int) -> str:
     return cycle(ctx.cached(cursors), i)
 
 
-def movable(ctx: Context) -> list[int]:
-    rows = ctx.sql("SELECT id FROM opportunity WHERE stage_id = :s ORDER BY id LIMIT :n",
-                   s=_stage_id(ctx, "en-traitement"), n=MOVED)
+MANAGER_SCOPES = ("agency", "region", "direction")
+# Each session moves its own opportunities (ids apart by their remainder), so that two
+# scenarios never move the same card round (each move is a real one).
+MOVERS = ("bdc_agent", *(f"manager-{scope}" for scope in MANAGER_SCOPES))
+
+
+def _movable(ctx: Context, role: str) -> list[int]:
+    """Up to MOVED opportunities in « En traitement » that ``role`` sees (a manager: their
+    hierarchy is the owner, the SPEX or the DV)."""
+    params = {"s": _stage_id(ctx, "en-traitement"), "n": MOVED, "k": MOVERS.index(role),
+              "m": len(MOVERS)}
+    seen = ""
+    if role != "bdc_agent":
+        seen = ("AND (owner_id IN (SELECT id FROM people) OR spex_id IN (SELECT id FROM people) "
+                "OR sales_director_id IN (SELECT id FROM people))")
+        params["email"] = ctx.accounts[role][0]
+    people = ('WITH people AS (SELECT u.id FROM "user" u JOIN team t ON t.id = u.team_id '
+              'WHERE t.path LIKE (SELECT t2.path FROM "user" m JOIN team t2 '
+              "ON t2.id = m.team_id WHERE m.email = :email) || '%') ") if seen else ""
+    rows = ctx.sql(people + "SELECT id FROM opportunity WHERE stage_id = :s "  # nosec B608
+                   f"AND id % :m = :k {seen} ORDER BY id LIMIT :n", **params)
     return [row[0] for row in rows] or [0]
 
 
-def move_a_card(ctx: Context, browser: Browser, _i: int) -> list:
-    """The n-th move of the run (warm-up included): opportunity n mod 100 to the next stage
-    of its round, so that no request is a move to the stage it is already in."""
-    n = next(_moves)
-    ids = ctx.cached(movable)
-    stage = _stage_id(ctx, ROUND[(n // len(ids)) % len(ROUND)])
-    return [browser.request("POST", f"/opportunities/{ids[n % len(ids)]}/move?view=board",
-                            dict(HTMX), {"stage_id": str(stage)})]
+def mover(role: str):
+    """The n-th move of ``role``'s run (warm-up included): its opportunity n mod 100 to
+    the next stage of its round, so that no request is a move to the stage it is in."""
+    moves = count()
+
+    def movable(ctx: Context) -> list[int]:
+        return _movable(ctx, role)
+
+    def move_a_card(ctx: Context, browser: Browser, _i: int) -> list:
+        n = next(moves)
+        ids = ctx.cached(movable)
+        stage = _stage_id(ctx, ROUND[(n // len(ids)) % len(ROUND)])
+        return [browser.request("POST", f"/opportunities/{ids[n % len(ids)]}/move?view=board",
+                                dict(HTMX), {"stage_id": str(stage)})]
+
+    move_a_card.__name__ = f"move_a_card_{role}"
+    return move_a_card
 
 
-_moves = count()
+def _manager_scenarios() -> list[Scenario]:
+    """The board, a column's next page, a move and the list of a manager at each level
+    (issue #18: every scope within 1.5× of the whole pipeline's)."""
+    scenarios = []
+    for scope in MANAGER_SCOPES:
+        role = f"manager-{scope}"
+        scenarios += [
+            Scenario(f"kanban board, {scope} manager", board_url, role=role, target_ms=50),
+            Scenario(f"kanban column, next page, {scope} manager", column_url, headers=HTMX,
+                     role=role, target_ms=20),
+            Scenario(f"opportunity list, first page, {scope} manager", "/opportunities/list",
+                     role=role, target_ms=60),
+        ]
+    return scenarios
+
+
+def _manager_moves() -> list[Scenario]:
+    return [Scenario(f"kanban move a card, {scope} manager", run=mover(f"manager-{scope}"),
+                     role=f"manager-{scope}", target_ms=30) for scope in MANAGER_SCOPES]
 
 
 OPPORTUNITY_SCENARIOS = [
@@ -89,7 +137,10 @@ OPPORTUNITY_SCENARIOS = [
     Scenario("kanban board, one owner", owner_board_url, role="bdc_agent", target_ms=50),
     Scenario("kanban column, next page", column_url, headers=HTMX, role="bdc_agent",
              target_ms=20),
-    Scenario("kanban move a card", run=move_a_card, role="bdc_agent", target_ms=30),
     Scenario("opportunity list, first page", "/opportunities/list", role="bdc_agent",
              target_ms=60),
+    *_manager_scenarios(),
+    # the moves last: they change the columns the reads above measure
+    Scenario("kanban move a card", run=mover("bdc_agent"), role="bdc_agent", target_ms=30),
+    *_manager_moves(),
 ]

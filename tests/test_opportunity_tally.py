@@ -47,6 +47,7 @@ def test_every_write_keeps_the_tally(org, opportunities, make_client, make_oppor
     assert tally.drift() == []
     assert db.session.scalar(select(func.sum(StageTally.count))) == 4
     first.stage = stage("Contacté")  # a move
+    first.spex_id, first.sales_director_id = org["advisor"].id, org["manager"].id
     second.amount = Decimal("12.34")
     third.owner_id, third.branch_id = org["bdc_agent"].id, None
     fourth.type = kind("Phone-Up")
@@ -54,6 +55,9 @@ def test_every_write_keeps_the_tally(org, opportunities, make_client, make_oppor
     db.session.commit()
     assert tally.drift() == []
     db.session.delete(second)
+    db.session.commit()
+    assert tally.drift() == []
+    first.spex_id = org["other_advisor"].id  # the SPEX alone: a key column too
     db.session.commit()
     assert tally.drift() == []
     # Raw SQL and a cascade count too: the triggers are the database's.
@@ -156,12 +160,13 @@ def test_the_migration_installs_the_triggers(tmp_path, pg_schema):
 
 
 def _migration():
-    """The revision module, loaded from its file (migrations are not a package)."""
+    """The revision that installs today's triggers, loaded from its file (migrations are
+    not a package)."""
     import importlib.util
     from pathlib import Path
 
     path = (Path(__file__).parent.parent / "migrations" / "versions"
-            / "c3f1a7d9e2b5_opportunity_tally.py")
+            / "9b4e6f2a7c31_tally_by_scope.py")
     spec = importlib.util.spec_from_file_location("tally_revision", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -180,6 +185,7 @@ def test_the_migration_holds_the_triggers_sql_itself():
     revision = _migration()
     source = Path(revision.__file__).read_text(encoding="utf-8")
     assert "import webapp" not in source and "from webapp" not in source
+    assert "9b4e6f2a7c31" in tally.__doc__  # the module names the revision to change
     assert _words(revision.SQLITE) == _words(tally.SQLITE)
     assert _words(revision.POSTGRESQL) == _words(tally.POSTGRESQL)
     assert _words(revision.REBUILD) == _words(tally.REBUILD)

@@ -34,14 +34,20 @@ class Language(LabelledEnum):
     AR = "ar", "Arabe"
 
 
+SEARCH_KEYS = ("name_key", "name_key_rev", "email_key", "phone_key", "phone2_key")
+
+
 class Client(Audited, db.Model):
     __tablename__ = "client"
     __table_args__ = (
         Index("ix_client_name", "last_name", "first_name", "id"),
         Index("ix_client_advisor_name", "advisor_id", "last_name", "first_name", "id"),
         # An advisor's or a team's search reads only their own clients' keys.
-        Index("ix_client_advisor_name_key", "advisor_id", "name_key"),
-        Index("ix_client_advisor_name_key_rev", "advisor_id", "name_key_rev"),
+        Index("ix_client_advisor_name_key", "advisor_id", "name_key", "id"),
+        Index("ix_client_advisor_name_key_rev", "advisor_id", "name_key_rev", "id"),
+        # The search's prefix walks, in their sort order (key, then id): a page reads its
+        # rows in order and stops, never sorting every client whose key matches.
+        *(Index(f"ix_client_{key}", key, "id") for key in SEARCH_KEYS),
     )
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
                                    "phone2_key"})
@@ -69,11 +75,11 @@ class Client(Audited, db.Model):
                                                  onupdate=_now)
     version: Mapped[int] = mapped_column(default=1)
     # Normalised search keys, each indexed for `LIKE 'prefix%'` (see rules.search_key).
-    name_key: Mapped[str] = mapped_column(search_key_type(170), index=True, default="")
-    name_key_rev: Mapped[str] = mapped_column(search_key_type(170), index=True, default="")
-    email_key: Mapped[str | None] = mapped_column(search_key_type(254), index=True)
-    phone_key: Mapped[str | None] = mapped_column(search_key_type(20), index=True)
-    phone2_key: Mapped[str | None] = mapped_column(search_key_type(20), index=True)
+    name_key: Mapped[str] = mapped_column(search_key_type(170), default="")
+    name_key_rev: Mapped[str] = mapped_column(search_key_type(170), default="")
+    email_key: Mapped[str | None] = mapped_column(search_key_type(254))
+    phone_key: Mapped[str | None] = mapped_column(search_key_type(20))
+    phone2_key: Mapped[str | None] = mapped_column(search_key_type(20))
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -7,10 +7,12 @@ the size of the client book.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, literal, or_, select, union_all
+from flask_login import current_user
+from sqlalchemy import Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from webapp.auth.scope import scoped
+from webapp.auth.models import Access
+from webapp.auth.scope import scoped, users_under
 from webapp.clients.models import Client
 from webapp.clients.rules import phone_query_key, search_key
 from webapp.database import starts_with
@@ -48,9 +50,26 @@ def search_keys(q: str) -> list[tuple[object, str]]:
     return keys
 
 
-def _visible(stmt: Select, filters: Filters) -> Select:
-    """``stmt`` restricted to the viewer's scope and the list filters."""
-    stmt = scoped(stmt, Client)
+def walk_scope(user=None):
+    """The viewer's scope on clients as the condition a key walk checks on each entry,
+    or None when ``scoped`` is as good (everyone, or one advisor: their own index).
+
+    A manager's scope (« my team's advisors, or none ») is an OR of index lookups: SQLite
+    then reads every matching key of every advisor and sorts them (a prefix such as
+    « mich » grows with the book). Asked as one expression on the advisor, it cannot use
+    an index of its own, so both engines walk the key index in (key, id) order and stop
+    at the page: about page / (share of the book the manager sees) entries."""
+    user = user or current_user
+    if user.role.client_access != Access.TEAM:
+        return None
+    people = list(db.session.scalars(users_under(user)))
+    return func.coalesce(Client.advisor_id, 0).in_([0, *people])
+
+
+def _visible(stmt: Select, filters: Filters, scope=None) -> Select:
+    """``stmt`` restricted to the viewer's scope (``scope``: ``walk_scope``'s, the same
+    rows) and the list filters."""
+    stmt = stmt.where(scope) if scope is not None else scoped(stmt, Client)
     if filters.branch_id:
         stmt = stmt.where(Client.branch_id == filters.branch_id)
     if filters.advisor_id:
@@ -60,10 +79,10 @@ def _visible(stmt: Select, filters: Filters) -> Select:
     return stmt
 
 
-def matching(stmt: Select, filters: Filters) -> Select:
+def matching(stmt: Select, filters: Filters, scope=None) -> Select:
     """``stmt`` restricted to every client the filters match, query included (not ranked:
     for counts and for acting on a query's result, e.g. adding it to an operation)."""
-    stmt = _visible(stmt, filters)
+    stmt = _visible(stmt, filters, scope)
     if not filters.q:
         return stmt
     keys = search_keys(filters.q)
@@ -82,11 +101,11 @@ def _load(ids: list[int]) -> list[Client]:
     return [by_id[i] for i in ids]
 
 
-def _ranked_ids(keys, filters: Filters, needed: int) -> list[int]:
+def _ranked_ids(keys, filters: Filters, needed: int, scope=None) -> list[int]:
     """The first ``needed`` matching ids: by rank, then key order, without duplicates."""
     ranks = [
         select(_visible(select(Client.id, literal(rank).label("rank"), column.label("sort_key"))
-                        .where(starts_with(column, prefix)), filters)
+                        .where(starts_with(column, prefix)), filters, scope)
                .order_by(column, Client.id).limit(needed).subquery())
         for rank, (column, prefix) in enumerate(keys)
     ]
@@ -105,9 +124,10 @@ def search_page(filters: Filters, number: int = 1, size: int | None = None,
     keys = search_keys(filters.q)
     if not keys:
         return Page(items=[], number=1, size=size, total=0)
-    ids = _ranked_ids(keys, filters, number * size)[(number - 1) * size:number * size]
-    total = (count_capped(matching(select(Client.id), filters), SEARCH_COUNT_CAP) if count
-             else len(ids))
+    scope = walk_scope()
+    ids = _ranked_ids(keys, filters, number * size, scope)[(number - 1) * size:number * size]
+    total = (count_capped(matching(select(Client.id), filters, scope), SEARCH_COUNT_CAP)
+             if count else len(ids))
     return Page(items=_load(ids), number=number, size=size, total=total, cap=SEARCH_COUNT_CAP)
 
 

@@ -1,6 +1,6 @@
 """Demo step 1: the team hierarchy, the accounts of every role, the branches.
 
-Direction commerciale → 3 régions → 6 agences. Teams and accounts are written by the
+Direction commerciale (its manager) → 3 régions → 6 agences. Teams and accounts are written by the
 admin screens' services (``save_team``, ``save_user``). Every account shares one known
 password (one argon2 hash, computed once: hashing each account would cost more than the
 rest).
@@ -96,7 +96,10 @@ def _enrol(roster: "_Roster", root: Team, regions: dict, agencies: dict) -> str:
         roster.add(Role.BO_ASSISTANT, root, operations_access=Access.ALL)
     # An advisor who left the firm: the clients still assigned to them show « Aucun
     # conseiller », those reassigned show « Nouveau conseiller ».
-    return roster.add(Role.ADVISOR, agencies["t-nantes"], active=False)
+    departed = roster.add(Role.ADVISOR, agencies["t-nantes"], active=False)
+    # The head of sales (« Direction commerciale »): a manager who sees the whole hierarchy.
+    roster.add(Role.MANAGER, root, manage_operations=True, operations_access=Access.TEAM)
+    return departed
 
 
 def _team(key: str, name: str, parent: Team | None) -> Team:

@@ -144,8 +144,14 @@ class Opportunity(Audited, db.Model):
 
     __tablename__ = "opportunity"
     __table_args__ = (
-        # The kanban: each column's cards newest first, and the same under a filter.
-        Index("ix_opportunity_board", "stage_id", "stage_entered_at", "id"),
+        # The kanban: each column's cards newest first, and the same under a filter. The
+        # owner, SPEX and DV last: a manager's scope is checked on the index entries alone.
+        Index("ix_opportunity_board", "stage_id", "stage_entered_at", "id", "owner_id",
+              "spex_id", "sales_director_id"),
+        # An advisor's (or a DV's) column: their own cards as SPEX / DV, newest first.
+        Index("ix_opportunity_spex_board", "spex_id", "stage_id", "stage_entered_at", "id"),
+        Index("ix_opportunity_director_board", "sales_director_id", "stage_id",
+              "stage_entered_at", "id"),
         # (the amount last: a filtered board's counts and sums read the index only)
         Index("ix_opportunity_owner_board", "owner_id", "stage_id", "stage_entered_at", "id",
               "amount"),
@@ -154,6 +160,8 @@ class Opportunity(Audited, db.Model):
         # Counts and sums per column read this index only, under a type or period filter too.
         Index("ix_opportunity_stage_amount", "stage_id", "amount", "type_id", "created_at"),
         Index("ix_opportunity_stock", "stock_key", "stage_id"),
+        # An owner's expired opportunities per stage (the home box): counted in the index.
+        Index("ix_opportunity_owner_created", "owner_id", "stage_id", "created_at"),
         # The list view, newest first: its first page reads 25 index entries, no sort.
         Index("ix_opportunity_created", "created_at", "id"),
     )
@@ -174,8 +182,8 @@ class Opportunity(Audited, db.Model):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
     language: Mapped[str | None] = mapped_column(String(5))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    spex_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    sales_director_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    spex_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    sales_director_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Seed 001: « la finalité, le montant potentiel, la probabilité et la période »
     purpose: Mapped[str | None] = mapped_column(String(200))
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
@@ -236,8 +244,9 @@ class Opportunity(Audited, db.Model):
 
 
 class StageTally(db.Model):
-    """How many opportunities, and their summed amount in cents, per stage × owner ×
-    branch × type (0: none): the board's column totals without reading 100 000 rows.
+    """How many opportunities, and their summed amount in cents, per stage × owner × SPEX ×
+    DV × branch × type (0: none): the board's column totals, for any viewer's scope,
+    without reading 100 000 rows.
     Kept by the database's own triggers on ``opportunity`` (tally.py), so every write —
     form, move, import, demo, cascade — counts, in the writer's transaction."""
 
@@ -246,6 +255,8 @@ class StageTally(db.Model):
     stage_id: Mapped[int] = mapped_column(
         ForeignKey("opportunity_stage.id", ondelete="CASCADE"), primary_key=True)
     owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spex_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sales_director_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
@@ -280,7 +291,9 @@ class Meeting(Audited, db.Model):
     réunion »)."""
 
     __tablename__ = "opportunity_meeting"
-    __table_args__ = (Index("ix_opportunity_meeting_day", "opportunity_id", "starts_at"),)
+    __table_args__ = (Index("ix_opportunity_meeting_day", "opportunity_id", "starts_at"),
+                      # a day's meetings (the home box): that day's entries only
+                      Index("ix_opportunity_meeting_starts", "starts_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = mapped_column(
@@ -371,10 +384,16 @@ def visible_opportunities(user: User):
     """The condition on Opportunity for ``user``: the BDC, the BO and the admins serve the
     whole pipeline; a manager (DV) sees those where someone of their hierarchy is the
     owner, the SPEX or the DV; an advisor (SPEX) those where they are one of the three."""
+    return people_scope(user, Opportunity.owner_id, Opportunity.spex_id,
+                        Opportunity.sales_director_id)
+
+
+def people_scope(user: User, *columns):
+    """``visible_opportunities``'s condition on any three columns holding an owner, a
+    SPEX and a DV: the opportunity's own, or the tally's key (tally.py)."""
     if sees_whole_pipeline(user):
         return true()
     access = user.role.client_access
-    columns = (Opportunity.owner_id, Opportunity.spex_id, Opportunity.sales_director_id)
     if access == Access.TEAM:
         people = users_under(user)
         return or_(*(column.in_(people) for column in columns))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from webapp.auth.models import User
 from webapp.clock import day_start, local_day
 from webapp.extensions import db
+from webapp.opportunities import tally
 from webapp.opportunities.models import Call, Meeting, MeetingStatus, Opportunity, Stage
 from webapp.opportunities.rules import (
     RELAUNCH_WINDOW_DAYS,
@@ -29,10 +30,10 @@ class Pipeline:
 
 
 def my_pipeline(user: User, today: date) -> Pipeline:
-    """What the user manages (as owner) and has to do today."""
-    counts = dict(db.session.execute(
-        select(Opportunity.stage_id, func.count()).where(Opportunity.owner_id == user.id)
-        .group_by(Opportunity.stage_id)).all())
+    """What the user manages (as owner) and has to do today: the counts from the tally,
+    the expired ones counted in ix_opportunity_owner_created (the expired entries only)."""
+    counts = {stage_id: count for stage_id, (count, _amount)
+              in tally.totals_by_stage(owner_id=user.id).items()}
     stages = db.session.scalars(select(Stage).order_by(Stage.position)).all()
     expired = sum(
         db.session.scalar(select(func.count()).where(

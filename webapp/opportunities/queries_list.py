@@ -10,10 +10,10 @@ from webapp.auth.models import Branch, User
 from webapp.clients.models import Client
 from webapp.clock import local_day
 from webapp.extensions import db
-from webapp.opportunities.board.queries import Filters, visible
+from webapp.opportunities.board.queries import Filters, totals, visible
 from webapp.opportunities.models import Opportunity, OpportunityType, Stage
 from webapp.opportunities.rules import is_expired
-from webapp.pagination import Page, paginate
+from webapp.pagination import COUNT_CAP, Page, page_number, page_size, paginate
 
 EXPORT_CHUNK = 2000
 COLUMNS = ("N°", "Nom", "Client", "Téléphone", "Courriel", "Type", "Étape", "Expirée",
@@ -26,11 +26,20 @@ def _ordered(stmt):
 
 
 def list_page(filters: Filters, number: int) -> Page:
+    """One page, newest first; without a period filter the total is the tally's exact
+    count for the viewer's scope (one sum over its rows), else counted up to COUNT_CAP."""
     stmt = _ordered(visible(select(Opportunity), filters)).options(
         selectinload(Opportunity.client), selectinload(Opportunity.stage),
         selectinload(Opportunity.type), selectinload(Opportunity.owner),
         selectinload(Opportunity.branch))
-    return paginate(stmt, number)
+    if filters.since or filters.until:
+        return paginate(stmt, number)
+    total = sum(t.count for stage_id, t in totals(filters).items()
+                if not filters.stage_id or stage_id == filters.stage_id)
+    size, number = page_size(), page_number(number)
+    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
+    return Page(items=items, number=number, size=size, total=total,
+                cap=max(total, COUNT_CAP))
 
 
 def export_rows(filters: Filters, today: date) -> Iterator[tuple]:

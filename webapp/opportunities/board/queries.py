@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask_login import current_user
-from sqlalchemy import Select, func, select, tuple_, union_all
+from sqlalchemy import Select, false, func, or_, select, tuple_, union, union_all
 from sqlalchemy.orm import aliased
 
-from webapp.auth.models import User
-from webapp.auth.scope import scoped
+from webapp.auth.models import Access, User
+from webapp.auth.scope import scoped, users_under
 from webapp.clients.models import Client
 from webapp.clock import day_start, local_day
 from webapp.dates import parse_day
@@ -87,7 +87,11 @@ class Filters:
 
 def visible(stmt: Select, filters: Filters, board: bool = False) -> Select:
     """``stmt`` (on Opportunity) restricted to the viewer's scope and the filters."""
-    stmt = scoped(stmt, Opportunity)
+    return filtered(scoped(stmt, Opportunity), filters, board)
+
+
+def filtered(stmt: Select, filters: Filters, board: bool = False) -> Select:
+    """``stmt`` (on Opportunity) restricted to the filters (not to a scope)."""
     if filters.owner_id:
         stmt = stmt.where(Opportunity.owner_id == filters.owner_id)
     if filters.branch_id:
@@ -114,10 +118,12 @@ class Total:
 
 
 def totals(filters: Filters, stage_ids: list[int] | None = None) -> dict[int, Total]:
-    """Count and summed amount per stage: from the tally when the viewer sees the whole
-    pipeline and no period is set, else in one GROUP BY over the opportunities."""
-    if sees_whole_pipeline(current_user) and not (filters.since or filters.until):
-        sums = tally.totals_by_stage(filters.owner_id, filters.branch_id, filters.type_id)
+    """Count and summed amount per stage: from the tally for any viewer's scope when no
+    period is set, else in one GROUP BY over the opportunities."""
+    if not (filters.since or filters.until):
+        viewer = None if sees_whole_pipeline(current_user) else current_user
+        sums = tally.totals_by_stage(viewer, filters.owner_id, filters.branch_id,
+                                     filters.type_id)
         return {stage_id: Total(count, amount) for stage_id, (count, amount) in sums.items()
                 if stage_ids is None or stage_id in stage_ids}
     stmt = visible(select(Opportunity.stage_id, func.count(), func.sum(Opportunity.amount)),
@@ -143,13 +149,85 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None):
-    """The ids of a column's next CARDS + 1 cards, in the board's order (an index range)."""
-    stmt = visible(select(Opportunity.id), filters, board=True).where(
-        Opportunity.stage_id == stage_id)
+# A walk of one person's index (as owner, SPEX or DV) costs about this many index entries
+# of the column's walk (a seek, then its cards).
+SEEK_COST = 30
+
+
+def scope_people(user=None) -> list[int] | None:
+    """The people whose opportunities the viewer sees as owner, SPEX or DV (an advisor:
+    themselves; a manager: their hierarchy), None for the whole pipeline."""
+    user = user or current_user
+    if sees_whole_pipeline(user):
+        return None
+    if user.role.client_access != Access.TEAM:
+        return [user.id]
+    return list(db.session.scalars(users_under(user)))
+
+
+def walks(stage_ids: list[int], people: list[int] | None,
+          counts: dict[int, tuple[int, int]] | None) -> dict[int, bool]:
+    """How each column reads the viewer's cards: True, by walking the column's index
+    (ix_opportunity_board, the scope checked on its entries); False, by walking each of
+    ``people``'s indexes as owner, SPEX and DV and merging them. The cheaper one, from
+    the tally's ``counts`` (the viewer's and the column's, per stage): the column's walk
+    reads about CARDS × (column's count / viewer's count) entries, whatever the
+    pipeline's size; the people's walks 3 × len(people) seeks. Without counts (a period
+    filter), the people's walks for one person (an advisor)."""
+    if people is None:
+        return dict.fromkeys(stage_ids, True)
+    if counts is None:
+        return dict.fromkeys(stage_ids, len(people) > 1)
+    people_cost = len(PEOPLE) * len(people) * SEEK_COST
+    plan = {}
+    for stage_id in stage_ids:
+        seen, count = counts.get(stage_id, (0, 0))
+        walk_cost = count if seen <= CARDS else (CARDS + 1) * count / seen
+        plan[stage_id] = walk_cost <= people_cost
+    return plan
+
+
+def _sums(filters: Filters, people: list[int] | None, stage_ids: list[int] | None = None
+          ) -> tuple[dict[int, Total], dict[int, tuple[int, int]] | None]:
+    """The viewer's totals per stage and, for a scope without a period filter, (viewer's
+    count, column's count) per stage: one query."""
+    if people is None or filters.since or filters.until:
+        return totals(filters, stage_ids), None
+    both = tally.seen_and_whole(people, filters.owner_id, filters.branch_id,
+                                filters.type_id, stage_ids)
+    return ({s: Total(count, amount) for s, (count, amount, _) in both.items()},
+            {s: (count, whole) for s, (count, _, whole) in both.items()})
+
+
+def _ordered_walk(stmt: Select, stage_id: int, after: tuple[datetime, int] | None) -> Select:
+    stmt = stmt.where(Opportunity.stage_id == stage_id)
     if after is not None:
         stmt = stmt.where(tuple_(Opportunity.stage_entered_at, Opportunity.id) < after)
     return (stmt.order_by(Opportunity.stage_entered_at.desc(), Opportunity.id.desc())
+            .limit(CARDS + 1))
+
+
+PEOPLE = (Opportunity.owner_id, Opportunity.spex_id, Opportunity.sales_director_id)
+
+
+def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
+                people: list[int] | None = None, walk: bool = True):
+    """The ids of a column's next CARDS + 1 cards, in the board's order, from one index
+    range: the column's (``walk``: the scope checked on its entries against ``people``,
+    None: the whole pipeline), or each of ``people``'s as owner, SPEX and DV, merged."""
+    if walk:
+        stmt = filtered(select(Opportunity.id), filters, board=True)
+        if people is not None:
+            stmt = stmt.where(or_(*(column.in_(people) for column in PEOPLE)))
+        return _ordered_walk(stmt, stage_id, after)
+    if not people:
+        return select(Opportunity.id).where(false())
+    walks = [select(_ordered_walk(
+        filtered(select(Opportunity.id, Opportunity.stage_entered_at), filters, board=True)
+        .where(column == person), stage_id, after).subquery())
+        for person in people for column in PEOPLE]
+    merged = union(*walks).subquery()
+    return (select(merged.c.id).order_by(merged.c.stage_entered_at.desc(), merged.c.id.desc())
             .limit(CARDS + 1))
 
 
@@ -295,29 +373,38 @@ def board(filters: Filters, today: date) -> list[Column]:
     all_stages = stages()
     if not all_stages:
         return []
-    picked = union_all(*(select(_column_ids(s.id, filters, None).subquery())
-                         for s in all_stages)).subquery()
+    people = scope_people()
+    sums, counts = _sums(filters, people)
+    plan = walks([s.id for s in all_stages], people, counts)
+    # A column the tally says holds none of the viewer's cards is not read.
+    read = [s for s in all_stages if people is None or sums.get(s.id, Total()).count]
     by_stage: dict[int, list[Card]] = {}
-    for card in _cards(picked, {s.id: s for s in all_stages}, today):
-        by_stage.setdefault(card.stage_id, []).append(card)
-    sums = totals(filters)
+    if read:
+        picked = union_all(*(select(_column_ids(s.id, filters, None, people, plan[s.id])
+                                    .subquery()) for s in read)).subquery()
+        for card in _cards(picked, {s.id: s for s in all_stages}, today):
+            by_stage.setdefault(card.stage_id, []).append(card)
     return [_column(s, by_stage.get(s.id, []), sums.get(s.id, Total())) for s in all_stages]
 
 
 def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date) -> Column:
     """The next cards of one column (the total is not recomputed: 0 here)."""
-    picked = _column_ids(stage.id, filters, decode_cursor(cursor)).subquery()
+    people = scope_people()
+    counts = None
+    if people is not None and not (filters.since or filters.until):
+        counts = _sums(filters, people, [stage.id])[1]
+    plan = walks([stage.id], people, counts)
+    picked = _column_ids(stage.id, filters, decode_cursor(cursor), people,
+                         plan[stage.id]).subquery()
     return _column(stage, _cards(picked, {stage.id: stage}, today), Total())
 
 
-def one_card(opportunity: Opportunity, today: date) -> Card | None:
-    picked = select(Opportunity.id).where(Opportunity.id == opportunity.id).subquery()
-    cards = _cards(picked, {opportunity.stage.id: opportunity.stage}, today)
+def one_card(opportunity: Opportunity, today: date, filters: Filters | None = None
+             ) -> Card | None:
+    """The card of ``opportunity``, or None when the viewer's scope or ``filters`` (the
+    board's, after a move) no longer keep it: one query."""
+    picked = select(Opportunity.id).where(Opportunity.id == opportunity.id)
+    if filters is not None:
+        picked = visible(picked, filters, board=True)
+    cards = _cards(picked.subquery(), {opportunity.stage.id: opportunity.stage}, today)
     return cards[0] if cards else None
-
-
-def matches(opportunity: Opportunity, filters: Filters) -> bool:
-    """Whether the board's filters keep ``opportunity`` (after a move)."""
-    stmt = visible(select(Opportunity.id), filters, board=True).where(
-        Opportunity.id == opportunity.id)
-    return db.session.scalar(stmt) is not None

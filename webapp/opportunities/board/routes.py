@@ -107,8 +107,10 @@ def _refused(opportunity: Opportunity, stage: Stage, missing: list[Requirement],
 def _fill_missing(opportunity: Opportunity, stage: Stage, today, version: int):
     """The fields the dialog asked for, posted with the move (``fill``): saved (kept
     even if the move is still refused), or the dialog again with their errors."""
+    if not request.form.get("fill"):
+        return None
     missing = missing_for(opportunity, stage, today)
-    if not (request.form.get("fill") and _fields(missing)):
+    if not _fields(missing):
         return None
     form = OpportunityForm(opportunity=opportunity, only=_fields(missing))
     if not form.validate_on_submit():
@@ -132,7 +134,10 @@ def _moved_meanwhile(opportunity_id: int, old_stage_id: int, stage: Stage):
 def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
-    stage = db.session.get(Stage, request.form.get("stage_id", 0, type=id_param)) or abort(404)
+    # Every stage in one query, held (the session's identity map is weak): the new one
+    # and the opportunity's are then read once.
+    by_id = {s.id: s for s in stages()}
+    stage = by_id.get(request.form.get("stage_id", 0, type=id_param)) or abort(404)
     old_stage_id, today, version = opportunity.stage_id, clock.today(), opportunity.version
     try:
         if (invalid := _fill_missing(opportunity, stage, today, version)) is not None:

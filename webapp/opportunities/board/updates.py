@@ -6,7 +6,7 @@ from flask import render_template
 
 from webapp import clock
 from webapp.opportunities.board.card_urls import CardUrls
-from webapp.opportunities.board.queries import Filters, Total, matches, one_card, totals
+from webapp.opportunities.board.queries import Filters, Total, one_card, totals
 from webapp.opportunities.models import Opportunity
 
 
@@ -18,7 +18,7 @@ def moved_response(opportunity: Opportunity, old_stage_id: int, filters: Filters
     card's menu button). With 409: someone moved it meanwhile, the card is shown where
     it is now."""
     ids = list(dict.fromkeys([old_stage_id, opportunity.stage_id, *also]))
-    card = one_card(opportunity, clock.today()) if matches(opportunity, filters) else None
+    card = one_card(opportunity, clock.today(), filters)
     sums = totals(filters, ids)
     args = filters.as_args(board=True)
     body = render_template("opportunities/board/_moved.html", card=card, opportunity=opportunity,
