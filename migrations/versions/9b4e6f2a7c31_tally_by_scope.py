@@ -4,7 +4,7 @@ search's indexes in the walks' order (key, id); an owner's expired opportunities
 day's meetings counted in an index
 
 Revision ID: 9b4e6f2a7c31
-Revises: d5e8a3c1f7b2
+Revises: f1c0a7e3b9d2
 Create Date: 2026-12-06 09:30:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9b4e6f2a7c31'
-down_revision = 'd5e8a3c1f7b2'
+down_revision = 'f1c0a7e3b9d2'
 branch_labels = None
 depends_on = None
 
