@@ -49,10 +49,11 @@ def update_task(task: Task, values: TaskChange) -> Task:
     """Change a task's subject, due instant, assignee, status and notes."""
     if error := task_error(values.subject, task.kind, values.notes):
         raise Refused(error)
-    if db.session.get(User, values.assignee_id) is None:
+    assignee = db.session.get(User, values.assignee_id)
+    if assignee is None:
         raise Refused("Choisissez à qui confier la tâche.")
     task.subject, task.due_at = values.subject.strip(), values.due_at
-    task.assignee_id, task.notes = values.assignee_id, (values.notes or "").strip()
+    task.assignee, task.notes = assignee, (values.notes or "").strip()
     if values.status != task.status:
         _status_changed(task, values.status)
     db.session.flush()
@@ -76,7 +77,7 @@ def hand_back(task: Task, comment: str, user: User) -> Task:
         raise Refused(error)
     now = datetime.now(UTC)
     task.notes = enriched(task.notes, comment, user.name, now.astimezone(clock.zone()))
-    task.assignee_id = task.issuer_id
+    task.assignee = task.issuer
     task.status = TaskStatus.IN_PROGRESS
     db.session.flush()
     return task
