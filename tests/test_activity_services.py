@@ -65,3 +65,53 @@ def test_a_plain_task_is_not_handed_back(org, make_client, make_task):
     with pytest.raises(Refused):
         hand_back(task, "Vu", org["advisor"])
     assert task.due_at > datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_appointment_services(org, make_client):
+    from webapp.activities.appointments.services import (
+        AppointmentInput,
+        book_appointment,
+        cancel_appointment,
+        update_appointment,
+    )
+    from webapp.notifications.models import OutboxMessage
+    client = make_client(advisor=org["advisor"], email="anne@example.com")
+    values = AppointmentInput("Présentation", SOON, 60, False, "Lyon")
+    with pytest.raises(Refused):
+        book_appointment(client, org["advisor"], AppointmentInput("", SOON, 60, False, "Lyon"))
+    booked = book_appointment(client, org["advisor"], values)
+    assert booked.sequence == 0
+    assert update_appointment(booked, values) is False and booked.sequence == 0
+    assert update_appointment(booked, AppointmentInput("Présentation", SOON, 90, False,
+                                                       "Lyon")) is True
+    assert booked.sequence == 1
+    cancel_appointment(booked)
+    assert booked.sequence == 2 and booked.cancelled
+    with pytest.raises(Refused):
+        update_appointment(booked, values)
+    with pytest.raises(Refused):
+        cancel_appointment(booked)
+    assert [m.ics_method for m in db.session.scalars(
+        db.select(OutboxMessage).order_by(OutboxMessage.id))] == ["REQUEST", "REQUEST", "CANCEL"]
+
+
+def test_discovery_service(org, make_client):
+    from webapp.activities.discovery.services import save_discovery
+    client = make_client(advisor=org["advisor"])
+    with pytest.raises(Refused):
+        save_discovery(client.id, {"activity": "a", "budget": "b"}, org["advisor"].id)
+    with pytest.raises(Refused):
+        save_discovery(client.id, {"activity": "a", "budget": "b", "astrology": "c"}, None)
+    saved = save_discovery(client.id, {"activity": "a", "budget": "b", "next": "c"}, None)
+    again = save_discovery(client.id, {"activity": "A", "budget": "b", "rivals": "d"}, None)
+    assert saved.id == again.id
+    assert again.texts() == {"activity": "A", "budget": "b", "rivals": "d"}
+
+
+def test_close_visit_service_refuses_an_unknown_type(org, make_client):
+    from webapp.activities.appointments.services import AppointmentInput
+    from webapp.activities.visits import NextOpportunity, close_visit
+    client = make_client(advisor=org["advisor"])
+    with pytest.raises(Refused):
+        close_visit(client, org["advisor"], AppointmentInput("RDV", SOON, 60, True),
+                    NextOpportunity("Site", 999_999))
