@@ -45,6 +45,7 @@ def upgrade():
 
     op.create_table('discovery',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('client_id', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
@@ -52,7 +53,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_discovery_client_id_client'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_discovery_updated_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_discovery')),
-    sa.UniqueConstraint('client_id', name=op.f('uq_discovery_client_id'))
+    sa.UniqueConstraint('client_id', name=op.f('uq_discovery_client_id')),
+    sa.UniqueConstraint('key', name=op.f('uq_discovery_key'))
     )
     op.create_table('activity_task',
     sa.Column('id', sa.Integer(), nullable=False),

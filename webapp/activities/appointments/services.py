@@ -60,9 +60,10 @@ def _invited(appointment: Appointment) -> dict:
 
 
 def book_appointment(client: Client, rep: User, values: AppointmentInput, *,
-                     key: str | None = None) -> Appointment:
+                     key: str | None = None, notify: bool = True) -> Appointment:
     """« Je prends rdv à partir du contact »: the appointment, the client's invitation
-    (when the file has an e-mail) and the rep's task « confirmer le RDV » the day before."""
+    (when the file has an e-mail) and the rep's task « confirmer le RDV » the day before.
+    ``notify=False`` (the import, the demo): no invitation, history is not re-sent."""
     _check(values)
     appointment = Appointment(client=client, rep_id=rep.id, sequence=0, key=key,
                               status=AppointmentStatus.PLANNED)
@@ -73,12 +74,14 @@ def book_appointment(client: Client, rep: User, values: AppointmentInput, *,
                        reminder_task_due(appointment.starts_at), rep.id,
                        kind=TaskKind.CONFIRM, issuer_id=rep.id)
     task.appointment_id = appointment.id
-    queue_invitation(appointment)
+    if notify:
+        queue_invitation(appointment)
     db.session.flush()
     return appointment
 
 
-def update_appointment(appointment: Appointment, values: AppointmentInput) -> bool:
+def update_appointment(appointment: Appointment, values: AppointmentInput,
+                       notify: bool = True) -> bool:
     """Change the appointment; when the client sees the change, the invitation goes again
     with SEQUENCE + 1 and the confirmation task moves. True when the client was told."""
     if appointment.cancelled:
@@ -93,12 +96,12 @@ def update_appointment(appointment: Appointment, values: AppointmentInput) -> bo
         task.subject = _task_subject(appointment)
         task.due_at = reminder_task_due(appointment.starts_at)
     db.session.flush()
-    if told:
+    if told and notify:
         queue_invitation(appointment, moved=True)
     return told
 
 
-def cancel_appointment(appointment: Appointment) -> Appointment:
+def cancel_appointment(appointment: Appointment, notify: bool = True) -> Appointment:
     """Cancel: METHOD CANCEL with SEQUENCE + 1 to the client, the confirmation task closed."""
     if appointment.cancelled:
         raise Refused(CANCELLED_ALREADY, status=409)
@@ -108,7 +111,8 @@ def cancel_appointment(appointment: Appointment) -> Appointment:
         if task.status != TaskStatus.DONE:
             task.status = TaskStatus.DONE
     db.session.flush()
-    queue_invitation(appointment)
+    if notify:
+        queue_invitation(appointment)
     return appointment
 
 

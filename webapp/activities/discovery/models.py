@@ -31,6 +31,7 @@ class Discovery(Audited, db.Model):
     __tablename__ = "discovery"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
                                            unique=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

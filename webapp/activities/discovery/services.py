@@ -14,7 +14,8 @@ def discovery_of(client_id: int) -> Discovery | None:
     return db.session.scalar(select(Discovery).where(Discovery.client_id == client_id))
 
 
-def save_discovery(client_id: int, texts: dict[str, str], user_id: int | None) -> Discovery:
+def save_discovery(client_id: int, texts: dict[str, str], user_id: int | None, *,
+                   key: str | None = None) -> Discovery:
     """The client's discovery as written now (a theme left blank is removed); refused
     under three themes. Unknown themes are refused too."""
     if unknown := set(texts) - set(Theme.labels()):
@@ -24,7 +25,7 @@ def save_discovery(client_id: int, texts: dict[str, str], user_id: int | None) -
     items = filled(texts)
     discovery = discovery_of(client_id)
     if discovery is None:
-        discovery = Discovery(client_id=client_id)
+        discovery = Discovery(client_id=client_id, key=key)
         db.session.add(discovery)
     current = {item.theme: item for item in discovery.items}
     for theme, item in current.items():
