@@ -106,3 +106,21 @@ def test_export_round_trip(run_import, runner, tmp_path):
     assert exported["discoveries"][0]["projects"] == "Site"
     again = run_import(exported)
     assert "Tâches : 0 création, 0 mise à jour, 2 sans changement" in again.output
+
+
+def test_demo_gives_every_rep_a_week(runner):
+    from webapp.activities.appointments.rules import week_of
+    from webapp.auth.models import Role, User
+    from webapp.clock import day_start, today
+    result = runner.invoke(args=["data", "demo", "--scale", "120"])
+    assert result.exit_code == 0, result.output
+    assert "rendez-vous :" in result.output and "rejets :" in result.output
+    monday, sunday = week_of(today())
+    reps_with_clients = db.session.scalars(select(User.id).where(
+        User.role == Role.ADVISOR, User.id.in_(select(Appointment.rep_id)))).all()
+    assert len(reps_with_clients) >= 10
+    starts = db.session.scalars(select(Appointment.starts_at)).all()
+    assert all(day_start(monday) <= s < day_start(sunday) for s in starts)
+    assert db.session.scalar(select(func.count()).select_from(Task).where(
+        Task.kind == TaskKind.REJET)) >= 3
+    assert _count(OutboxMessage) == 0
