@@ -2,13 +2,18 @@
 Monday to Friday (a few virtual, one cancelled now and then), tasks due this week (some
 overdue, some today, some done), and a rejet from the back-office for one rep in three;
 a discovery on some of their clients. Written through the activities' services (few
-rows: about 40 reps × 12); no invitation is queued (the demo's clients are made up)."""
+rows: about 40 reps × 12); no invitation is queued (the demo's clients are made up).
 
-from datetime import datetime, time, timedelta
+Then the past year's finished tasks, bulk-inserted (the volume: as many tasks in all as
+``demo.scale``, 100 000 for the bench), one client among them with up to 2 000
+activities (the feed's bench)."""
 
-from sqlalchemy import select
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
 
 from webapp import clock
+from webapp.activities.appointments.models import Appointment, AppointmentStatus
 from webapp.activities.appointments.rules import week_of
 from webapp.activities.appointments.services import (
     AppointmentInput,
@@ -16,7 +21,7 @@ from webapp.activities.appointments.services import (
     cancel_appointment,
 )
 from webapp.activities.discovery.services import save_discovery
-from webapp.activities.tasks.models import TaskKind, TaskStatus
+from webapp.activities.tasks.models import Task, TaskKind, TaskStatus
 from webapp.activities.tasks.services import create_task, set_status
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
@@ -86,4 +91,46 @@ def create(demo: Demo) -> None:
                 city=client.city or "la ville") for theme, text in DISCOVERY.items()}, rep.id)
             counts["Découvertes"] += 1
     db.session.flush()
+    counts["Tâches"] += _history(demo)
     demo.counts.update(counts)
+
+
+CHUNK = 5000
+HEAVY = 2000  # the busiest client's activities (the feed's bench)
+YEAR = 365 * 86400
+
+
+def _task_row(rng, client_id: int, rep_id: int, now: datetime) -> dict:
+    due = now - timedelta(seconds=rng.randrange(3 * 86400, YEAR))
+    created = due - timedelta(days=rng.randrange(1, 15))
+    return {"client_id": client_id, "kind": TaskKind.TASK.value, "subject": rng.choice(TASKS),
+            "notes": "", "due_at": due, "status": TaskStatus.DONE.value,
+            "assignee_id": rep_id, "issuer_id": rep_id, "created_at": created,
+            "done_at": due, "version": 1}
+
+
+def _history(demo: Demo) -> int:
+    """Finished tasks of the past year up to ``demo.scale`` tasks in all, and the busiest
+    client's past appointments; bulk rows (the columns the services would write)."""
+    rng, now = demo.rng, datetime.now(UTC)
+    pairs = db.session.execute(select(Client.id, Client.advisor_id).where(
+        Client.advisor_id.is_not(None)).order_by(Client.id)).all()
+    missing = demo.scale - db.session.scalar(select(func.count()).select_from(Task))
+    if not pairs or missing <= 0:
+        return 0
+    heavy_client, heavy_rep = pairs[0]
+    heavy = min(HEAVY, demo.scale // 50)
+    appointments = [{"client_id": heavy_client, "rep_id": heavy_rep, "subject":
+                     rng.choice(SUBJECTS), "starts_at": now - timedelta(
+                         seconds=rng.randrange(86400, YEAR)), "duration_minutes": 60,
+                     "virtual": False, "place": "En agence", "status":
+                     AppointmentStatus.PLANNED.value, "sequence": 0, "created_at": now,
+                     "version": 1} for _ in range(heavy // 4)]
+    if appointments:
+        db.session.execute(insert(Appointment.__table__), appointments)
+    rows = [_task_row(rng, heavy_client, heavy_rep, now)
+            for _ in range(min(missing, heavy - len(appointments)))]
+    rows += [_task_row(rng, *rng.choice(pairs), now) for _ in range(missing - len(rows))]
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(Task.__table__), rows[start:start + CHUNK])
+    return len(rows)
