@@ -19,7 +19,7 @@ class AppointmentForm(FlaskForm):
         InputRequired(REQUIRED), NumberRange(DURATION_MIN, DURATION_MAX,
                                              "Entre 15 et 480 minutes.")])
     virtual = BooleanField("Rendez-vous virtuel (visio, téléphone)")
-    place = StringField("Lieu", validators=[Optional(), Length(max=200)])
+    place = StringField("Lieu", validators=[Length(max=200)])  # checked by validate_place
     notes = TextAreaField("Notes (vues par le client dans l'invitation)",
                           validators=[Optional(), Length(max=2000)])
 
