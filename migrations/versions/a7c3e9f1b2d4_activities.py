@@ -8,6 +8,9 @@ Create Date: 2026-12-06 09:10:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+# The partial indexes' condition (the open tasks), as webapp.activities.tasks.models has it.
+OPEN_ROWS = sa.text("status != 'done'")
+
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1b2d4'
@@ -82,8 +85,10 @@ def upgrade():
     )
     with op.batch_alter_table('activity_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activity_task_appointment_id'), ['appointment_id'], unique=False)
-        batch_op.create_index('ix_activity_task_assignee_status_due', ['assignee_id', 'status', 'due_at'], unique=False)
-        batch_op.create_index('ix_activity_task_client_created', ['client_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_activity_task_open_assignee_due', ['assignee_id', 'due_at'], unique=False, sqlite_where=OPEN_ROWS, postgresql_where=OPEN_ROWS)
+        batch_op.create_index('ix_activity_task_open_due', ['due_at'], unique=False, sqlite_where=OPEN_ROWS, postgresql_where=OPEN_ROWS)
+        batch_op.create_index('ix_activity_task_client_kind_created', ['client_id', 'kind', 'created_at'], unique=False)
+        batch_op.create_index('ix_activity_task_kind_status_due', ['kind', 'status', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_task_issuer_id'), ['issuer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_task_opportunity_id'), ['opportunity_id'], unique=False)
 
@@ -105,8 +110,10 @@ def downgrade():
     with op.batch_alter_table('activity_task', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_task_opportunity_id'))
         batch_op.drop_index(batch_op.f('ix_activity_task_issuer_id'))
-        batch_op.drop_index('ix_activity_task_client_created')
-        batch_op.drop_index('ix_activity_task_assignee_status_due')
+        batch_op.drop_index('ix_activity_task_kind_status_due')
+        batch_op.drop_index('ix_activity_task_client_kind_created')
+        batch_op.drop_index('ix_activity_task_open_due')
+        batch_op.drop_index('ix_activity_task_open_assignee_due')
         batch_op.drop_index(batch_op.f('ix_activity_task_appointment_id'))
 
     op.drop_table('activity_task')

@@ -4,7 +4,7 @@ task of kind « rejet », sent by its issuer to a rep with the reason."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import User
@@ -32,12 +32,22 @@ class TaskStatus(LabelledEnum):
     DONE = "done", "Terminée"
 
 
+# The condition of the partial indexes, as the queries write it (``status != 'done'``).
+OPEN_ROWS = text("status != 'done'")
+
+
 class Task(Audited, db.Model):
     __tablename__ = "activity_task"
     __table_args__ = (
-        # « Mes tâches »: the open tasks of one assignee by due instant.
-        Index("ix_activity_task_assignee_status_due", "assignee_id", "status", "due_at"),
-        Index("ix_activity_task_client_created", "client_id", "created_at"),
+        # « Mes tâches » and the group's lists: the open tasks (few: most are done) by due
+        # instant, in partial indexes (their statistics count only the open ones).
+        Index("ix_activity_task_open_assignee_due", "assignee_id", "due_at",
+              sqlite_where=OPEN_ROWS, postgresql_where=OPEN_ROWS),
+        Index("ix_activity_task_open_due", "due_at", sqlite_where=OPEN_ROWS,
+              postgresql_where=OPEN_ROWS),
+        Index("ix_activity_task_client_kind_created", "client_id", "kind", "created_at"),
+        # The group's rejets (few), by due instant.
+        Index("ix_activity_task_kind_status_due", "kind", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +85,12 @@ class Task(Audited, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status != TaskStatus.DONE
+
+
+def is_open():
+    """« Not terminée », written as the partial indexes' condition (a literal, not a bound
+    parameter: SQLite uses a partial index only for a condition it can see)."""
+    return Task.status != literal_column("'done'")
 
 
 @scope_for(Task)

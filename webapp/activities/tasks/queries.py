@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from webapp import clock
-from webapp.activities.tasks.models import Task, TaskKind, TaskStatus
+from webapp.activities.tasks.models import Task, TaskKind, TaskStatus, is_open
 from webapp.auth.models import User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
@@ -23,7 +23,7 @@ def end_of_today() -> datetime:
 
 
 def _open_for(user_id: int) -> Select:
-    return select(Task).where(Task.assignee_id == user_id, Task.status != TaskStatus.DONE)
+    return select(Task).where(Task.assignee_id == user_id, is_open())
 
 
 def my_tasks(user: User, limit: int = BOX_LIMIT) -> list[Task]:
@@ -45,7 +45,7 @@ def my_rejets(user: User, limit: int = BOX_LIMIT) -> list[Task]:
 def client_open_tasks(client_id: int) -> list[Task]:
     """The client file's « activités en cours »: its open tasks and rejets the viewer sees."""
     stmt = scoped(select(Task).where(Task.client_id == client_id,
-                                     Task.status != TaskStatus.DONE), Task)
+                                     is_open()), Task)
     return db.session.scalars(stmt.options(joinedload(Task.assignee))
                               .order_by(Task.due_at, Task.id).limit(50)).all()
 
@@ -75,7 +75,7 @@ def group_tasks(filters: TaskFilters) -> Select:
     if filters.subject:
         stmt = stmt.where(Task.subject.ilike(f"%{_escape(filters.subject)}%", escape="\\"))
     if filters.status == "open":
-        stmt = stmt.where(Task.status != TaskStatus.DONE)
+        stmt = stmt.where(is_open())
     elif filters.status:
         stmt = stmt.where(Task.status == filters.status)
     if filters.kind:
