@@ -135,3 +135,22 @@ def test_someone_elses_task_is_404(org, login, anne, make_task):
     assert other.post(f"/activities/tasks/{task.id}/status",
                       data={"status": "done"}).status_code == 404
     assert other.get(f"/activities/clients/{anne.id}/tasks/new").status_code == 404
+
+
+def test_task_on_one_of_the_clients_opportunities(org, login, anne, make_client,
+                                                  make_opportunity):
+    opportunity = make_opportunity(anne, owner=org["advisor"])
+    other = make_opportunity(make_client(first_name="Paul", advisor=org["advisor"]),
+                             owner=org["advisor"])
+    hidden = make_opportunity(anne)  # nobody of Marc's: not his to see
+    http = login(org["advisor"])
+    page = http.get(f"/activities/clients/{anne.id}/tasks/new?opportunity={opportunity.id}")
+    assert page.status_code == 200 and "Sur l'opportunité" in page.text
+    assert http.post(f"/activities/clients/{anne.id}/tasks/new?opportunity={opportunity.id}",
+                     data=posted(org)).status_code == 302
+    assert db.session.scalars(select(Task)).one().opportunity_id == opportunity.id
+    for stranger in (other, hidden):
+        assert http.get(f"/activities/clients/{anne.id}/tasks/new?opportunity={stranger.id}"
+                        ).status_code == 404
+    assert http.get(f"/activities/clients/{anne.id}/tasks/new?opportunity=abc"
+                    ).status_code == 200

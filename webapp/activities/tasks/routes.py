@@ -1,7 +1,7 @@
 """Tasks: created from the client file, changed, their status set in one click; a rejet
 processed in one action; « Mes tâches » for the home page; the group's tasks."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.activities import bp
@@ -16,6 +16,8 @@ from webapp.clients.models import Client
 from webapp.concurrency import Conflict, save_versioned
 from webapp.errors import Refused
 from webapp.forms import saved, show_refusal
+from webapp.ids import id_param
+from webapp.opportunities.models import Opportunity
 from webapp.pagination import paginate
 
 PAGE = "activities/tasks/task.html"
@@ -24,16 +26,29 @@ PAGE = "activities/tasks/task.html"
 @bp.route("/clients/<int:client_id>/tasks/new", methods=["GET", "POST"])
 @login_required
 def new_task(client_id: int):
-    """A task (or a rejet, with its reason) on the client."""
+    """A task (or a rejet, with its reason) on the client (``?opportunity=``: and on one
+    of its opportunities)."""
     client = get_or_404(Client, client_id)
+    opportunity = _opportunity_of(client)
     form = TaskForm(data=None if request.method == "POST" else {
         "assignee_id": client.advisor_id or current_user.id})
-    if saved(form, lambda: create_task(client.id, **form.creation(),
-                                       issuer_id=current_user.id)):
+    if saved(form, lambda: create_task(client.id, **form.creation(), issuer_id=current_user.id,
+                                       opportunity_id=opportunity and opportunity.id)):
         flash("Tâche enregistrée.", "success")
         return redirect(url_for("clients.detail", client_id=client.id))
-    return render_template("activities/tasks/new.html", client=client, form=form), (
-        422 if request.method == "POST" else 200)
+    return render_template("activities/tasks/new.html", client=client, form=form,
+                           opportunity=opportunity), 422 if request.method == "POST" else 200
+
+
+def _opportunity_of(client: Client) -> Opportunity | None:
+    """The opportunity named in the query string: one of the client's, or 404."""
+    opportunity_id = request.args.get("opportunity", 0, type=id_param)
+    if not opportunity_id:
+        return None
+    opportunity = get_or_404(Opportunity, opportunity_id)
+    if opportunity.client_id != client.id:
+        abort(404)
+    return opportunity
 
 
 def _task_page(task: Task, form: TaskForm, status: int = 200, message: str | None = None):
