@@ -169,6 +169,7 @@ def test_agenda_lists_the_week(http, anne, org):
     assert "Présentation du pavé visibilité" not in day.text
     manager = http.application.test_client(user=org["manager"])
     seen = manager.get(f"/activities/agenda?day=2031-03-04&rep={org['advisor'].id}")
+    assert 'id="agenda-rep"' in seen.text and "Marc Petit" in seen.text
     assert "Présentation du pavé visibilité" in seen.text
     other = http.application.test_client(user=org["other_advisor"])
     assert other.get(f"/activities/agenda?rep={org['advisor'].id}").status_code == 404

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from webapp import clock
 from webapp.activities import bp
@@ -18,12 +19,14 @@ from webapp.activities.appointments.services import (
     update_appointment,
 )
 from webapp.activities.moments import local
-from webapp.auth.models import User
-from webapp.auth.scope import get_or_404
+from webapp.auth.models import Role, User
+from webapp.auth.scope import get_or_404, scoped
 from webapp.clients.models import Client
 from webapp.concurrency import Conflict, save_versioned
+from webapp.database import french_order
 from webapp.dates import day_param
 from webapp.errors import Refused
+from webapp.extensions import db
 from webapp.forms import saved, show_refusal
 from webapp.ids import id_param
 
@@ -99,5 +102,14 @@ def agenda():
     first, last = week_of(day) if week else (day, day)
     return render_template("activities/appointments/agenda.html", rep=rep, day=day,
                            week=week, first=first, last=last, step=timedelta(
-                               days=7 if week else 1),
+                               days=7 if week else 1), reps=_reps(),
                            items=agenda_items(rep.id, first, last))
+
+
+def _reps() -> list[User]:
+    """A manager's reps (the agenda's « Commercial » choice); nobody for the others."""
+    if current_user.role != Role.MANAGER:
+        return []
+    return db.session.scalars(scoped(select(User).where(
+        User.role.in_((Role.ADVISOR, Role.MANAGER)), User.active.is_(True)), User)
+        .order_by(french_order(User.name))).all()
