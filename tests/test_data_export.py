@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from webapp.auth.models import Team, User
 from webapp.clients.models import Client
+from webapp.data.registry import SECTIONS
 from webapp.extensions import db
 from webapp.history import AuditRow
 
@@ -90,7 +91,8 @@ def test_generated_key_already_taken_gets_a_suffix(runner, tmp_path, make_team):
 
 def test_export_of_an_empty_database(runner, tmp_path):
     doc = _export(runner, tmp_path / "out.json")
-    assert doc == {"format": "pilote/v1", "teams": [], "users": [], "branches": [],
-                   "clients": [], "operations": [], "opportunities": []}
+    assert doc == {"format": "pilote/v1"} | {section.name: [] for section in SECTIONS}
+    assert list(doc)[:7] == ["format", "teams", "users", "branches", "clients", "operations",
+                             "opportunities"]
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
     assert db.session.scalar(select(func.count()).select_from(Client)) == 0

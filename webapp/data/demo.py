@@ -18,6 +18,7 @@ from webapp.auth.models import Branch, Team, User
 from webapp.clients.models import Client
 from webapp.data import (
     demo_accounts,
+    demo_activities,
     demo_clients,
     demo_operations,
     demo_opportunities,
@@ -31,7 +32,7 @@ from webapp.history import unaudited
 DEFAULT_SCALE = 300
 SEED = 2026
 STEPS = (demo_people.create, demo_clients.create, demo_accounts.create,
-         demo_operations.create, demo_opportunities.create)
+         demo_operations.create, demo_opportunities.create, demo_activities.create)
 
 
 def database_is_empty() -> bool:

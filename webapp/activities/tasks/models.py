@@ -1,0 +1,101 @@
+"""A task on a client (or one of its opportunities): subject, due instant, assignee,
+status, notes. A rejet (seed 001, slide 43: « Le rejet est une tâche dans le CRM ») is a
+task of kind « rejet », sent by its issuer to a rep with the reason."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, literal_column, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.auth.models import User
+from webapp.auth.scope import owned_by, scope_for
+from webapp.choices import LabelledEnum
+from webapp.clients.models import Client
+from webapp.database import UTCDateTime
+from webapp.extensions import db
+from webapp.history import Audited
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+class TaskKind(LabelledEnum):
+    TASK = "task", "Tâche"
+    REJET = "rejet", "Rejet"
+    CONFIRM = "confirm", "Confirmation de RDV"
+
+
+class TaskStatus(LabelledEnum):
+    TODO = "todo", "À faire"
+    IN_PROGRESS = "doing", "En cours"
+    DONE = "done", "Terminée"
+
+
+# The condition of the partial indexes, as the queries write it (``status != 'done'``).
+OPEN_ROWS = text("status != 'done'")
+
+
+class Task(Audited, db.Model):
+    __tablename__ = "activity_task"
+    __table_args__ = (
+        # « Mes tâches » and the group's lists: the open tasks (few: most are done) by due
+        # instant, in partial indexes (their statistics count only the open ones).
+        Index("ix_activity_task_open_assignee_due", "assignee_id", "due_at",
+              sqlite_where=OPEN_ROWS, postgresql_where=OPEN_ROWS),
+        Index("ix_activity_task_open_due", "due_at", sqlite_where=OPEN_ROWS,
+              postgresql_where=OPEN_ROWS),
+        Index("ix_activity_task_client_kind_created", "client_id", "kind", "created_at"),
+        # The group's rejets (few), by due instant.
+        Index("ix_activity_task_kind_status_due", "kind", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="SET NULL"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default=TaskKind.TASK)
+    subject: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default=TaskStatus.TODO)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    client: Mapped[Client] = relationship()
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+    issuer: Mapped[User | None] = relationship(foreign_keys=[issuer_id])
+
+    @property
+    def kind_label(self) -> str:
+        return TaskKind.labels().get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return TaskStatus.labels().get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != TaskStatus.DONE
+
+
+def is_open():
+    """« Not terminée », written as the partial indexes' condition (a literal, not a bound
+    parameter: SQLite uses a partial index only for a condition it can see)."""
+    return Task.status != literal_column("'done'")
+
+
+@scope_for(Task)
+def _tasks(user: User):
+    """A rep sees the tasks assigned to them and those they issued; a manager those of
+    their group; the BDC, the BO and the admin every task."""
+    condition = owned_by(Task.assignee_id, user, user.role.client_access)
+    return condition | (Task.issuer_id == user.id)
