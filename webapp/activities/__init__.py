@@ -10,8 +10,8 @@ from flask import Blueprint
 bp = Blueprint("activities", __name__)
 
 from webapp.activities import feed, routes, sources  # noqa: E402, F401
-from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401
 from webapp.activities.appointments import reminders as _reminders  # noqa: E402, F401
 from webapp.activities.appointments import routes as _appointments  # noqa: E402, F401
+from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401
 from webapp.activities.discovery import routes as _discovery  # noqa: E402, F401
 from webapp.activities.tasks import routes as _tasks  # noqa: E402, F401
