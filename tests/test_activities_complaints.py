@@ -3,6 +3,7 @@ complaint per client and order, the acknowledgement in the SMTP sink, the list a
 forms' bad input."""
 
 import re
+
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
