@@ -15,3 +15,4 @@ from webapp.activities.churn import models as churn_models  # noqa: E402, F401
 from webapp.activities.complaints import models as complaint_models  # noqa: E402, F401
 from webapp.activities.complaints import routes as complaint_routes  # noqa: E402, F401
 from webapp.activities.quotes import models as quote_models  # noqa: E402, F401
+from webapp.activities.quotes import routes as quote_routes  # noqa: E402, F401
