@@ -85,3 +85,39 @@ def test_partial_and_product_churn_against_accounts_and_suborders(app, org, make
         record_churn(client.id, scope=ChurnScope.PRODUCT, day=D, reason="price",
                      product_id=99999, account_id=account.id)
     assert len(db.session.scalars(select(Churn)).all()) == 2
+
+
+def test_client_file_shows_churn_and_the_list_filters_on_it(app, org, make_client, login):
+    churned = make_client("Paul", "Chute", advisor=org["advisor"])
+    kept = make_client("Anne", "Reste", advisor=org["advisor"])
+    http = login(org["advisor"])
+    section = http.get(f"/activities/clients/{churned.id}/followup")
+    assert section.status_code == 200 and "Aucune chute enregistrée" in section.text
+    # Bad input: no reason, the year 9999, a partial churn on nothing.
+    for data, message in (({"scope": "total", "day": "2026-11-30", "reason": ""}, "motif"),
+                          ({"scope": "total", "day": "9999-01-01", "reason": "budget"},
+                           "Indiquez une date entre"),
+                          ({"scope": "partial", "day": "2026-11-30", "reason": "budget"},
+                           "Indiquez le compte"),
+                          ({"scope": "moitié", "day": "2026-11-30", "reason": "budget"},
+                           "est pas un choix valide"),
+                          ({"scope": "total", "day": "2026-11-30", "reason": "budget",
+                            "range_label": "x" * 121}, "120 caractères")):
+        response = http.post(f"/activities/clients/{churned.id}/churn", data=data)
+        assert response.status_code == 422 and message in response.text, data
+    saved = http.post(f"/activities/clients/{churned.id}/churn",
+                      data={"scope": "total", "day": "2026-11-30", "reason": "closure"})
+    assert saved.status_code == 302
+    section = http.get(f"/activities/clients/{churned.id}/followup")
+    assert "Chute totale</strong> le 30/11/2026" in section.text
+    assert "Cessation d&#39;activité" in section.text
+    assert "Paul" in http.get("/clients/?churn=total").text
+    assert "Reste" not in http.get("/clients/?churn=total").text
+    assert "Reste" in http.get("/clients/?churn=none").text
+    assert "Chute" not in http.get("/clients/?churn=none").text.split("<tbody>")[1]
+    assert "Reste" in http.get("/clients/?churn=nimporte").text  # an unknown filter: none
+    lea = login(org["other_advisor"])
+    assert lea.get(f"/activities/clients/{kept.id}/followup").status_code == 404
+    assert lea.post(f"/activities/clients/{kept.id}/churn",
+                    data={"scope": "total", "day": "2026-11-30",
+                          "reason": "closure"}).status_code == 404
