@@ -11,6 +11,7 @@ bp = Blueprint("activities", __name__)
 
 from webapp.activities import feed  # noqa: E402, F401
 from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401
+from webapp.activities.catalogue import routes as catalogue_routes  # noqa: E402, F401
 from webapp.activities.churn import models as churn_models  # noqa: E402, F401
 from webapp.activities.churn import routes as churn_routes  # noqa: E402, F401
 from webapp.activities.complaints import models as complaint_models  # noqa: E402, F401
