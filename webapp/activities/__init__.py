@@ -12,9 +12,12 @@ bp = Blueprint("activities", __name__)
 from webapp.activities import feed  # noqa: E402, F401
 from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401
 from webapp.activities.catalogue import routes as catalogue_routes  # noqa: E402, F401
+from webapp.activities.churn import feed as churn_feed  # noqa: E402, F401
 from webapp.activities.churn import models as churn_models  # noqa: E402, F401
 from webapp.activities.churn import routes as churn_routes  # noqa: E402, F401
+from webapp.activities.complaints import feed as complaint_feed  # noqa: E402, F401
 from webapp.activities.complaints import models as complaint_models  # noqa: E402, F401
 from webapp.activities.complaints import routes as complaint_routes  # noqa: E402, F401
+from webapp.activities.quotes import feed as quote_feed  # noqa: E402, F401
 from webapp.activities.quotes import models as quote_models  # noqa: E402, F401
 from webapp.activities.quotes import routes as quote_routes  # noqa: E402, F401
