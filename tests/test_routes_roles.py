@@ -3,6 +3,7 @@
 
 import pytest
 
+from tests.fixtures.activities_sales_routes import ACTIVITIES_SALES_GET, ACTIVITIES_SALES_POST
 from tests.fixtures.backoffice_routes import BACKOFFICE_GET, BACKOFFICE_POST
 from tests.fixtures.opportunity_routes import (
     OPPORTUNITY_GET,
@@ -75,6 +76,7 @@ EXPECTED = {
     **BACKOFFICE_GET,  # the back-office desk (tests/test_backoffice_factories.py)
     **OPPORTUNITY_GET,  # the pipeline (tests/test_opportunity_factories.py)
     **SETTINGS_GET,  # the pipeline's settings (tests/test_opportunity_settings.py)
+    **ACTIVITIES_SALES_GET,  # complaints, churn, quotes, the catalogue (issue 15 B)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -110,7 +112,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              | {"anonymous": 302, "other_advisor": 404},
              **BACKOFFICE_POST,
              **OPPORTUNITY_POST,
-             **SETTINGS_POST}
+             **SETTINGS_POST,
+             **ACTIVITIES_SALES_POST}
 
 
 def _urls(app, ids):

@@ -78,7 +78,7 @@ def move_complaint(complaint_id: int):
     if not form.validate_on_submit():
         return _detail(complaint, form, 422)
     try:
-        services.move_complaint(complaint, form.status.data, form.version.data)
+        services.move_complaint(complaint, form.status.data, form.version.data or "")
     except Refused as refused:
         form.form_errors.append(refused.message)
         return _detail(get_or_404(Complaint, complaint_id), form, refused.status)

@@ -95,7 +95,7 @@ def remove_quote_line(quote_id: int, line_id: int):
 @login_required
 def send_quote(quote_id: int):
     return _act(quote_id, VersionForm(), lambda q, f: services.send_quote(
-        q, clock.today(), posted_version=f.version.data),
+        q, clock.today(), posted_version=f.version.data or ""),
         "Devis envoyé au client par e-mail, avec son PDF.")
 
 
@@ -104,7 +104,7 @@ def send_quote(quote_id: int):
 def decide_quote(quote_id: int):
     return _act(quote_id, DecisionForm(), lambda q, f: services.decide_quote(
         q, f.decision.data == "accepted", current_user, clock.today(),
-        posted_version=f.version.data), "Réponse du client enregistrée.")
+        posted_version=f.version.data or ""), "Réponse du client enregistrée.")
 
 
 @bp.route("/quotes/<int:quote_id>/pdf")
