@@ -95,7 +95,8 @@ def test_sent_with_its_pdf_then_accepted_as_an_opportunity(app, org, drafted, sm
     db.session.commit()
     opportunity = db.session.get(Opportunity, quote.opportunity_id)
     assert opportunity.amount == D("509.97") and opportunity.client_id == quote.client_id
-    assert opportunity.owner_id == org["advisor"].id and opportunity.type.name == "Devis"
+    assert opportunity.owner_id == org["advisor"].id and opportunity.name == "Anne Roux"
+    assert opportunity.purpose == f"Devis {quote.number} accepté : Pavé Opticiens S2"
     with pytest.raises(Refused) as final:
         decide_quote(quote, False, org["advisor"], today)
     assert final.value.status == 409

@@ -70,3 +70,15 @@ def lift_total_churn(client_id: int) -> int:
         db.session.delete(row)
     db.session.flush()
     return len(rows)
+
+
+def record_keyed_churn(key: str, client_id: int, **values) -> tuple[Churn, bool]:
+    """The import's churn: the one of ``key`` if stored (a churn is a fact: not changed
+    afterwards), else ``record_churn`` under that key. Returns (churn, created)."""
+    churn = db.session.scalar(select(Churn).where(Churn.key == key))
+    if churn is not None:
+        return churn, False
+    churn = record_churn(client_id, **values)
+    churn.key = key
+    db.session.flush()
+    return churn, True

@@ -2,6 +2,7 @@
 status. The client file, the import and the demo call them."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -60,7 +61,8 @@ def _acknowledge(complaint: Complaint) -> None:
 
 
 def file_complaint(client: Client, values: ComplaintInput, author_id: int | None,
-                   acknowledge: bool = True) -> Complaint:
+                   acknowledge: bool = True, key: str | None = None,
+                   filed_at: datetime | None = None) -> Complaint:
     """File a complaint for ``client`` (already loaded and authorised) and queue the
     client's acknowledgement (not for an import of past complaints). A second open
     complaint on the same order is refused (409), also when two are filed at once: the
@@ -75,7 +77,9 @@ def file_complaint(client: Client, values: ComplaintInput, author_id: int | None
                           order_number=order, origin=values.origin,
                           comment=values.comment.strip(), author_id=author_id,
                           status=ComplaintStatus.FILED.value,
-                          open_key=open_key(client.id, order))
+                          open_key=open_key(client.id, order), key=key)
+    if filed_at is not None:  # the import: when it was filed
+        complaint.created_at = complaint.updated_at = filed_at
     try:
         with db.session.begin_nested():
             db.session.add(complaint)

@@ -30,14 +30,14 @@ OPPORTUNITY_TYPE = "Devis"  # the type of the opportunities accepted quotes crea
 
 
 def create_quote(client: Client, title: str, valid_until: date | None, author_id: int | None,
-                 today: date) -> Quote:
+                 today: date, key: str | None = None) -> Quote:
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         raise Refused(f"L'objet du devis est obligatoire ({TITLE_MAX} caractères au plus).")
     if error := validity_error(valid_until, today):
         raise Refused(error)
     quote = Quote(client_id=client.id, client=client, title=title, valid_until=valid_until,
-                  author_id=author_id, status=QuoteStatus.DRAFT.value)
+                  author_id=author_id, status=QuoteStatus.DRAFT.value, key=key)
     db.session.add(quote)
     db.session.flush()
     return quote
@@ -105,31 +105,33 @@ def send_quote(quote: Quote, today: date, mail: bool = True, posted_version=None
 
 
 def _opportunity_type() -> OpportunityType:
+    """The type « Devis » if the admin created one, else the first of the pipeline's types
+    (the types are the admin's data list: a quote does not add one)."""
     kind = db.session.scalar(select(OpportunityType).where(
         OpportunityType.name == OPPORTUNITY_TYPE))
-    if kind is None:
-        position = db.session.scalar(select(OpportunityType.position)
-                                     .order_by(OpportunityType.position.desc()).limit(1))
-        kind = OpportunityType(name=OPPORTUNITY_TYPE, position=(position or 0) + 1)
-        db.session.add(kind)
-        db.session.flush()
-    return kind
+    return kind or db.session.scalar(select(OpportunityType)
+                                     .order_by(OpportunityType.position).limit(1))
 
 
 def decide_quote(quote: Quote, accepted: bool, user: User | None, today: date,
-                 posted_version=None) -> None:
+                 posted_version=None, opportunity_id: int | None = None) -> None:
     """The client's answer. Accepted, the quote becomes an opportunity of its HT amount,
-    owned by the quote's author (or whoever records the answer)."""
+    owned by the quote's author (or whoever records the answer); the import links the
+    opportunity it already holds (``opportunity_id``) instead."""
     _current(quote, posted_version)
     _move(quote, QuoteStatus.ACCEPTED if accepted else QuoteStatus.REFUSED, today)
     quote.decided_at = datetime.now(UTC)
-    if accepted:
+    if accepted and opportunity_id:
+        quote.opportunity_id = opportunity_id
+    elif accepted:
         client = quote.client
         owner_id = quote.author_id or (user.id if user else None)
         opportunity = opportunities.create({
-            "name": f"{quote.title} (devis {quote.number})"[:160], "client_id": client.id,
+            # The pipeline's rule: an opportunity is named after its client's file.
+            "name": client.full_name, "client_id": client.id,
             "type_id": _opportunity_type().id, "amount": quote.total_ht,
-            "purpose": f"Devis accepté le {today:%d/%m/%Y}", "owner_id": owner_id,
+            "purpose": f"Devis {quote.number} accepté : {quote.title}"[:200],
+            "owner_id": owner_id,
             "email": client.email, "phone": client.phone,
             "phone_is_mobile": client.phone_is_mobile, "branch_id": client.branch_id,
             "language": client.language,
