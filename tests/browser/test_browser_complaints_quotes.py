@@ -1,5 +1,6 @@
 """Filing a complaint from the client file (the acknowledgement reaches the client's
-mailbox), and a quote made, sent with its PDF and accepted (an opportunity), on a tablet."""
+mailbox); a total churn recorded on the file, a quote made, sent with its PDF and
+accepted (an opportunity), on a tablet."""
 
 import re
 
@@ -84,6 +85,14 @@ def test_quote_sent_with_its_pdf_then_accepted(tablet_page, live_server, log_in,
     anne = live_server.clients["Anne Roux"]
     log_in(page, "advisor")
     page.goto(f"/clients/{anne}")
+    followup = page.locator("#followup")
+    # A total churn from the client file (htmx): the file shows it at once.
+    followup.locator("summary", has_text="Enregistrer une chute").tap()
+    followup.get_by_label("Motif de chute").select_option(label="Cessation d'activité")
+    followup.get_by_role("button", name="Enregistrer la chute").tap()
+    expect(page.locator("#total-churn")).to_contain_text("Cessation d'activité")
+    shoot(page, "client-file-followup")
+    axe_check(page, "client file with its follow-up")
     page.locator("#followup").get_by_role("link", name="Nouveau devis").tap()
     page.get_by_label("Objet du devis").fill("Pavé Opticiens S2")
     page.get_by_role("button", name="Créer le devis et ajouter ses lignes").tap()
