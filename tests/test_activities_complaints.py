@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
+from webapp.activities.complaints import services
 from webapp.activities.complaints.models import Complaint, ComplaintOrigin
 from webapp.activities.complaints.rules import (
     complaint_error,
@@ -108,6 +109,30 @@ def test_the_database_holds_one_open_complaint_per_order(app, org, make_client):
     with pytest.raises(IntegrityError):
         db.session.execute(insert(Complaint), [row])
     db.session.rollback()
+
+
+def test_a_race_past_the_check_is_refused_by_the_constraint(app, org, make_client,
+                                                           monkeypatch):
+    """Two requests at once: both pass the check before either writes. The window is
+    opened on purpose (the check finds nothing once); the unique key of the real database
+    refuses the second, which gets the same 409 and link, and the first stays whole."""
+    client = make_client(advisor=org["advisor"])
+    first = file_complaint(client, ComplaintInput(2026, "C-1", FACTS), None)
+    db.session.commit()
+    calls = []
+    real = services.open_complaint
+
+    def late_check(*args):  # the first check runs before the other request's write
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "open_complaint", late_check)
+    with pytest.raises(DuplicateComplaint) as refused:
+        file_complaint(client, ComplaintInput(2026, "C-1", FACTS), None)
+    assert refused.value.first_id == first.id and refused.value.status == 409
+    assert len(calls) == 2  # refused by the constraint, then the first one looked up
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Complaint.id))) == 1
 
 
 def test_acknowledgement_reaches_the_client(app, org, make_client, smtp_sink):
