@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.backoffice",
     "tests.fixtures.opportunities",
     "tests.fixtures.activities",
+    "tests.fixtures.activities_sales",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")

@@ -3,6 +3,7 @@
 
 import pytest
 
+from tests.fixtures.activities_sales_routes import ACTIVITIES_SALES_GET, ACTIVITIES_SALES_POST
 from tests.fixtures.activity_routes import ACTIVITY_GET, ACTIVITY_POST
 from tests.fixtures.backoffice_routes import BACKOFFICE_GET, BACKOFFICE_POST
 from tests.fixtures.opportunity_routes import (
@@ -77,6 +78,7 @@ EXPECTED = {
     **OPPORTUNITY_GET,  # the pipeline (tests/test_opportunity_factories.py)
     **SETTINGS_GET,  # the pipeline's settings (tests/test_opportunity_settings.py)
     **ACTIVITY_GET,  # around the client (tests/test_activities_*.py)
+    **ACTIVITIES_SALES_GET,  # complaints, churn, quotes, the catalogue (issue 15 B)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -113,7 +115,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              **BACKOFFICE_POST,
              **OPPORTUNITY_POST,
              **SETTINGS_POST,
-             **ACTIVITY_POST}
+             **ACTIVITY_POST,
+             **ACTIVITIES_SALES_POST}
 
 
 def _urls(app, ids):

@@ -15,7 +15,7 @@ from webapp.clients.forms import (
     branch_choices,
 )
 from webapp.clients.models import Client, Language
-from webapp.clients.queries import Filters, client_page, search_page
+from webapp.clients.queries import CHURN_FILTERS, Filters, client_page, search_page
 from webapp.clients.services import HISTORY_VALUES, accounts_of, referrals, save_client
 from webapp.clients.services import add_account as add_account_to
 from webapp.concurrency import Conflict, save_versioned
@@ -40,7 +40,8 @@ def _filters() -> Filters:
     args = request.args
     return Filters(q=_query(), branch_id=args.get("branch_id", 0, id_param),
                    advisor_id=args.get("advisor_id", 0, id_param),
-                   language=clean_text(args.get("language", ""))[:5])
+                   language=clean_text(args.get("language", ""))[:5],
+                   churn=args.get("churn", "") if args.get("churn") in CHURN_FILTERS else "")
 
 
 def _query() -> str:
@@ -57,7 +58,7 @@ def index():
     # The filter options are callables: only the whole page (not the htmx block) reads them.
     return render("clients/index.html", "results", page=page, filters=filters,
                   branches=lambda: branch_choices("Toutes"), advisors=advisor_choices,
-                  languages=Language.choices)
+                  languages=Language.choices, churn_filters=CHURN_FILTERS)
 
 
 def _detail_context(client: Client, account_form: AccountForm | None = None) -> dict:

@@ -4,11 +4,24 @@ A domain plugs in its own section by appending it here, after the sections its
 references point to (operations refer to clients and users, so they come after them).
 """
 
-from webapp.data import activities, branches, clients, operations, opportunities, teams, users
+from webapp.data import (
+    activities,
+    branches,
+    catalogue,
+    churn,
+    clients,
+    complaints,
+    operations,
+    opportunities,
+    quotes,
+    teams,
+    users,
+)
 
 FORMAT = "pilote/v1"
 
 SECTIONS = [teams.SECTION, users.SECTION, branches.SECTION, clients.SECTION,
             operations.SECTION, opportunities.SECTION, activities.APPOINTMENTS,
-            activities.TASKS, activities.DISCOVERIES]
+            activities.TASKS, activities.DISCOVERIES,
+            catalogue.SECTION, complaints.SECTION, churn.SECTION, quotes.SECTION]
 BY_NAME = {section.name: section for section in SECTIONS}
