@@ -1,0 +1,1 @@
+"""Tasks on a client (or an opportunity), rejets included (seed 001, slides 26 and 43)."""
