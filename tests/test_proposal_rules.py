@@ -151,8 +151,10 @@ def test_payment_plan_of_the_positive_part(ttc, count, amounts, days):
 # Slide 40: « LA CHUTE TOTALE : le client ne souhaite reconduire aucun des produits et ne
 # souscrit à aucun nouveau produit »
 @pytest.mark.parametrize(("proposal", "asked"), [
-    (facts(sub("001", ("cancelled", "-100"))), True),
-    (facts(sub("001", ("modified", "50"))), True),
+    (facts(sub("001", ("cancelled", "0"))), True),
+    (facts(sub("001", ("cancelled", "0")), sub("101", ("renewed", "0"), churned=True)), True),
+    (facts(sub("001", ("cancelled", "-100"))), False),  # a credit (« MO- »), split off
+    (facts(sub("001", ("modified", "50"))), False),     # a product kept, modified
     (facts(CHURNED_101), True),
     (facts(POS_001), False),      # renewed
     (facts(POS_201), False),      # new

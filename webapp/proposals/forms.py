@@ -5,9 +5,18 @@ Fields only; the services judge the rest."""
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from webapp.activities.catalogue.models import Product
+from webapp.choices import options
 from webapp.dates import DayField
 from webapp.extensions import db
 from webapp.fields import money_field
@@ -63,11 +72,11 @@ class LineForm(FlaskForm):
         super().__init__(*args, **kwargs)
         products = db.session.execute(select(Product.id, Product.label).where(
             Product.active).order_by(Product.range, Product.label)).all()
-        self.product_id.choices = [(0, "— Choisir un produit —"), *products]
+        self.product_id.choices = options([(0, "— Choisir un produit —"), *products])
 
     def validate_product_id(self, field):
         if not field.data:
-            raise ValueError("Choisissez un produit du catalogue.")
+            raise ValidationError("Choisissez un produit du catalogue.")
 
     def values(self) -> services.LineInput:
         return services.LineInput(product=db.session.get(Product, self.product_id.data),

@@ -126,20 +126,6 @@ def add_line(proposal_id: int, suborder_id: int):
     return refused(item, 422, line_form=form, line_suborder_id=suborder.id)
 
 
-@bp.route("/<int:proposal_id>/suborders/<int:suborder_id>/remove", methods=["POST"])
-@login_required
-def remove_suborder(proposal_id: int, suborder_id: int):
-    """Remove a sub-order (a partial churn when the client held it, slide 40)."""
-    item = queries.proposal_or_404(proposal_id)
-    suborder = queries.suborder_or_404(item, suborder_id)
-    form = RemoveForm()
-    if written(form, lambda: services.remove_suborder(suborder, current_user, form.reason.data)
-               or True):
-        flash(f"Sous-commande {suborder.label} retirée.", "success")
-        return _to(item, "#suborders")
-    return refused(item, 422, remove_form=form)
-
-
 @bp.route("/<int:proposal_id>/suborders/<int:suborder_id>/churned", methods=["POST"])
 @login_required
 def mark_churned(proposal_id: int, suborder_id: int):
@@ -161,6 +147,20 @@ def remove_line(proposal_id: int, line_id: int):
     form = RemoveForm()
     if written(form, lambda: services.remove_line(line, current_user, form.reason.data) or True):
         flash(f"Produit « {line.label} » retiré.", "success")
+        return _to(item, "#suborders")
+    return refused(item, 422, remove_form=form)
+
+
+@bp.route("/<int:proposal_id>/suborders/<int:suborder_id>/remove", methods=["POST"])
+@login_required
+def remove_suborder(proposal_id: int, suborder_id: int):
+    """Remove a sub-order (a partial churn when the client held it, slide 40)."""
+    item = queries.proposal_or_404(proposal_id)
+    suborder = queries.suborder_or_404(item, suborder_id)
+    form = RemoveForm()
+    if written(form, lambda: services.remove_suborder(suborder, current_user, form.reason.data)
+               or True):
+        flash(f"Sous-commande {suborder.label} retirée.", "success")
         return _to(item, "#suborders")
     return refused(item, 422, remove_form=form)
 

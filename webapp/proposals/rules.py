@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 ACTIVE_STATES = frozenset({"new", "modified", "cancelled"})  # « nouveau, modifié ou annulé »
-KEPT_STATES = frozenset({"new", "renewed"})  # what a client still takes (slide 40)
+KEPT_STATES = frozenset({"new", "renewed", "modified"})  # what a client still takes
 CHURN_STATES = frozenset({"renewed", "modified"})  # products the client held
 MAX_PLAN = 12
 
@@ -218,8 +218,9 @@ def payment_plan(facts: ProposalFacts, count: int, start: date) -> list[tuple[da
 
 def total_churn_asked(facts: ProposalFacts) -> str | None:
     """Slide 40: « LA CHUTE TOTALE : le client ne souhaite reconduire aucun des produits
-    et ne souscrit à aucun nouveau produit », entered on the client, not as a proposal."""
-    if not facts.suborders:
+    et ne souscrit à aucun nouveau produit », entered on the client, not as a proposal. A
+    credit (a proposal of « MO- », slide 42's « Proposition 2 ») is not a churn."""
+    if not facts.suborders or any(s.ttc < 0 for s in facts.suborders if not s.churned):
         return None
     kept = any(line.state in KEPT_STATES for s in facts.suborders if not s.churned
                for line in s.lines)

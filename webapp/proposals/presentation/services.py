@@ -39,10 +39,11 @@ def split(proposal: Proposal, actor: User | None) -> SplitResult:
         created = services.create_proposal(proposal.client, services.ProposalInput(
             name=f"{proposal.name} (avoirs)", plan_count=1, plan_start=proposal.plan_start,
             opportunity_id=proposal.opportunity_id), actor)
-        for number in plan.moved:
-            suborder = by_number[number]
-            proposal.suborders.remove(suborder)
-            created.suborders.append(suborder)
+        with db.session.no_autoflush:  # moved, not an orphan deleted on the way
+            for number in plan.moved:
+                suborder = by_number[number]
+                proposal.suborders.remove(suborder)
+                created.suborders.append(suborder)
     if plan.emptied:
         _note(proposal, [by_number[n].label for n in plan.emptied])
         for number in plan.emptied:

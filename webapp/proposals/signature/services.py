@@ -62,7 +62,8 @@ def send_code(proposal: Proposal, values: SigningInput, now: datetime | None = N
 def _count_try(proposal_id: int) -> int:
     """Count this try in its own transaction, committed whatever the answer (a refused
     code rolls the request back, the count must stay: five tries, like a login limit);
-    the tries made before this one."""
+    the tries made before this one. It runs first, before the request writes anything (a
+    request holding the row's lock would wait on itself)."""
     with db.engine.begin() as connection:
         tries = connection.execute(
             update(Proposal).where(Proposal.id == proposal_id)
