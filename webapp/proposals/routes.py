@@ -73,7 +73,11 @@ def context(proposal: Proposal, **extra) -> dict:
 
 
 def refused(proposal: Proposal, status: int, **extra):
-    """The proposal's page again, with what was typed and why it was refused."""
+    """The proposal's page again, with what was typed and why it was refused (a refusal
+    about no field of the form at the top)."""
+    if not extra.get("message"):
+        errors = [e for form in extra.values() for e in getattr(form, "form_errors", ())]
+        extra["message"] = " ".join(errors) or None
     return render_template(DETAIL, **context(proposal, **extra)), status
 
 
