@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.activities.catalogue.models import Product
 from webapp.auth.models import User
 from webapp.auth.scope import scope_for, scoped
 from webapp.choices import LabelledEnum
@@ -168,6 +169,11 @@ class ProductLine(Audited, db.Model):
     vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("20.00"))
 
     suborder: Mapped[SubOrder] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+    @property
+    def product_key(self) -> str | None:
+        return self.product.key if self.product else None
 
     @property
     def state_label(self) -> str:

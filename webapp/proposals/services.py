@@ -224,3 +224,52 @@ def record_total_churn(proposal: Proposal, day: date, reason: str, actor: User |
                                   reason=reason.strip(), actor_id=actor.id if actor else None)
     if recorded is None:
         raise Refused("L'enregistrement des chutes n'est pas encore disponible dans Pilote.", 503)
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """A line as a document gives it (the import, the demo): its product and values."""
+
+    product: Product
+    state: str
+    amount_ht: Decimal
+
+
+def set_suborders(proposal: Proposal, specs: list[tuple[SubOrderInput, list[LineSpec]]]) -> None:
+    """The proposal's sub-orders and lines as a document has them (the import and the
+    demo): replaced as a whole, no churn recorded (nothing was removed before a client)."""
+    _editable(proposal)
+    proposal.suborders = []
+    db.session.flush()
+    for values, lines in specs:
+        suborder = SubOrder(number=values.number.strip(), mo=values.mo.strip(),
+                            range_label=values.range_label.strip(), churned=values.churned)
+        suborder.lines = [ProductLine(product_id=spec.product.id, label=spec.product.label,
+                                      state=spec.state, amount_ht=spec.amount_ht,
+                                      vat_rate=spec.product.vat_rate) for spec in lines]
+        proposal.suborders.append(suborder)
+    refresh_plan(proposal)
+
+
+def restore_status(proposal: Proposal, status: str, signed_at=None, number: str | None = None,
+                   reason: str | None = None) -> None:
+    """A status a document gives (import, demo), reached as the screens would: nothing
+    anomalous is validated, ordered or signed; a signed one gets its content hash."""
+    from webapp.proposals.signature import rules as signature_rules
+    from webapp.proposals.signature.document import content_lines
+
+    if status == proposal.status:
+        return
+    if status != Status.DRAFT and (messages := blocking(proposal)):
+        raise Refused(" ".join(messages))
+    proposal.status = status
+    if status in (Status.SIGNED, Status.PRODUCTION, Status.REJECTED):
+        proposal.signed_at = signed_at or proposal.signed_at
+        if proposal.signed_at is None:
+            raise Refused("Une proposition signée a sa date de signature (signed_at).")
+        proposal.content_hash = signature_rules.content_hash(content_lines(proposal))
+    if status in (Status.PRODUCTION, Status.REJECTED):
+        proposal.number = number or rules.order_number(proposal.signed_at.year, proposal.id)
+    if status == Status.REJECTED:
+        proposal.rejected_reason = reason or "Rejet"
+    db.session.flush()
