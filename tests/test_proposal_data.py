@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.proposals import rules
 from webapp.proposals.models import Proposal, Status
 
+UNCHANGED = "Propositions commerciales : 0 création, 0 mise à jour, 3 sans changement"
 VALID = json.loads((Path(__file__).parent / "data" / "valid.json").read_text("utf-8"))
 PROPOSALS = [
     {"key": "p-1", "client": "c-1", "name": "Printemps visibilité", "plan_count": 3,
@@ -69,13 +70,13 @@ def test_load_then_export_and_reimport_change_nothing(run_import, runner, tmp_pa
         Status.REJECTED, "BCU-2027-000003", "RIB illisible")
     assert third.signed_at.isoformat() == "2027-01-04T09:30:00+00:00" and third.content_hash
     again = run_import(with_proposals())
-    assert "Propositions commerciales : 0 création, 0 mise à jour, 3 sans changement" in again.output
+    assert UNCHANGED in again.output
     out = tmp_path / "export.json"
     assert runner.invoke(args=["data", "export", str(out)]).exit_code == 0
     exported = json.loads(out.read_text("utf-8"))
     assert [p["key"] for p in exported["proposals"]] == ["p-1", "p-2", "p-3"]
     result = run_import(exported)
-    assert "Propositions commerciales : 0 création, 0 mise à jour, 3 sans changement" in result.output
+    assert UNCHANGED in result.output
     assert db.session.scalar(select(func.count(Proposal.id))) == 3
 
 
@@ -98,7 +99,7 @@ def test_an_update_of_the_lines_and_the_name(run_import):
     run_import(with_proposals())
     result = run_import(with_proposals({"proposals.1.name": "Relance 2027",
                                         "proposals.1.suborders.1.lines.0.amount_ht": "-100.00"}))
-    assert "Propositions commerciales : 0 création, 1 mise à jour, 2 sans changement" in result.output
+    assert "Propositions commerciales : 0 création, 1 mise à jour, 2 sans" in result.output
     second = proposal("p-2")
     assert second.name == "Relance 2027" and second.suborders[1].total_ht == -100
 

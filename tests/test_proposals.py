@@ -59,11 +59,13 @@ def test_someone_elses_ids_are_404(org, login, rose, make_client, make_proposal)
     lea, marc = login(org["other_advisor"]), login(org["advisor"])
     assert lea.get(f"/proposals/{proposal.id}").status_code == 404
     assert lea.get(f"/proposals/clients/{rose.id}").status_code == 404
-    assert lea.post(f"/proposals/{proposal.id}/suborders", data={"number": "301"}).status_code == 404
+    url = f"/proposals/{proposal.id}/suborders"
+    assert lea.post(url, data={"number": "301"}).status_code == 404
     # Marc's proposal with Léa's sub-order or line: 404, nothing changed.
     foreign = other.suborders[0]
     assert marc.post(f"/proposals/{proposal.id}/suborders/{foreign.id}/remove").status_code == 404
-    assert marc.post(f"/proposals/{proposal.id}/lines/{foreign.lines[0].id}/remove").status_code == 404
+    url = f"/proposals/{proposal.id}/lines/{foreign.lines[0].id}/remove"
+    assert marc.post(url).status_code == 404
     assert marc.post(f"/proposals/{proposal.id}/suborders/{foreign.id}/lines",
                      data={"product_id": "1"}).status_code == 404
 

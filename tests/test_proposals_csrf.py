@@ -18,7 +18,8 @@ def test_no_token_no_write(org, login, make_client, make_proposal):
     client = make_client(advisor=org["advisor"])
     proposal = make_proposal(client, org["advisor"], [("001", "", [("new", "10")])])
     http = login(org["advisor"])
-    for url, data in [(f"/proposals/clients/{client.id}", {"name": "Sans jeton", "plan_count": "1"}),
+    new = {"name": "Sans jeton", "plan_count": "1"}
+    for url, data in [(f"/proposals/clients/{client.id}", new),
                       (f"/proposals/{proposal.id}/suborders", {"number": "301"}),
                       (f"/proposals/{proposal.id}/split", {}),
                       (f"/proposals/{proposal.id}/validate", {})]:

@@ -66,8 +66,9 @@ def _products() -> dict[str, Product]:
 
 def create(demo: Demo) -> None:
     products = _products()
+    wanted = min(MAX_CLIENTS, max(8, demo.scale // 10))
     clients = db.session.scalars(select(Client).where(Client.advisor_id.is_not(None))
-                                 .order_by(Client.id).limit(min(MAX_CLIENTS, max(8, demo.scale // 10)))).all()
+                                 .order_by(Client.id).limit(wanted)).all()
     signed_at = datetime.now(UTC) - timedelta(days=3)
     count = 0
     for index, client in enumerate(clients):

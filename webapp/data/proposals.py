@@ -82,7 +82,8 @@ def _suborders(value) -> list[dict]:
         if not number.isdigit() or len(number) != 3 or number in numbers:
             raise Invalid(f"{where}.number : trois chiffres, une fois par proposition")
         numbers.add(number)
-        if not isinstance(raw.get("churned", False), bool) or not isinstance(raw.get("lines", []), list):
+        churned, lines = raw.get("churned", False), raw.get("lines", [])
+        if not isinstance(churned, bool) or not isinstance(lines, list):
             raise Invalid(f"{where} : churned true/false, lines une liste")
         found.append({"number": number, "mo": _text(raw.get("mo", ""), 20, f"{where}.mo"),
                       "range": _text(raw.get("range", ""), 120, f"{where}.range"),
@@ -135,7 +136,8 @@ def check(items: list[Item], ctx: Context) -> None:
     its signature time."""
     wanted = {line["product"] for item in items for s in item.values.get("suborders") or ()
               for line in s["lines"]}
-    rates = {row.key: row.vat_rate for row in rows_by_key(Product, wanted, Product.vat_rate).values()}
+    found = rows_by_key(Product, wanted, Product.vat_rate)
+    rates = {row.key: row.vat_rate for row in found.values()}
     for item in items:
         missing = [line["product"] for s in item.values.get("suborders") or ()
                    for line in s["lines"] if line["product"] not in rates]
@@ -217,7 +219,8 @@ def export_suborders(proposal: Proposal) -> list[dict]:
 
 
 def export():
-    stmt = (select(Proposal, Client.key.label("client")).join(Client, Client.id == Proposal.client_id)
+    stmt = (select(Proposal, Client.key.label("client"))
+            .join(Client, Client.id == Proposal.client_id)
             .options(selectinload(Proposal.suborders).selectinload(SubOrder.lines)
                      .selectinload(ProductLine.product))
             .order_by(Proposal.key).execution_options(yield_per=CHUNK))

@@ -20,17 +20,20 @@ from webapp.choices import options
 from webapp.dates import DayField
 from webapp.extensions import db
 from webapp.fields import money_field
-from webapp.proposals import rules
+from webapp.proposals import rules, services
 from webapp.proposals.models import Billing, LineState
-from webapp.proposals import services
 from webapp.proposals.signature.services import SigningInput
 
 NAME = "Donnez à la proposition un nom évocateur pour le client."
 
 
+def at_most(length: int) -> str:
+    return f"{length:,} caractères au plus.".replace(",", "\u202f")
+
+
 class ProposalForm(FlaskForm):
     name = StringField("Nom de la proposition", validators=[
-        DataRequired(NAME), Length(max=120, message="120 caractères au plus.")])
+        DataRequired(NAME), Length(max=120, message=at_most(120))])
     plan_count = IntegerField("Nombre d'échéances", default=1, validators=[
         InputRequired("Saisissez le nombre d'échéances."),
         NumberRange(1, rules.MAX_PLAN, f"Entre 1 et {rules.MAX_PLAN} échéances.")])
@@ -44,15 +47,17 @@ class ProposalForm(FlaskForm):
 
 class DuplicateForm(FlaskForm):
     name = StringField("Nom de la simulation", validators=[
-        Optional(), Length(max=120, message="120 caractères au plus.")])
+        Optional(), Length(max=120, message=at_most(120))])
 
 
 class SubOrderForm(FlaskForm):
     number = StringField("N° de sous-commande", validators=[
         DataRequired("Saisissez le numéro de la sous-commande (001, 101 …)."),
         Regexp(r"^\d{3}$", message="Trois chiffres : 001, 101, 201 …")])
-    mo = StringField("N° de MO", validators=[Optional(), Length(max=20, message="20 caractères au plus.")])
-    range_label = StringField("Gamme", validators=[Optional(), Length(max=120, message="120 caractères au plus.")])
+    mo = StringField("N° de MO", validators=[
+        Optional(), Length(max=20, message=at_most(20))])
+    range_label = StringField("Gamme", validators=[
+        Optional(), Length(max=120, message=at_most(120))])
     churned = BooleanField("Chutée en totalité")
 
     def values(self) -> services.SubOrderInput:
@@ -84,7 +89,8 @@ class LineForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    reason = StringField("Motif (chute)", validators=[Optional(), Length(max=200, message="200 caractères au plus.")])
+    reason = StringField("Motif (chute)", validators=[
+        Optional(), Length(max=200, message=at_most(200))])
 
 
 class ChurnedForm(FlaskForm):
@@ -93,10 +99,12 @@ class ChurnedForm(FlaskForm):
 
 class SigningForm(FlaskForm):
     mobile = StringField("Mobile du client (code SMS)", validators=[
-        DataRequired("Saisissez le numéro de mobile du client."), Length(max=30, message="30 caractères au plus.")])
+        DataRequired("Saisissez le numéro de mobile du client."),
+        Length(max=30, message=at_most(30))])
     billing = SelectField("Facture", choices=Billing.choices(), default=Billing.EMAIL)
     iban = StringField("IBAN (autorisation de prélèvement)", validators=[
-        DataRequired("Saisissez l'IBAN du compte à prélever."), Length(max=50, message="50 caractères au plus.")])
+        DataRequired("Saisissez l'IBAN du compte à prélever."),
+        Length(max=50, message=at_most(50))])
 
     def values(self) -> SigningInput:
         return SigningInput(mobile=self.mobile.data, billing=self.billing.data, iban=self.iban.data)
@@ -111,10 +119,12 @@ class CodeForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField("Motif du rejet", validators=[
-        DataRequired("Saisissez le motif du rejet."), Length(max=2000, message="2 000 caractères au plus.")])
+        DataRequired("Saisissez le motif du rejet."),
+        Length(max=2000, message=at_most(2000))])
 
 
 class TotalChurnForm(FlaskForm):
     day = DayField("Date de la chute", validators=[InputRequired("Saisissez la date de la chute.")])
     reason = StringField("Motif de la chute", validators=[
-        DataRequired("Saisissez le motif de la chute."), Length(max=200, message="200 caractères au plus.")])
+        DataRequired("Saisissez le motif de la chute."),
+        Length(max=200, message=at_most(200))])

@@ -53,8 +53,8 @@ def split_proposal(proposal_id: int):
     if result.created is not None:
         parts.append(f"les commandes à montant négatif forment « {result.created.name} »")
     if result.emptied:
-        parts.append("les MO sans produit actif vont au Service Client (" + ", ".join(result.emptied) + ")")
+        parts.append(f"les MO sans produit actif au Service Client ({', '.join(result.emptied)})")
     if result.churned:
-        parts.append("les commandes chutées en totalité sont retirées (" + ", ".join(result.churned) + ")")
+        parts.append(f"les commandes chutées sont retirées ({', '.join(result.churned)})")
     flash("Proposition séparée : " + " ; ".join(parts) + ".", "success")
     return redirect(url_for("proposals.present", proposal_id=proposal.id))

@@ -51,7 +51,7 @@ def split(proposal: Proposal, actor: User | None) -> SplitResult:
     for number in plan.churned:
         suborder = by_number[number]
         links.record_churn(proposal.client_id, scope="partial", day=clock.today(),
-                           reason=f"Sous-commande chutée en totalité, retirée de « {proposal.name} »",
+                           reason=f"Chutée en totalité, retirée de « {proposal.name} »",
                            range_label=suborder.range_label or None,
                            suborder_label=suborder.label, actor_id=actor.id if actor else None)
         proposal.suborders.remove(suborder)
