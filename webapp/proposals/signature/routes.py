@@ -35,7 +35,7 @@ def sign(proposal_id: int):
         return _page(proposal)
     if written(form, lambda: services.send_code(proposal, form.values()) or True):
         flash(f"Code envoyé par SMS au {proposal.mobile}.", "success")
-        return redirect(url_for("proposals.sign", proposal_id=proposal.id) + "#code")
+        return redirect(url_for("proposals.sign", proposal_id=proposal.id) + "#code-step")
     return _page(proposal, 422, form=form)
 
 
