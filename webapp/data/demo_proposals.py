@@ -49,6 +49,14 @@ PLANS = [
         ("001", "MO-{n}1", False, [("site-visibilite", "new", None)])]),
 ]
 MAX_CLIENTS = 40
+# The bench's proposals (bench/scenarios_proposals.py): 40 sub-orders each, valid, in
+# preparation; one is validated per measured request, so a large demo holds enough.
+BIG_SUBORDERS = 40
+BIG_KEY = "demo-proposal-big-"
+
+
+def big_count(scale: int) -> int:
+    return 120 if scale >= 10_000 else 2
 
 
 def _products() -> dict[str, Product]:
@@ -88,4 +96,26 @@ def create(demo: Demo) -> None:
         services.restore_status(proposal, status, signed_at=signed_at,
                                 reason="Mandat de prélèvement illisible")
         count += 1
+    count += _big(demo, products, len(clients))
     demo.counts["Propositions commerciales"] = count
+
+
+def _big(demo: Demo, products: dict, offset: int) -> int:
+    """Proposals of 40 sub-orders (001 … 391), one product each, for the bench."""
+    wanted = big_count(demo.scale)
+    clients = db.session.scalars(select(Client).where(Client.advisor_id.is_not(None))
+                                 .order_by(Client.id).offset(offset).limit(wanted)).all()
+    keys = [c[0] for c in CATALOGUE if c[0] != "avis-clients"]
+    for n, client in enumerate(clients):
+        proposal = services.create_proposal(client, services.ProposalInput(
+            name=f"Plan national {n + 1}", plan_count=12), None, key=f"{BIG_KEY}{n + 1}")
+        proposal.author_id = client.advisor_id
+        specs = []
+        for i in range(BIG_SUBORDERS):
+            product = products[keys[i % len(keys)]]
+            specs.append((services.SubOrderInput(number=f"{i * 10 + 1:03d}", mo=f"MO-{n}-{i}",
+                                                 range_label=product.range),
+                          [services.LineSpec(product, "renewed" if i % 2 else "new",
+                                             product.unit_price_ht)]))
+        services.set_suborders(proposal, specs)
+    return len(clients)
