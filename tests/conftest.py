@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.opportunities",
     "tests.fixtures.proposals",
     "tests.fixtures.activities",
+    "tests.fixtures.activities_sales",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")

@@ -34,9 +34,9 @@ PROPOSALS = [
 
 
 @pytest.fixture
-def run_import(runner, tmp_path, make_product):
-    make_product("pave", label="Pavé annuaire", price="480.00")
-    make_product("site", label="Site visibilité", price="890.00")
+def run_import(runner, tmp_path, catalogue_product):
+    catalogue_product("pave", label="Pavé annuaire", price="480.00")
+    catalogue_product("site", label="Site visibilité", price="890.00")
     db.session.commit()
 
     def run(doc):

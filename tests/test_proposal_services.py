@@ -2,14 +2,15 @@
 rules blocking « Valider » and « Commander », the signature by SMS code, the « remise en
 production » (outbox mail with the PDF) and the rejet task."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.documents import pdf_text
 from tests.fixtures.proposals import code_in
+from webapp.activities.churn.models import Churn
 from webapp.activities.tasks.models import Task, TaskKind
 from webapp.errors import Refused
 from webapp.extensions import db
@@ -44,16 +45,47 @@ def test_create_and_plan(rose, org, make_proposal):
         services.add_suborder(proposal, services.SubOrderInput(number="001"))
 
 
-def test_a_line_at_the_catalogue_price_and_removals(rose, org, make_proposal, make_product):
+def test_a_line_at_the_catalogue_price_and_removals(rose, org, make_proposal, catalogue_product):
     proposal = make_proposal(rose, org["advisor"], MIXED[:1])
     suborder = proposal.suborders[0]
     line = services.add_line(suborder, services.LineInput(
-        product=make_product("site", price="250.00"), state="new"))
+        product=catalogue_product("site", price="250.00"), state="new"))
     assert line.amount_ht == Decimal("250.00") and proposal.total_ttc == Decimal("1500.00")
-    services.remove_line(line, org["advisor"])
-    services.remove_suborder(suborder, org["advisor"], "Plus de produits spéciaux")
+    services.remove_line(line, org["advisor"])  # a new product: no churn
+    assert db.session.scalar(select(func.count(Churn.id))) == 0
+    services.remove_suborder(suborder, org["advisor"], "competitor")
     db.session.commit()
     assert proposal.suborders == [] and proposal.instalments == []
+    [churn] = db.session.scalars(select(Churn)).all()  # slide 40, « la chute partielle »
+    assert (churn.scope, churn.reason, churn.suborder_label, churn.range_label) == (
+        "partial", "competitor", "001 MO-1", "Gamme 001")
+    assert churn.client_id == rose.id and churn.actor_id == org["advisor"].id
+
+
+def test_removing_a_renewed_product_is_a_product_churn(rose, org, make_proposal):
+    proposal = make_proposal(rose, org["advisor"], [("001", "MO-1", [("renewed", "100"),
+                                                                    ("new", "50")])])
+    renewed = proposal.suborders[0].lines[0]
+    services.remove_line(renewed, org["advisor"], "price")
+    [churn] = db.session.scalars(select(Churn)).all()
+    assert (churn.scope, churn.product_id, churn.reason) == ("product", renewed.product_id, "price")
+
+
+def test_the_split_records_the_churned_range_and_the_total_churn(rose, org, make_proposal):
+    proposal = make_proposal(rose, org["advisor"], [
+        ("001", "MO-1", [("renewed", "100")]), ("101", "MO-9", [("renewed", "300")], True)])
+    split(proposal, org["advisor"])
+    [churn] = db.session.scalars(select(Churn)).all()
+    assert (churn.scope, churn.suborder_label) == ("partial", "101 MO-9")
+    assert [s.number for s in proposal.suborders] == ["001"]
+    with pytest.raises(Refused, match="pas une chute totale"):
+        services.record_total_churn(proposal, date(2027, 3, 1), "closure", org["advisor"])
+    nothing = make_proposal(rose, org["advisor"], [("001", "", [("cancelled", "0")])])
+    with pytest.raises(Refused, match="motif"):
+        services.record_total_churn(nothing, date(2027, 3, 1), "pas un motif", org["advisor"])
+    services.record_total_churn(nothing, date(2027, 3, 1), "closure", org["advisor"])
+    total = db.session.scalar(select(Churn).where(Churn.scope == "total"))
+    assert (total.day, total.reason, total.client_id) == (date(2027, 3, 1), "closure", rose.id)
 
 
 def test_duplicate_for_a_simulation(rose, org, make_proposal):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.documents import pdf_text
 from tests.fixtures.proposals import code_in
+from webapp.activities.churn.models import Churn
 from webapp.extensions import db
 from webapp.notifications.models import OutboxMessage
 from webapp.proposals.models import Proposal, Status
@@ -99,9 +100,9 @@ def test_bad_lines(org, login, rose, make_proposal, data, message):
     assert len(db.session.get(Proposal, proposal.id).suborders[0].lines) == 1
 
 
-def test_a_line_a_credit_and_removals(org, login, rose, make_proposal, make_product):
+def test_a_line_a_credit_and_removals(org, login, rose, make_proposal, catalogue_product):
     proposal = make_proposal(rose, org["advisor"], MIXED[:1])
-    product = make_product("site", label="Site visibilité", price="250.00")
+    product = catalogue_product("site", label="Site visibilité", price="250.00")
     db.session.commit()
     http = login(org["advisor"])
     url = f"/proposals/{proposal.id}/suborders/{proposal.suborders[0].id}/lines"
@@ -111,7 +112,9 @@ def test_a_line_a_credit_and_removals(org, login, rose, make_proposal, make_prod
     assert "Site visibilité" in page and "−1\u202f800,60\u00a0€" in page.replace("-", "−")
     line = db.session.get(Proposal, proposal.id).suborders[0].lines[-1]
     assert http.post(f"/proposals/{proposal.id}/lines/{line.id}/remove",
-                     data={"reason": "Ne reconduit pas"}).status_code == 302
+                     data={"reason": "pas un motif"}).status_code == 422
+    assert http.post(f"/proposals/{proposal.id}/lines/{line.id}/remove",
+                     data={"reason": "price"}).status_code == 302
     assert "Produit « Site visibilité » retiré" in http.get(f"/proposals/{proposal.id}").text
 
 
@@ -181,3 +184,17 @@ def test_an_ordered_proposal_no_longer_changes(org, login, rose, make_proposal):
                      data={"name": "Variante"}).status_code == 302
     copy = db.session.scalar(select(Proposal).where(Proposal.name == "Variante"))
     assert copy.status == Status.DRAFT and copy.total_ttc == Decimal("1200.00")
+
+
+def test_total_churn_from_the_proposal(org, login, rose, make_proposal):
+    proposal = make_proposal(rose, org["advisor"], [("001", "", [("cancelled", "0")])])
+    http = login(org["advisor"])
+    page = http.get(f"/proposals/{proposal.id}").text
+    assert "Chute totale" in page and "ne reconduit aucun produit" in page
+    url = f"/proposals/{proposal.id}/total-churn"
+    refused = http.post(url, data={"day": "", "reason": "closure"})
+    assert refused.status_code == 422 and "Saisissez la date de la chute" in refused.text
+    assert http.post(url, data={"day": "2027-03-01", "reason": "closure"}).status_code == 302
+    assert db.session.scalar(select(Churn.scope).where(Churn.client_id == rose.id)) == "total"
+    again = http.post(url, data={"day": "2027-03-02", "reason": "closure"})
+    assert again.status_code == 422 and "déjà en chute totale" in again.text

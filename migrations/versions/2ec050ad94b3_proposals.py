@@ -1,9 +1,9 @@
 """proposals: commercial proposals, their sub-orders, product lines and payment plan,
-the e-signature and the « remise en production » (issue #16); merges the outbox/catalogue
-and the activities heads
+the e-signature and the « remise en production » (issue #16); merges the two activities heads (tasks a7c3e9f1b2d4, churn
+7b3e9c2a4d18)
 
 Revision ID: 2ec050ad94b3
-Revises: f1c0a7e3b9d2, a7c3e9f1b2d4
+Revises: a7c3e9f1b2d4, 7b3e9c2a4d18
 Create Date: 2026-12-06 09:15:00.000000
 
 """
@@ -11,10 +11,9 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
 revision = '2ec050ad94b3'
-down_revision = ('f1c0a7e3b9d2', 'a7c3e9f1b2d4')
+down_revision = ('a7c3e9f1b2d4', '7b3e9c2a4d18')
 branch_labels = None
 depends_on = None
 

@@ -71,7 +71,8 @@ def test_present_split_sign_release(tablet_page, anomalous, log_in, shoot, axe_c
     expect(page.get_by_label("IBAN (autorisation de prélèvement)")).to_have_value(
         "FR76 3000 6000 0112 3456 7890 18")
     axe_check(page, "iban refused")
-    page.get_by_label("IBAN (autorisation de prélèvement)").fill("FR76 3000 6000 0112 3456 7890 189")
+    page.get_by_label("IBAN (autorisation de prélèvement)").fill(
+        "FR76 3000 6000 0112 3456 7890 189")
     page.get_by_role("button", name="Envoyer le code par SMS").tap()
     expect(page.locator(".alert-success")).to_contain_text("Code envoyé par SMS")
     [sms] = sms_sink()

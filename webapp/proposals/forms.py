@@ -20,7 +20,7 @@ from webapp.choices import options
 from webapp.dates import DayField
 from webapp.extensions import db
 from webapp.fields import money_field
-from webapp.proposals import rules, services
+from webapp.proposals import links, rules, services
 from webapp.proposals.models import Billing, LineState
 from webapp.proposals.signature.services import SigningInput
 
@@ -89,8 +89,11 @@ class LineForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    reason = StringField("Motif (chute)", validators=[
-        Optional(), Length(max=200, message=at_most(200))])
+    """A removal (its churn's reason, when the client held the product) or a plain
+    action button (the CSRF token only)."""
+
+    reason = SelectField("Motif de la chute", choices=links.REASONS.choices(),
+                         default=links.DEFAULT_REASON)
 
 
 class ChurnedForm(FlaskForm):
@@ -125,6 +128,5 @@ class RejectForm(FlaskForm):
 
 class TotalChurnForm(FlaskForm):
     day = DayField("Date de la chute", validators=[InputRequired("Saisissez la date de la chute.")])
-    reason = StringField("Motif de la chute", validators=[
-        DataRequired("Saisissez le motif de la chute."),
-        Length(max=200, message=at_most(200))])
+    reason = SelectField("Motif de la chute", choices=links.REASONS.choices(),
+                         default=links.DEFAULT_REASON)

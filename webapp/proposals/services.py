@@ -115,16 +115,24 @@ def set_churned(suborder: SubOrder, churned: bool) -> None:
     refresh_plan(suborder.proposal)
 
 
+def partial_churn(suborder: SubOrder, reason: str, actor: User | None) -> None:
+    """Slide 40, « la chute partielle »: the sub-order's range dropped (its first
+    product's range when the sub-order names none)."""
+    products = [line.product_id for line in suborder.lines if line.product_id is not None]
+    links.record_churn(suborder.proposal.client_id, scope="partial", day=clock.today(),
+                       reason=reason or links.DEFAULT_REASON,
+                       range_label=suborder.range_label or None,
+                       product_id=None if suborder.range_label else next(iter(products), None),
+                       suborder_label=suborder.label, actor_id=actor.id if actor else None)
+
+
 def remove_suborder(suborder: SubOrder, actor: User | None, reason: str = "") -> None:
     """Remove a sub-order: the churn of its range when the client held it (slide 40, « la
     chute partielle »)."""
     proposal = suborder.proposal
     _editable(proposal)
     if rules.suborder_removal_churns(line.state for line in suborder.lines):
-        links.record_churn(proposal.client_id, scope="partial", day=clock.today(),
-                           reason=reason or f"Sous-commande retirée de « {proposal.name} »",
-                           range_label=suborder.range_label or None,
-                           suborder_label=suborder.label, actor_id=actor.id if actor else None)
+        partial_churn(suborder, reason, actor)
     proposal.suborders.remove(suborder)
     refresh_plan(proposal)
 
@@ -150,10 +158,10 @@ def remove_line(line: ProductLine, actor: User | None, reason: str = "") -> None
     """Remove a product: a product churn when the client held it (slide 40)."""
     suborder = line.suborder
     _editable(suborder.proposal)
-    if rules.line_removal_churns(line.state):
+    if rules.line_removal_churns(line.state) and line.product_id is not None:
         links.record_churn(suborder.proposal.client_id, scope="product", day=clock.today(),
-                           reason=reason or f"Produit retiré de « {suborder.proposal.name} »",
-                           product_id=line.product_id, range_label=suborder.range_label or None,
+                           reason=reason or links.DEFAULT_REASON, product_id=line.product_id,
+                           range_label=suborder.range_label or None,
                            suborder_label=suborder.label, actor_id=actor.id if actor else None)
     suborder.lines.remove(line)
     refresh_plan(suborder.proposal)
@@ -218,12 +226,10 @@ def record_total_churn(proposal: Proposal, day: date, reason: str, actor: User |
     if not rules.total_churn_asked(proposal.facts()):
         raise Refused("La proposition reconduit ou ajoute des produits : ce n'est pas une "
                       "chute totale.", 409)
-    if not (reason or "").strip():
-        raise FieldRefused("reason", "Saisissez le motif de la chute.")
-    recorded = links.record_churn(proposal.client_id, scope="total", day=day,
-                                  reason=reason.strip(), actor_id=actor.id if actor else None)
-    if recorded is None:
-        raise Refused("L'enregistrement des chutes n'est pas encore disponible dans Pilote.", 503)
+    if reason not in links.REASONS.labels():
+        raise FieldRefused("reason", "Choisissez le motif de la chute dans la liste.")
+    links.record_churn(proposal.client_id, scope="total", day=day, reason=reason,
+                       actor_id=actor.id if actor else None)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,10 @@ computed again, and both proposals are then free of anomalies."""
 
 from dataclasses import dataclass
 
-from webapp import clock
 from webapp.auth.models import User
 from webapp.errors import Refused
 from webapp.extensions import db
-from webapp.proposals import links, rules, services
+from webapp.proposals import rules, services
 from webapp.proposals.models import Proposal
 
 
@@ -50,10 +49,7 @@ def split(proposal: Proposal, actor: User | None) -> SplitResult:
             proposal.suborders.remove(by_number[number])
     for number in plan.churned:
         suborder = by_number[number]
-        links.record_churn(proposal.client_id, scope="partial", day=clock.today(),
-                           reason=f"Chutée en totalité, retirée de « {proposal.name} »",
-                           range_label=suborder.range_label or None,
-                           suborder_label=suborder.label, actor_id=actor.id if actor else None)
+        services.partial_churn(suborder, "", actor)
         proposal.suborders.remove(suborder)
     db.session.flush()
     services.refresh_plan(proposal)
