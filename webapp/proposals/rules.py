@@ -4,6 +4,7 @@ split, churn and the status moves. No database, no Flask."""
 
 import calendar
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,7 +34,7 @@ class SubOrderFacts:
     def label(self) -> str:
         return suborder_label(self.number, self.mo)
 
-    @property
+    @cached_property
     def ttc(self) -> Decimal:
         return sum((ttc(line.amount_ht, line.vat_rate) for line in self.lines), ZERO)
 
@@ -43,7 +44,7 @@ class ProposalFacts:
     suborders: tuple[SubOrderFacts, ...] = ()
     instalments: tuple[Decimal, ...] = ()
 
-    @property
+    @cached_property
     def ttc(self) -> Decimal:
         return sum((s.ttc for s in self.suborders), ZERO)
 
