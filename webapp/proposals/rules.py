@@ -4,9 +4,9 @@ split, churn and the status moves. No database, no Flask."""
 
 import calendar
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
