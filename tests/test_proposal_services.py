@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.documents import pdf_text
 from tests.fixtures.proposals import code_in
@@ -233,3 +233,19 @@ def test_a_change_after_signing_stops_the_release(app, rose, org, make_proposal,
     with pytest.raises(Refused, match="a changé depuis sa signature") as refusal:
         release(proposal, org["advisor"])
     assert refusal.value.status == 409
+
+
+def test_a_release_made_meanwhile_is_a_conflict_and_sends_nothing(app, rose, org,
+                                                                  make_proposal, sms_sink):
+    proposal = _ordered(make_proposal, rose, org)
+    signing.send_code(proposal, signing.SigningInput("0612345678", "email", IBAN))
+    db.session.commit()
+    signing.confirm(proposal, code_in(sms_sink()[0]["text"]))
+    db.session.commit()
+    with db.engine.begin() as other:  # another request released it between our read and write
+        other.execute(update(Proposal).where(Proposal.id == proposal.id)
+                      .values(version=Proposal.version + 1))
+    with pytest.raises(Refused) as refusal:
+        release(proposal, org["advisor"])
+    assert refusal.value.status == 409
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

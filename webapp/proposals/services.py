@@ -11,6 +11,7 @@ from webapp import clock
 from webapp.activities.catalogue.models import Product
 from webapp.auth.models import User
 from webapp.clients.models import Client
+from webapp.concurrency import save_versioned
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -206,8 +207,9 @@ def _move(proposal: Proposal, action: str) -> None:
         raise Refused(error, 409)
     if messages := blocking(proposal):
         raise Refused(" ".join(messages))
-    proposal.status = rules.MOVES[action][1]
-    db.session.flush()
+    # Checked then written atomically: a move made meanwhile is a conflict (409).
+    save_versioned(proposal, proposal.version,
+                   lambda: setattr(proposal, "status", rules.MOVES[action][1]))
 
 
 def validate(proposal: Proposal) -> None:

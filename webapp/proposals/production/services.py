@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 
 from webapp.auth.models import User
+from webapp.concurrency import save_versioned
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -25,7 +26,13 @@ def release(proposal: Proposal, actor: User | None, now: datetime | None = None)
     if signature_rules.content_hash(content_lines(proposal)) != proposal.content_hash:
         raise Refused("Le bon de commande a changé depuis sa signature : faites-le signer "
                       "à nouveau.", 409)
-    now = now or datetime.now(UTC)
+    # One release only: a release made meanwhile is a conflict (409), no second mail.
+    save_versioned(proposal, proposal.version, lambda: _release(proposal, actor,
+                                                                now or datetime.now(UTC)))
+    return proposal
+
+
+def _release(proposal: Proposal, actor: User | None, now: datetime) -> None:
     proposal.number = rules.order_number(now.year, proposal.id)
     proposal.status, proposal.released_at = Status.PRODUCTION, now
     pdf = order_pdf(proposal)
@@ -34,8 +41,6 @@ def release(proposal: Proposal, actor: User | None, now: datetime | None = None)
                "proposal_production", actor=actor, proposal=proposal,
                attachments=[Attachment(f"bon-de-commande-{proposal.number}.pdf",
                                        "application/pdf", pdf)])
-    db.session.flush()
-    return proposal
 
 
 def reject(proposal: Proposal, reason: str, actor: User, now: datetime | None = None):
@@ -46,7 +51,9 @@ def reject(proposal: Proposal, reason: str, actor: User, now: datetime | None = 
     if not (reason or "").strip():
         raise FieldRefused("reason", "Saisissez le motif du rejet.")
     now = now or datetime.now(UTC)
-    proposal.status, proposal.rejected_reason = Status.REJECTED, reason.strip()
+    save_versioned(proposal, proposal.version, lambda: setattr(proposal, "status",
+                                                               Status.REJECTED))
+    proposal.rejected_reason = reason.strip()
     assignee = proposal.author_id or proposal.client.advisor_id or actor.id
     task = links.rejet_task(proposal.client_id, f"Rejet : commande {proposal.number}",
                             now + timedelta(days=1), assignee, reason=reason.strip(),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from webapp.concurrency import save_versioned
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -84,8 +85,11 @@ def confirm(proposal: Proposal, code: str, now: datetime | None = None) -> None:
     matches = secrets.compare_digest(expected, given)
     if error := rules.code_error(now, proposal.code_expires_at, tries, matches):
         raise FieldRefused("code", error)
+    save_versioned(proposal, proposal.version, lambda: _signed(proposal, now))
+
+
+def _signed(proposal: Proposal, now: datetime) -> None:
     proposal.signed_at = now
     proposal.code_hash, proposal.code_expires_at = None, None
     proposal.status = Status.SIGNED
     proposal.content_hash = rules.content_hash(content_lines(proposal))
-    db.session.flush()
