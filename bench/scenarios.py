@@ -22,6 +22,7 @@ from browser import Browser
 from scenario_base import HTMX, Context, Scenario, cycle
 from scenarios_activities import ACTIVITY_SCENARIOS
 from scenarios_opportunities import OPPORTUNITY_SCENARIOS
+from scenarios_proposals import PROPOSAL_SCENARIOS
 
 # --- client files ---------------------------------------------------------------------
 
@@ -155,3 +156,4 @@ SCENARIOS: list[Scenario] = [
 # The pipeline's pages, before the bulk conclusion, which must stay last.
 SCENARIOS[-1:-1] = OPPORTUNITY_SCENARIOS
 SCENARIOS[-1:-1] = ACTIVITY_SCENARIOS  # around the client (issue #15)
+SCENARIOS[-1:-1] = PROPOSAL_SCENARIOS

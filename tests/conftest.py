@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.fixtures.operations",
     "tests.fixtures.backoffice",
     "tests.fixtures.opportunities",
+    "tests.fixtures.proposals",
     "tests.fixtures.activities",
     "tests.fixtures.activities_sales",
 ]

@@ -12,6 +12,7 @@ from tests.fixtures.opportunity_routes import (
     SETTINGS_GET,
     SETTINGS_POST,
 )
+from tests.fixtures.proposal_routes import PROPOSAL_GET, PROPOSAL_POST
 from tests.fixtures.routes import route_ids
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
@@ -79,6 +80,7 @@ EXPECTED = {
     **SETTINGS_GET,  # the pipeline's settings (tests/test_opportunity_settings.py)
     **ACTIVITY_GET,  # around the client (tests/test_activities_*.py)
     **ACTIVITIES_SALES_GET,  # complaints, churn, quotes, the catalogue (issue 15 B)
+    **PROPOSAL_GET,  # proposals (tests/test_proposals.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -116,7 +118,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              **OPPORTUNITY_POST,
              **SETTINGS_POST,
              **ACTIVITY_POST,
-             **ACTIVITIES_SALES_POST}
+             **ACTIVITIES_SALES_POST,
+             **PROPOSAL_POST}
 
 
 def _urls(app, ids):

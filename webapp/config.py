@@ -52,6 +52,15 @@ class Defaults:
     # are built from it, never from the request's Host header (which a client can forge).
     # Required outside development and testing, where it defaults to LOCAL_BASE_URL.
     BASE_URL = None
+    # SMS (the e-signature's one-time code): console, file (SMS_FILE) or http (a provider).
+    SMS_BACKEND = "console"
+    SMS_FILE = None
+    SMS_HTTP_URL = None
+    SMS_HTTP_TOKEN = None
+    SMS_SENDER = "Pilote"
+    SIGNATURE_CODE_MINUTES = 10
+    # Proposals: where « Remise en production » sends the signed order form.
+    PRODUCTION_EMAIL = "production@localhost"
 
 
 LOCAL_BASE_URL = "http://localhost:5000"
@@ -71,6 +80,11 @@ ENV_VARS = {
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
     "BASE_URL": str,
+    "SMS_BACKEND": str,
+    "SMS_FILE": str,
+    "SMS_HTTP_URL": str,
+    "SMS_HTTP_TOKEN": str,
+    "PRODUCTION_EMAIL": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,

@@ -13,6 +13,7 @@ from webapp.data import (
     complaints,
     operations,
     opportunities,
+    proposals,
     quotes,
     teams,
     users,
@@ -23,5 +24,6 @@ FORMAT = "pilote/v1"
 SECTIONS = [teams.SECTION, users.SECTION, branches.SECTION, clients.SECTION,
             operations.SECTION, opportunities.SECTION, activities.APPOINTMENTS,
             activities.TASKS, activities.DISCOVERIES,
-            catalogue.SECTION, complaints.SECTION, churn.SECTION, quotes.SECTION]
+            catalogue.SECTION, complaints.SECTION, churn.SECTION, quotes.SECTION,
+            proposals.SECTION]
 BY_NAME = {section.name: section for section in SECTIONS}
