@@ -131,13 +131,15 @@ def _facts(values: dict, rates: dict) -> rules.ProposalFacts:
 
 
 def check(items: list[Item], ctx: Context) -> None:
-    """Every product a line names is in the catalogue; a status past « en préparation »
+    """Every product a line names is in the catalogue (stored, or in the file's); a status past « en préparation »
     needs a proposal the anomaly rules let through (as « Valider » does), a signed one
     its signature time."""
     wanted = {line["product"] for item in items for s in item.values.get("suborders") or ()
               for line in s["lines"]}
-    found = rows_by_key(Product, wanted, Product.vat_rate)
-    rates = {row.key: row.vat_rate for row in found.values()}
+    in_file = ctx.declared.get("catalogue", {})  # the file's catalogue loads first
+    found = rows_by_key(Product, wanted - in_file.keys(), Product.vat_rate)
+    rates = {row.key: row.vat_rate for row in found.values()} | {
+        key: product.values["vat_rate"] for key, product in in_file.items()}
     for item in items:
         missing = [line["product"] for s in item.values.get("suborders") or ()
                    for line in s["lines"] if line["product"] not in rates]
