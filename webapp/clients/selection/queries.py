@@ -15,8 +15,6 @@ from webapp.clients.selection.criteria import conditions
 from webapp.clients.selection.models import SavedQuery
 from webapp.clients.selection.rules import Criteria
 from webapp.extensions import db
-from webapp.operations.models import AdvisorObjective, Operation, Target
-from webapp.opportunities.models import Stage
 from webapp.pagination import Page, paginate
 
 PRODUCTS_OFFERED = 200
@@ -93,11 +91,15 @@ def team_choices() -> list[tuple[int, str]]:
 
 
 def stage_choices() -> list[tuple[int, str]]:
+    from webapp.opportunities.models import Stage  # the domains import clients
+
     return db.session.execute(select(Stage.id, Stage.name).order_by(Stage.position,
                                                                     Stage.id)).all()
 
 
 def operation_choices() -> list[tuple[int, str]]:
+    from webapp.operations.models import Operation
+
     return db.session.execute(scoped(select(Operation.id, Operation.name), Operation)
                               .order_by(Operation.archived, Operation.position,
                                         Operation.id)).all()
@@ -109,10 +111,12 @@ def product_choices() -> list[str]:
                               .limit(PRODUCTS_OFFERED)).all()
 
 
-def operations_to_add(user: User) -> list[Operation]:
+def operations_to_add(user: User) -> list:
     """The open operations ``user`` may add clients to: all of them with the right to
     manage operations; else those they run, and those they take part in (a share, or
     clients of theirs in it), where they add their own clients."""
+    from webapp.operations.models import AdvisorObjective, Operation, Target
+
     stmt = scoped(select(Operation), Operation, user).where(Operation.archived.is_(False))
     if not user.manage_operations:
         stmt = stmt.where(

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.clients import bp
-from webapp.clients.forms import branch_choices
+from webapp.clients.forms import advisor_choices, branch_choices
 from webapp.clients.models import Language
 from webapp.clients.selection import export, queries, services
 from webapp.clients.selection.forms import AddToOperationForm, AssignForm, SaveQueryForm
@@ -20,20 +20,18 @@ from webapp.clients.selection.rules import (
     Criteria,
     Situation,
     TargetState,
-    parse_criteria,
+    criteria_from,
     ticked_ids,
 )
 from webapp.errors import Refused
 from webapp.forms import show_refusal
 from webapp.htmx import render
-from webapp.operations.targets.queries import assignable_advisors
+from webapp.ids import id_param
 
 MAX_TICKED = 500
 
 
-def read_criteria(values) -> Criteria:
-    """The criteria of a query string or of a posted form."""
-    return parse_criteria(values.to_dict(flat=False))
+read_criteria = criteria_from
 
 
 def read_ticked(values) -> tuple[int, ...]:
@@ -99,9 +97,12 @@ def delete_query(query_id: int):
 # --- Actions on the result -------------------------------------------------------------
 
 def _action_page(template: str, form, criteria: Criteria, ticked, status=200, **context):
+    """An action's page: its form, or its preview; ``again``: the form afresh."""
+    again = url_for(request.endpoint) + "?" + urlencode(
+        [*criteria.as_args(), *(("ticked", i) for i in ticked)])
     return render(template, "action", status=status, form=form, criteria=criteria,
                   ticked=ticked, matched=queries.count(criteria, ticked),
-                  back=list_url(criteria), **context)
+                  back=list_url(criteria), again=again, **context)
 
 
 @bp.route("/selection/operation", methods=["GET", "POST"])
@@ -110,6 +111,8 @@ def add_to_operation():
     """Add the result (or the ticked rows) to an operation: choose, preview, confirm."""
     criteria, ticked = read_criteria(request.values), read_ticked(request.values)
     form = AddToOperationForm(user=current_user, formdata=request.form or None)
+    if request.method == "GET":  # from an operation's page: that operation chosen
+        form.operation_id.data = request.args.get("operation", 0, type=id_param)
     if request.method == "GET" or not form.validate():
         return _action_page("clients/selection/operation.html", form, criteria, ticked,
                             status=422 if form.errors else 200)
@@ -179,11 +182,14 @@ def export_result(kind: str):
 
 
 def builder_context() -> dict:
-    """The builder's options, as callables (the htmx block of results reads none)."""
-    return {"branches": lambda: branch_choices("Toutes"), "advisors": assignable_advisors,
-            "teams": queries.team_choices, "languages": Language.choices,
+    """The builder's options as (value, label) pairs; the ones read from the database are
+    callables (the htmx block of results reads none)."""
+    return {"branches": lambda: [(o.value, o.label) for o in branch_choices()[1:]],
+            "advisors": lambda: [(o.value, o.label) for o in advisor_choices() if o.value],
+            "teams": queries.team_choices,
+            "languages": list(Language.labels().items()),
             "situations": Situation.LABELS, "stages": queries.stage_choices,
-            "operations": queries.operation_choices, "products": queries.product_choices,
+            "operations": queries.operation_choices,
+            "products": lambda: [(p, p) for p in queries.product_choices()],
             "target_states": TargetState.LABELS, "yes_no": YES_NO,
-            "save_form": lambda: SaveQueryForm(formdata=None),
-            "may_assign": services.may_assign(current_user), "list_url": list_url}
+            "may_assign": services.may_assign(current_user)}

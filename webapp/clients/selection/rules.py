@@ -162,6 +162,11 @@ class Criteria:
     def names(self) -> set[str]:
         return {name for name, _ in self.values}
 
+    @property
+    def refinements(self) -> int:
+        """How many criteria beyond the typed search (the builder's panel shows them)."""
+        return len(self.names - {"q"})
+
     def with_values(self, name: str, values: tuple) -> "Criteria":
         """The same criteria, ``name`` replaced (an empty tuple removes it)."""
         kept = {n: v for n, v in self.values if n != name}
@@ -191,6 +196,11 @@ def parse_criteria(args: Mapping[str, list]) -> Criteria:
         if values:
             found.append((name, values))
     return Criteria(tuple(found))
+
+
+def criteria_from(values) -> Criteria:
+    """The criteria of a query string or a posted form (a MultiDict)."""
+    return parse_criteria(values.to_dict(flat=False))
 
 
 def department_prefixes(department: str) -> tuple[str, ...]:

@@ -10,13 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from webapp import uploads
 from webapp.auth.models import User
 from webapp.clients.models import Client
-from webapp.clients.queries import Filters
-from webapp.clients.selection.rules import changed_since_preview, refuse_bulk
+from webapp.clients.selection.rules import Criteria, changed_since_preview, refuse_bulk
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective, Operation, Target, TargetAttachment
 from webapp.operations.rules import TargetRight, can_add_targets, target_right
-from webapp.operations.targets.queries import matching_clients
+from webapp.operations.targets.queries import matching_clients, own_criteria
 
 ARCHIVED = "Cette opération est archivée : elle ne peut plus être attribuée à un client."
 ALREADY = "Ce client fait déjà partie de cette opération."
@@ -104,12 +103,15 @@ NO_ADVISOR = ("{n} de ces clients n'ont pas de conseiller : choisissez le consei
               "les suivra dans l'opération.")
 
 
-def add_targets_bulk(operation: Operation, filters: Filters, potential: Decimal | None,
+def add_targets_bulk(operation: Operation, criteria: Criteria, potential: Decimal | None,
                      entry_date: date, actor: User | None = None) -> BulkResult:
-    """Put every client the list's filters match in ``operation``, each with their own
-    advisor, skipping those already there (``add_clients``)."""
-    return add_clients(operation, matching_clients(filters), entry_date, potential=potential,
-                       actor=actor)
+    """Put every client the query builder's criteria match in ``operation``, each with
+    their own advisor, skipping those already there (``add_clients``). An advisor who
+    only takes part adds the clients he follows, whatever the query's advisor says."""
+    if actor is not None and right(actor, operation) == TargetRight.OWN:
+        criteria = own_criteria(criteria)
+    return add_clients(operation, matching_clients(criteria, actor), entry_date,
+                       potential=potential, actor=actor)
 
 
 def add_clients(operation: Operation, clients: Select, entry_date: date | None,
