@@ -1,0 +1,131 @@
+"""Each criterion of the query builder, on SQLite and PostgreSQL, and the scope: an
+advisor's query never returns another advisor's clients, whatever the criteria say."""
+
+import pytest
+from sqlalchemy import select
+
+from webapp.clients.models import Client
+from webapp.clients.selection import queries
+from webapp.clients.selection.rules import parse_criteria
+from webapp.extensions import db
+
+EVERYONE = {"Roux", "Dupré", "Blanc", "Corse", "Bastia", "Partie"}
+
+
+def _names(args, user, ticked=()):
+    stmt = queries.selected(select(Client.last_name), parse_criteria(args), ticked, user)
+    return set(db.session.scalars(stmt))
+
+
+def _ids(book, *names):
+    return [str(book["clients"][n].id) for n in names]
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({}, EVERYONE),
+    ({"q": ["dupre"]}, {"Dupré"}),
+    ({"q": ["ÉLODIE"]}, {"Dupré"}),
+    ({"q": ["!!"]}, set()),
+    ({"language": ["en", "it"]}, {"Dupré", "Corse"}),
+    ({"postal_code": ["69003, 44000"]}, {"Roux", "Blanc"}),
+    ({"department": ["69"]}, {"Roux", "Partie"}),
+    ({"department": ["2A"]}, {"Corse"}),
+    ({"department": ["2b", "42"]}, {"Bastia", "Dupré"}),
+    # Accents and case: « saint etienne » is Saint-Étienne; « LYON » both Lyons.
+    ({"city": ["saint etienne"]}, {"Dupré"}),
+    ({"city": ["LYON, bastia"]}, {"Roux", "Partie", "Bastia"}),
+    ({"situation": ["present"]}, {"Roux", "Dupré", "Blanc"}),
+    ({"situation": ["new"]}, {"Bastia"}),
+    ({"situation": ["former"]}, {"Partie"}),
+    ({"situation": ["none"]}, {"Corse"}),
+    ({"situation": ["none", "former"]}, {"Corse", "Partie"}),
+    # Created on 15 June 2025 at 23:30 in Paris (21:30 UTC): that day, in Paris.
+    ({"created_from": ["2025-06-15"], "created_to": ["2025-06-15"]}, {"Roux"}),
+    ({"created_to": ["2025-06-14"]}, set()),
+    ({"created_from": ["2025-06-16"]}, EVERYONE - {"Roux"}),
+    ({"opportunity": ["yes"]}, {"Roux", "Blanc"}),
+    ({"opportunity": ["no"]}, EVERYONE - {"Roux", "Blanc"}),
+    ({"stage_id": ["1"]}, EVERYONE),  # a refinement alone selects nothing
+    ({"product": ["PEA", "Assurance vie"]}, {"Roux", "Dupré"}),
+    ({"product": ["pea"]}, set()),
+    ({"bo_open": ["yes"]}, {"Roux"}),  # Blanc's request is closed
+    ({"bo_open": ["no"]}, EVERYONE - {"Roux"}),
+    ({"target": ["yes"]}, {"Roux", "Dupré", "Blanc"}),
+    ({"target": ["no"]}, {"Corse", "Bastia", "Partie"}),
+    ({"target": ["yes"], "target_state": ["in_progress"]}, {"Roux"}),
+    ({"target": ["yes"], "target_state": ["positive"]}, {"Dupré"}),
+    ({"target": ["yes"], "target_state": ["negative"]}, {"Blanc"}),
+    ({"target": ["no"], "target_state": ["positive", "negative"]},
+     EVERYONE - {"Dupré", "Blanc"}),
+    # AND between criteria, « au moins un de » inside one.
+    ({"language": ["fr"], "department": ["69", "20"]}, {"Roux", "Partie", "Bastia"}),
+    ({"language": ["fr"], "city": ["lyon"], "situation": ["present"]}, {"Roux"}),
+])
+def test_each_criterion(book, args, expected):
+    assert _names(args, book["admin"]) == expected
+
+
+def test_stage_and_operation_refinements(book):
+    from webapp.opportunities.models import Stage
+
+    contacted = db.session.scalar(select(Stage.id).where(Stage.name == "Contacté"))
+    assert _names({"opportunity": ["yes"], "stage_id": [str(contacted)]},
+                  book["admin"]) == {"Blanc"}
+    assert _names({"opportunity": ["no"], "stage_id": [str(contacted)]},
+                  book["admin"]) == EVERYONE - {"Blanc"}
+    other = str(book["other"].id)
+    assert _names({"target": ["yes"], "operation_id": [other]}, book["admin"]) == {
+        "Dupré", "Blanc"}
+    assert _names({"target": ["no"], "operation_id": [other]}, book["admin"]) == (
+        EVERYONE - {"Dupré", "Blanc"})
+
+
+def test_advisor_branch_and_team_with_its_sub_teams(book):
+    admin = book["admin"]
+    assert _names({"advisor_id": [str(book["paul"].id)]}, admin) == {"Dupré", "Bastia"}
+    assert _names({"branch_id": [str(book["laval"].id)]}, admin) == {"Roux"}
+    # Lyon holds Marc and the departed advisor, Part-Dieu (below Lyon) holds Paul.
+    assert _names({"team_id": [str(book["lyon"].id)]}, admin) == {
+        "Roux", "Dupré", "Bastia", "Partie"}
+    assert _names({"team_id": [str(book["part_dieu"].id)]}, admin) == {"Dupré", "Bastia"}
+    assert _names({"team_id": [str(book["region"].id)]}, admin) == EVERYONE - {"Corse"}
+    assert _names({"team_id": [str(book["nantes"].id), str(book["part_dieu"].id)]},
+                  admin) == {"Blanc", "Dupré", "Bastia"}
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"advisor_id": ["OTHER"]}, {"team_id": ["NANTES"]}, {"city": ["Nantes"]},
+    {"target": ["yes"]},
+])
+def test_an_advisors_query_never_leaves_his_clients(book, args):
+    """Marc follows Roux only (Bastia went to Paul): whatever the criteria say."""
+    args = {k: [str(book["other_advisor"].id) if v == "OTHER" else
+                str(book["nantes"].id) if v == "NANTES" else v for v in vs]
+            for k, vs in args.items()}
+    found = _names(args, book["advisor"])
+    assert found <= {"Roux"}
+    ticked = tuple(book["clients"][n].id for n in ("Blanc", "Dupré"))
+    assert _names(args, book["advisor"], ticked) == set()
+
+
+def test_a_managers_query_is_his_team_and_the_clients_without_advisor(book):
+    assert _names({}, book["manager"]) == EVERYONE - {"Blanc"}
+    assert _names({"advisor_id": [str(book["other_advisor"].id)]}, book["manager"]) == set()
+
+
+def test_ticked_rows_within_the_result(book):
+    ticked = tuple(book["clients"][n].id for n in ("Roux", "Corse", "Blanc"))
+    assert _names({"language": ["fr"]}, book["admin"], ticked) == {"Roux", "Blanc"}
+
+
+def test_first_page_count_and_export_rows(app, book):
+    with app.test_request_context():
+        from flask_login import login_user
+
+        login_user(book["admin"])
+        page = queries.result_page(parse_criteria({"department": ["69", "2A"]}))
+        assert [c.last_name for c in page.items] == ["Corse", "Partie", "Roux"]
+        assert page.total == 3
+        rows = list(queries.export_rows(parse_criteria({"product": ["PEA"]})))
+    assert [(r.last_name, r.accounts, r.branch) for r in rows] == [
+        ("Roux", pytest.approx(1500.50), "Laval")]
