@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.auth.models import Access, Team, User
+from webapp.auth.models import Team, User
 from webapp.auth.scope import scope_for
 from webapp.database import UTCDateTime
 from webapp.extensions import db
@@ -54,9 +54,5 @@ def team_ancestors(user: User) -> list[int]:
 
 @scope_for(SavedQuery)
 def _saved_queries(user: User):
-    """One's own queries, and those shared with one's team or a team above it; the admin
-    (access to everything) sees every shared query."""
-    shared = SavedQuery.team_id.in_(team_ancestors(user))
-    if user.role.client_access == Access.ALL:
-        shared = SavedQuery.team_id.is_not(None)
-    return or_(SavedQuery.owner_id == user.id, shared)
+    """One's own queries, and those shared with one's team or a team above it."""
+    return or_(SavedQuery.owner_id == user.id, SavedQuery.team_id.in_(team_ancestors(user)))

@@ -102,7 +102,8 @@ def _action_page(template: str, form, criteria: Criteria, ticked, status=200, **
         [*criteria.as_args(), *(("ticked", i) for i in ticked)])
     return render(template, "action", status=status, form=form, criteria=criteria,
                   ticked=ticked, matched=queries.count(criteria, ticked),
-                  back=list_url(criteria), again=again, **context)
+                  back=list_url(criteria), again=again,
+                  **{"preview": None, "operation": None, **context})
 
 
 @bp.route("/selection/operation", methods=["GET", "POST"])
@@ -171,14 +172,14 @@ def _assign_or_preview(form: AssignForm, criteria: Criteria, ticked):
     return redirect(list_url(criteria))
 
 
-@bp.route("/selection/export.<any(csv, xlsx):kind>")
+@bp.route("/selection/export.<any(csv, xlsx):file_format>")
 @login_required
-def export_result(kind: str):
+def export_result(file_format: str):
     """The result (or the ticked rows) as CSV or Excel, streamed."""
     criteria, ticked = read_criteria(request.args), read_ticked(request.args)
     rows = queries.export_rows(criteria, ticked)
     name = f"clients-{clock.today().isoformat()}"
-    return (export.csv_response if kind == "csv" else export.xlsx_response)(rows, name)
+    return (export.csv_response if file_format == "csv" else export.xlsx_response)(rows, name)
 
 
 def builder_context() -> dict:
