@@ -15,7 +15,7 @@ from webapp.clients.forms import (
 from webapp.clients.models import Client, Language
 from webapp.clients.queries import Filters, search_page
 from webapp.clients.selection.queries import list_page, visible_query
-from webapp.clients.selection.routes import builder_context, read_criteria
+from webapp.clients.selection.routes import builder_context, list_url, read_criteria
 from webapp.clients.services import HISTORY_VALUES, accounts_of, referrals, save_client
 from webapp.clients.services import add_account as add_account_to
 from webapp.concurrency import Conflict, save_versioned
@@ -49,9 +49,10 @@ def index():
     criteria = read_criteria(request.args)
     page = list_page(criteria, request.args.get("page", 1, type=id_param))
     saved = visible_query(request.args.get("saved", 0, type=id_param))
-    # The builder's options are callables: only the whole page (not the htmx block) reads them.
-    return render("clients/index.html", "results", page=page, criteria=criteria,
-                  saved=saved, **builder_context())
+    body, status, headers = render("clients/index.html", "results", page=page,
+                                   criteria=criteria, saved=saved, **builder_context())
+    # The address bar shows the criteria that are set (shareable, the back button).
+    return body, status, headers | {"HX-Push-Url": list_url(criteria, page=page.number)}
 
 
 def _detail_context(client: Client, account_form: AccountForm | None = None) -> dict:
