@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from browser import Browser
 from scenario_base import HTMX, Context, Scenario, cycle
 from scenarios_opportunities import OPPORTUNITY_SCENARIOS
+from scenarios_selection import SELECTION_SCENARIOS
 
 # --- client files ---------------------------------------------------------------------
 
@@ -152,3 +153,4 @@ SCENARIOS: list[Scenario] = [
 
 # The pipeline's pages, before the bulk conclusion, which must stay last.
 SCENARIOS[-1:-1] = OPPORTUNITY_SCENARIOS
+SCENARIOS[-1:-1] = SELECTION_SCENARIOS  # « Requêtes »
