@@ -4,14 +4,18 @@
 the viewer's scope AND every condition of the criteria that are set. Adding a criterion is
 one entry in ``rules.PARAMS`` and one ``@condition`` here.
 
-Integration points (built on other branches): « Client perdu » (churn,
+Integration points (built on other branches, wired at merge): « Client perdu » (churn,
 ``webapp/activities/churn``) and « Réclamation ouverte » (``webapp/activities/complaints``)
-plug in as, e.g.::
+are one entry each in ``rules.PARAMS`` (``"churned": _one_of(YES_NO)``,
+``"complaint_open": _one_of(YES_NO)``), one condition each here, e.g.::
 
-    # rules.PARAMS:   "churned": _one_of(YES_NO), "complaint_open": _one_of(YES_NO),
     @condition("churned")
     def _churned(values, _criteria):
+        from webapp.activities.churn.models import Churn  # lazily: the domains import clients
         return _yes_no(values, exists().where(Churn.client_id == Client.id, …))
+
+and one ``one(…)`` control each in ``templates/clients/index.html`` (beside « A une
+demande back-office ouverte »).
 """
 
 from collections.abc import Callable

@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 from webapp.auth.models import Branch, Team, User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Account, Client
-from webapp.clients.queries import Filters, client_page
+from webapp.clients.queries import SEARCH_COUNT_CAP, Filters, client_page
 from webapp.clients.selection.criteria import conditions
 from webapp.clients.selection.models import SavedQuery
 from webapp.clients.selection.rules import Criteria
 from webapp.extensions import db
-from webapp.pagination import Page, paginate
+from webapp.pagination import Page, count_capped, page_number, page_size
 
 PRODUCTS_OFFERED = 200
 
@@ -31,10 +31,14 @@ def selected(stmt: Select, criteria: Criteria, ticked: tuple[int, ...] = (),
 
 def result_page(criteria: Criteria, number: int = 1) -> Page:
     """One page of the result by name (French order: the indexed search key), the count
-    capped like every list's."""
+    capped like the search's (« Plus de 200 clients »): past the cap, counting would cost
+    more than the page; an action counts its clients exactly in its preview."""
+    size, number = page_size(), page_number(number)
     stmt = (selected(select(Client), criteria).options(selectinload(Client.advisor))
             .order_by(Client.name_key, Client.id))
-    return paginate(stmt, number)
+    items = db.session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
+    return Page(items=items, number=number, size=size,
+                total=count_capped(stmt, SEARCH_COUNT_CAP), cap=SEARCH_COUNT_CAP)
 
 
 def count(criteria: Criteria, ticked: tuple[int, ...] = (), user: User | None = None) -> int:
