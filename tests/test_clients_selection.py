@@ -209,3 +209,18 @@ def test_excel_export_of_ticked_rows(book, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][:2] == ("Roux", "Anne") and rows[1][10] == 1500.5
     assert rows[1][9].date().isoformat() == "2025-06-15"  # the day in Paris
+
+
+def test_the_operations_page_offers_the_saved_queries(book, login, make_saved_query):
+    """« Ajouter des clients » of an operation: the same builder, and one's saved queries
+    lead to the preview with that operation chosen."""
+    make_saved_query(book["manager"], "Corses", {"department": ["2A", "2B"]})
+    operation = book["operation"]
+    page = _text(login(book["manager"]).get(f"/operations/{operation.id}/targets"))
+    link = (f'href="/clients/selection/operation?department=2A&amp;department=2B&amp;'
+            f'operation={operation.id}">Corses</a>')
+    assert link in page and "Ou le résultat d'une requête enregistrée" in page
+    preview = _text(login(book["manager"]).get(
+        f"/operations/{operation.id}/targets/bulk?department=2A&department=2B",
+        headers={"HX-Request": "true"}))
+    assert "2 clients correspondent" in preview

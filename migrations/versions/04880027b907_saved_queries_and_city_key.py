@@ -1,5 +1,5 @@
 """saved_queries_and_city_key: « Mes requêtes » (saved client queries); the client's city
-folded for the query builder's criterion, the postal code indexed
+folded for the query builder's criterion, the place criteria indexed
 
 Revision ID: 04880027b907
 Revises: d5e8a3c1f7b2
@@ -66,13 +66,13 @@ def upgrade():
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.add_column(sa.Column('city_key', sa.String(length=80).with_variant(sa.String(length=80, collation='C'), 'postgresql').with_variant(sa.String(length=80, collation='NOCASE'), 'sqlite'), nullable=True))
         batch_op.create_index(batch_op.f('ix_client_city_key'), ['city_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_client_postal_code'), ['postal_code'], unique=False)
+        batch_op.create_index('ix_client_place', ['postal_code', 'language', 'advisor_id', 'name_key', 'id'], unique=False)
     _fill_city_keys()
 
 
 def downgrade():
     with op.batch_alter_table('client', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_client_postal_code'))
+        batch_op.drop_index('ix_client_place')
         batch_op.drop_index(batch_op.f('ix_client_city_key'))
         batch_op.drop_column('city_key')
     with op.batch_alter_table('saved_query', schema=None) as batch_op:

@@ -42,6 +42,9 @@ class Client(Audited, db.Model):
         # An advisor's or a team's search reads only their own clients' keys.
         Index("ix_client_advisor_name_key", "advisor_id", "name_key"),
         Index("ix_client_advisor_name_key_rev", "advisor_id", "name_key_rev"),
+        # The query builder's place criteria (postal code, département) with what its
+        # first page and count read next: answered from the index alone.
+        Index("ix_client_place", "postal_code", "language", "advisor_id", "name_key", "id"),
     )
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
                                    "phone2_key", "city_key"})
@@ -57,7 +60,7 @@ class Client(Audited, db.Model):
     phone2: Mapped[str | None] = mapped_column(String(30))
     phone2_is_mobile: Mapped[bool | None] = mapped_column(Boolean)
     address: Mapped[str | None] = mapped_column(String(200))
-    postal_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    postal_code: Mapped[str | None] = mapped_column(String(12))
     city: Mapped[str | None] = mapped_column(String(80))
     # The city folded (case, accents: rules.search_key), for the query builder's criterion.
     city_key: Mapped[str | None] = mapped_column(search_key_type(80), index=True)

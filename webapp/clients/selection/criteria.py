@@ -100,8 +100,9 @@ def _language(values, _criteria):
 
 def _situation(value: str) -> ColumnElement[bool]:
     active = Client.advisor_id.in_(select(User.id).where(User.active.is_(True)))
-    former = exists().where(AdvisorPeriod.client_id == Client.id,
-                            AdvisorPeriod.ended_on.is_not(None))
+    # One list of the clients who had a former advisor, read once (not once per client).
+    former = Client.id.in_(select(AdvisorPeriod.client_id)
+                           .where(AdvisorPeriod.ended_on.is_not(None)))
     return {
         Situation.NONE: Client.advisor_id.is_(None),
         Situation.FORMER: Client.advisor_id.in_(select(User.id).where(User.active.is_(False))),
