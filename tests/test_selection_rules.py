@@ -18,6 +18,7 @@ from webapp.clients.selection.rules import (
 @pytest.mark.parametrize("args, expected", [
     ({}, ()),
     ({"q": ["  Roux  "]}, (("q", ("Roux",)),)),
+    ({"q": ["ro\x00ux\x01"], "product": ["P\x00EA"]}, (("q", ("roux",)), ("product", ("PEA",)))),
     ({"advisor_id": ["3", "3", "abc", "-1", "0", str(2**31), "1.5", "7"]},
      (("advisor_id", (3, 7)),)),
     ({"team_id": ["4"], "branch_id": ["2"]}, (("team_id", (4,)), ("branch_id", (2,)))),

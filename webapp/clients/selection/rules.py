@@ -47,6 +47,8 @@ LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "ar")  # clients.models.Languag
 _CODE = re.compile(r"[0-9A-Za-z]{1,10}")
 _DEPARTMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2[AaBb]|97[1-8]|98[6-9])")
 _SEPARATORS = re.compile(r"[,;\n]+")
+# Control characters a browser never sends (a NUL fails on PostgreSQL): dropped.
+_CONTROLS = {c: None for c in range(0x20)} | {0x7F: None, 0x09: " ", 0x0A: " ", 0x0D: " "}
 
 
 def _ids(values) -> tuple:
@@ -191,7 +193,8 @@ def parse_criteria(args: Mapping[str, list]) -> Criteria:
     values beyond ``MAX_VALUES`` are no criterion (a filter never fails the page)."""
     found = []
     for name, parse in PARAMS.items():
-        raw = [v for v in args.get(name, ()) if v is not None][:MAX_VALUES]
+        raw = [str(v).translate(_CONTROLS) for v in args.get(name, ())
+               if v is not None][:MAX_VALUES]
         values = parse(raw) if raw else ()
         if values:
             found.append((name, values))
