@@ -23,6 +23,7 @@ from scenario_base import HTMX, Context, Scenario, cycle
 from scenarios_activities import ACTIVITY_SCENARIOS
 from scenarios_opportunities import OPPORTUNITY_SCENARIOS
 from scenarios_proposals import PROPOSAL_SCENARIOS
+from scenarios_selection import SELECTION_SCENARIOS
 
 # --- client files ---------------------------------------------------------------------
 
@@ -157,3 +158,4 @@ SCENARIOS: list[Scenario] = [
 SCENARIOS[-1:-1] = OPPORTUNITY_SCENARIOS
 SCENARIOS[-1:-1] = ACTIVITY_SCENARIOS  # around the client (issue #15)
 SCENARIOS[-1:-1] = PROPOSAL_SCENARIOS
+SCENARIOS[-1:-1] = SELECTION_SCENARIOS  # « Requêtes »

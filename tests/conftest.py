@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.fixtures.proposals",
     "tests.fixtures.activities",
     "tests.fixtures.activities_sales",
+    "tests.fixtures.selection",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")

@@ -111,11 +111,11 @@ def test_client_file_shows_churn_and_the_list_filters_on_it(app, org, make_clien
     section = http.get(f"/activities/clients/{churned.id}/followup")
     assert "Chute totale</strong> le 30/11/2026" in section.text
     assert "Cessation d&#39;activité" in section.text
-    assert "Paul" in http.get("/clients/?churn=total").text
-    assert "Reste" not in http.get("/clients/?churn=total").text
-    assert "Reste" in http.get("/clients/?churn=none").text
-    assert "Chute" not in http.get("/clients/?churn=none").text.split("<tbody>")[1]
-    assert "Reste" in http.get("/clients/?churn=nimporte").text  # an unknown filter: none
+    assert "Paul" in http.get("/clients/?churned=yes").text
+    assert "Reste" not in http.get("/clients/?churned=yes").text
+    assert "Reste" in http.get("/clients/?churned=no").text
+    assert "Chute" not in http.get("/clients/?churned=no").text.split("<tbody>")[1]
+    assert "Reste" in http.get("/clients/?churned=nimporte").text  # an unknown value: none
     lea = login(org["other_advisor"])
     assert lea.get(f"/activities/clients/{kept.id}/followup").status_code == 404
     assert lea.post(f"/activities/clients/{kept.id}/churn",

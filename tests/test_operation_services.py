@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from tests.fixtures.files import PNG
 from webapp import clock
 from webapp.clients.models import Account
-from webapp.clients.queries import Filters
+from webapp.clients.selection.rules import Criteria, parse_criteria
 from webapp.concurrency import Conflict
 from webapp.errors import Refused
 from webapp.extensions import db
@@ -236,15 +236,15 @@ def test_bulk_add_and_remove(app, org, make_operation, make_client):
         make_client("Client", f"Vrac{i}", advisor=org["advisor"])
     with app.test_request_context("/"):  # the client query is the signed-in user's scope
         login_user(org["manager"])
-        result = targets.add_targets_bulk(operation, Filters(q="vrac"), None, TODAY)
-        again = targets.add_targets_bulk(operation, Filters(q="vrac"), None, TODAY)
+        result = targets.add_targets_bulk(operation, parse_criteria({"q": ["vrac"]}), None, TODAY)
+        again = targets.add_targets_bulk(operation, parse_criteria({"q": ["vrac"]}), None, TODAY)
         assert (result.added, result.skipped) == (3, 0)
         assert (again.added, again.skipped) == (0, 3)
         target = db.session.scalars(select(Target)).first()
         targets.remove_target(target)
         assert db.session.scalar(select(func.count(Target.id))) == 2
         operation.archived = True
-        assert "archivée" in refused(targets.add_targets_bulk, operation, Filters(), None,
+        assert "archivée" in refused(targets.add_targets_bulk, operation, Criteria(), None,
                                      TODAY)
 
 

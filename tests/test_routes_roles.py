@@ -14,6 +14,7 @@ from tests.fixtures.opportunity_routes import (
 )
 from tests.fixtures.proposal_routes import PROPOSAL_GET, PROPOSAL_POST
 from tests.fixtures.routes import route_ids
+from tests.fixtures.selection_routes import SELECTION_GET, SELECTION_POST
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -81,6 +82,7 @@ EXPECTED = {
     **ACTIVITY_GET,  # around the client (tests/test_activities_*.py)
     **ACTIVITIES_SALES_GET,  # complaints, churn, quotes, the catalogue (issue 15 B)
     **PROPOSAL_GET,  # proposals (tests/test_proposals.py)
+    **SELECTION_GET,  # the query builder (tests/test_clients_selection.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -119,7 +121,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              **SETTINGS_POST,
              **ACTIVITY_POST,
              **ACTIVITIES_SALES_POST,
-             **PROPOSAL_POST}
+             **PROPOSAL_POST,
+             **SELECTION_POST}
 
 
 def _urls(app, ids):

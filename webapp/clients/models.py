@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from webapp.auth.models import Access, Branch, User
 from webapp.auth.scope import owned_by, scope_for
 from webapp.choices import LabelledEnum
-from webapp.clients.rules import advisor_situation, name_keys
+from webapp.clients.rules import advisor_situation, name_keys, search_key
 from webapp.database import UTCDateTime, search_key_type
 from webapp.extensions import db
 from webapp.history import Audited
@@ -48,9 +48,12 @@ class Client(Audited, db.Model):
         # The search's prefix walks, in their sort order (key, then id): a page reads its
         # rows in order and stops, never sorting every client whose key matches.
         *(Index(f"ix_client_{key}", key, "id") for key in SEARCH_KEYS),
+        # The query builder's place criteria (postal code, département) with what its
+        # first page and count read next: answered from the index alone.
+        Index("ix_client_place", "postal_code", "language", "advisor_id", "name_key", "id"),
     )
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
-                                   "phone2_key"})
+                                   "phone2_key", "city_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -65,6 +68,8 @@ class Client(Audited, db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     postal_code: Mapped[str | None] = mapped_column(String(12))
     city: Mapped[str | None] = mapped_column(String(80))
+    # The city folded (case, accents: rules.search_key), for the query builder's criterion.
+    city_key: Mapped[str | None] = mapped_column(search_key_type(80), index=True)
     language: Mapped[str] = mapped_column(String(5), default="fr")
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -95,6 +100,11 @@ class Client(Audited, db.Model):
         other = self.last_name if key == "first_name" else self.first_name
         first, last = (value, other) if key == "first_name" else (other, value)
         self.name_key, self.name_key_rev = name_keys(first, last)
+        return value
+
+    @validates("city")
+    def _city(self, _key, value):
+        self.city_key = search_key(value) or None
         return value
 
     @validates("email")

@@ -25,16 +25,12 @@ MAX_SEARCH_PAGE = 40
 SEARCH_COUNT_CAP = 200
 
 
-CHURN_FILTERS = {"total": "En chute totale", "none": "Sans chute totale"}
-
-
 @dataclass(frozen=True)
 class Filters:
     q: str = ""
     branch_id: int = 0
     advisor_id: int = 0
     language: str = ""
-    churn: str = ""  # "total": in total churn; "none": not (issue 15, activities/churn)
 
     def as_args(self) -> dict:
         """The filters that are set, as URL arguments."""
@@ -80,11 +76,6 @@ def _visible(stmt: Select, filters: Filters, scope=None) -> Select:
         stmt = stmt.where(Client.advisor_id == filters.advisor_id)
     if filters.language:
         stmt = stmt.where(Client.language == filters.language)
-    if filters.churn in CHURN_FILTERS:
-        from webapp.activities.churn.queries import in_total_churn
-
-        churned = in_total_churn(Client.id)
-        stmt = stmt.where(churned if filters.churn == "total" else ~churned)
     return stmt
 
 

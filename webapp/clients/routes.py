@@ -11,11 +11,11 @@ from webapp.clients.forms import (
     FIELD_LABELS,
     AccountForm,
     ClientForm,
-    advisor_choices,
-    branch_choices,
 )
 from webapp.clients.models import Client, Language
-from webapp.clients.queries import CHURN_FILTERS, Filters, client_page, search_page
+from webapp.clients.queries import Filters, search_page
+from webapp.clients.selection.queries import list_page, visible_query
+from webapp.clients.selection.routes import builder_context, list_url, read_criteria
 from webapp.clients.services import HISTORY_VALUES, accounts_of, referrals, save_client
 from webapp.clients.services import add_account as add_account_to
 from webapp.concurrency import Conflict, save_versioned
@@ -36,14 +36,6 @@ def _widget_args() -> dict:
             "field": field if _NAME.fullmatch(field) else "client_id"}
 
 
-def _filters() -> Filters:
-    args = request.args
-    return Filters(q=_query(), branch_id=args.get("branch_id", 0, id_param),
-                   advisor_id=args.get("advisor_id", 0, id_param),
-                   language=clean_text(args.get("language", ""))[:5],
-                   churn=args.get("churn", "") if args.get("churn") in CHURN_FILTERS else "")
-
-
 def _query() -> str:
     """The search as typed, without control characters (a NUL fails on PostgreSQL)."""
     return clean_text(request.args.get("q", "")).strip()[:100]
@@ -52,13 +44,15 @@ def _query() -> str:
 @bp.route("/")
 @login_required
 def index():
-    """The client list: search as you type, filters, pages."""
-    filters = _filters()
-    page = client_page(filters, request.args.get("page", 1, type=id_param))
-    # The filter options are callables: only the whole page (not the htmx block) reads them.
-    return render("clients/index.html", "results", page=page, filters=filters,
-                  branches=lambda: branch_choices("Toutes"), advisors=advisor_choices,
-                  languages=Language.choices, churn_filters=CHURN_FILTERS)
+    """The client list and its query builder (« Requêtes »): criteria in the URL, search
+    as you type, pages, and the actions on the result."""
+    criteria = read_criteria(request.args)
+    page = list_page(criteria, request.args.get("page", 1, type=id_param))
+    saved = visible_query(request.args.get("saved", 0, type=id_param))
+    body, status, headers = render("clients/index.html", "results", page=page,
+                                   criteria=criteria, saved=saved, **builder_context())
+    # The address bar shows the criteria that are set (shareable, the back button).
+    return body, status, headers | {"HX-Push-Url": list_url(criteria, page=page.number)}
 
 
 def _detail_context(client: Client, account_form: AccountForm | None = None) -> dict:

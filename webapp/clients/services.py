@@ -10,7 +10,7 @@ from webapp import clock
 from webapp.auth.models import Branch, User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Account, AdvisorPeriod, Client, Language
-from webapp.clients.rules import Phone, name_error, name_keys, referral_error
+from webapp.clients.rules import Phone, name_error, name_keys, referral_error, search_key
 from webapp.extensions import db
 from webapp.forms import FieldRefused
 from webapp.history import enum_labels, names_by_id
@@ -86,6 +86,7 @@ def client_row(values: ClientInput) -> dict:
         row |= phone_columns(slot, getattr(values, slot))
     row["name_key"], row["name_key_rev"] = name_keys(row["first_name"], row["last_name"])
     row["email_key"] = row["email"].lower() if row["email"] else None
+    row["city_key"] = search_key(row["city"]) or None
     return row
 
 

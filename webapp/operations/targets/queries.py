@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload
 from webapp.auth.models import Role, User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
-from webapp.clients.queries import Filters, matching
+from webapp.clients.selection.queries import selected
+from webapp.clients.selection.rules import Criteria
 from webapp.extensions import db
 from webapp.operations.models import (
     AdvisorObjective,
@@ -94,10 +95,16 @@ def records_of(target: Target) -> tuple[int, int]:
 
 # --- The client query (bulk add) -------------------------------------------------------
 
-def matching_clients(filters: Filters) -> Select:
-    """Every client of the viewer's scope the client list's filters match (not ranked,
-    not paginated): (id, advisor_id) rows."""
-    return matching(select(Client.id, Client.advisor_id), filters)
+def matching_clients(criteria: Criteria, user: User | None = None) -> Select:
+    """Every client of the viewer's scope the query builder's criteria match (the client
+    list's builder, one implementation: ``clients.selection``): (id, advisor_id) rows."""
+    return selected(select(Client.id, Client.advisor_id), criteria, (), user)
+
+
+def own_criteria(criteria: Criteria) -> Criteria:
+    """An advisor who only takes part adds the clients he follows, whatever the query's
+    advisor or team says: those criteria give way to « his own clients »."""
+    return criteria.with_values("advisor_id", ()).with_values("team_id", ())
 
 
 @dataclass(frozen=True)
@@ -110,9 +117,13 @@ class Preview:
         return self.matched - self.already
 
 
-def bulk_preview(operation_id: int, filters: Filters) -> Preview:
-    """How many clients the query matches, and how many of them are already targets."""
-    matching = matching_clients(filters).subquery()
+def bulk_preview(operation_id: int, criteria: Criteria, own_of: User | None = None) -> Preview:
+    """How many clients the query matches, and how many of them are already targets
+    (``own_of``: an advisor who adds only his own clients)."""
+    rows = matching_clients(own_criteria(criteria) if own_of else criteria)
+    if own_of:
+        rows = rows.where(Client.advisor_id == own_of.id)
+    matching = rows.subquery()
     row = db.session.execute(
         select(func.count(matching.c.id),
                func.count(Target.id))

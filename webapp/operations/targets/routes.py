@@ -9,7 +9,9 @@ from webapp import clock
 from webapp.auth.scope import get_or_404
 from webapp.clients.forms import branch_choices
 from webapp.clients.models import Client, Language
-from webapp.clients.queries import Filters
+from webapp.clients.selection.queries import visible_queries
+from webapp.clients.selection.rules import Criteria
+from webapp.clients.selection.rules import criteria_from as read_criteria
 from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
 from webapp.ids import id_param
@@ -20,15 +22,6 @@ from webapp.operations.targets import queries, services
 from webapp.operations.targets.forms import BulkTargetForm, ClientTargetForm, TargetForm
 from webapp.operations.targets.services import may_edit_targets, right
 from webapp.pagination import paginate
-
-
-def _filters(values) -> Filters:
-    """The client list's filters, from a query string or a form."""
-    def number(name):
-        return values.get(name, 0, type=id_param)
-
-    return Filters(q=values.get("q", "").strip()[:100], branch_id=number("branch_id"),
-                   advisor_id=number("advisor_id"), language=values.get("language", "")[:5])
 
 
 def _editable_or_403(operation: Operation) -> None:
@@ -45,15 +38,16 @@ def _addable_or_403(operation: Operation) -> None:
 
 def _page(operation: Operation, block: str = "targets_list", status: int = 200,
           form: TargetForm | None = None, bulk: BulkTargetForm | None = None,
-          filters: Filters | None = None):
+          criteria: Criteria | None = None):
     """The targets page (or one of its blocks): every path gets its context here."""
     advisor_id = request.args.get("advisor_id", 0, type=id_param)
     page = paginate(queries.target_rows(operation.id, advisor_id),
                     request.args.get("page", 1, type=int))
     granted = right(current_user, operation)
-    preview = (queries.bulk_preview(operation.id, filters)
-               if filters is not None and granted else None)
-    filters = filters or Filters()
+    preview = (queries.bulk_preview(operation.id, criteria,
+                                    current_user if granted == TargetRight.OWN else None)
+               if criteria is not None and granted else None)
+    criteria = criteria or Criteria()
     return render(
         "operations/targets.html", block, status=status, operation=operation, page=page,
         advisor_id=advisor_id, advisors=queries.target_advisors(operation.id),
@@ -62,8 +56,8 @@ def _page(operation: Operation, block: str = "targets_list", status: int = 200,
         editable=granted == TargetRight.ALL, can_add=granted is not None,
         open_for_clients=can_add_targets(operation.archived),
         form=form or TargetForm(operation=operation, formdata=None),
-        bulk=bulk or BulkTargetForm(formdata=None, prefix="bulk"), filters=filters,
-        preview=preview,
+        bulk=bulk or BulkTargetForm(formdata=None, prefix="bulk"), criteria=criteria,
+        preview=preview, saved_queries=visible_queries(current_user),
         branches=branch_choices("Toutes"), client_advisors=queries.assignable_advisors(),
         languages=Language.choices(), today=clock.today())
 
@@ -108,7 +102,7 @@ def bulk_preview(operation_id: int):
     """How many clients a client query adds (the « Ajouter les N clients » button)."""
     operation = get_or_404(Operation, operation_id)
     _addable_or_403(operation)
-    return _page(operation, "bulk", filters=_filters(request.args))
+    return _page(operation, "bulk", criteria=read_criteria(request.args))
 
 
 @bp.route("/<int:operation_id>/targets/bulk", methods=["POST"])
@@ -118,14 +112,14 @@ def add_targets_bulk(operation_id: int):
     operation = get_or_404(Operation, operation_id)
     _addable_or_403(operation)
     form = BulkTargetForm(prefix="bulk")
-    filters = _filters(request.form)
+    criteria = read_criteria(request.form)
     if not form.validate_on_submit():
-        return _page(operation, "bulk", status=422, bulk=form, filters=filters)
+        return _page(operation, "bulk", status=422, bulk=form, criteria=criteria)
     try:
-        result = services.add_targets_bulk(operation, filters, form.potential.data,
+        result = services.add_targets_bulk(operation, criteria, form.potential.data,
                                            form.entry_date.data, current_user)
     except Refused as refused:
-        return _refused_page(operation_id, "bulk", refused, bulk=form, filters=filters)
+        return _refused_page(operation_id, "bulk", refused, bulk=form, criteria=criteria)
     skipped = f" ; {result.skipped} déjà présent(s), ignoré(s)" if result.skipped else ""
     flash(f"{result.added} client(s) ajouté(s) à l'opération{skipped}.", "success")
     return redirect(url_for("operations.targets", operation_id=operation.id))

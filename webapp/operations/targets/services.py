@@ -1,21 +1,21 @@
 """Writes on an operation's targets: add one client, add a client query's result, remove."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import uploads
 from webapp.auth.models import User
 from webapp.clients.models import Client
-from webapp.clients.queries import Filters
+from webapp.clients.selection.rules import Criteria, changed_since_preview, refuse_bulk
 from webapp.errors import Refused
 from webapp.extensions import db
 from webapp.operations.models import AdvisorObjective, Operation, Target, TargetAttachment
 from webapp.operations.rules import TargetRight, can_add_targets, target_right
-from webapp.operations.targets.queries import matching_clients
+from webapp.operations.targets.queries import matching_clients, own_criteria
 
 ARCHIVED = "Cette opération est archivée : elle ne peut plus être attribuée à un client."
 ALREADY = "Ce client fait déjà partie de cette opération."
@@ -49,7 +49,7 @@ def may_edit_targets(user: User, operation: Operation) -> bool:
     return right(user, operation) == TargetRight.ALL
 
 
-def _check_adding(operation: Operation, actor: User | None) -> str | None:
+def check_adding(operation: Operation, actor: User | None) -> str | None:
     """The actor's right (None: a command, which may add anyone), or ``Refused``."""
     if not can_add_targets(operation.archived):
         raise Refused(ARCHIVED)
@@ -78,7 +78,7 @@ def add_target(operation: Operation, client: Client, advisor_id: int | None,
     """Put ``client`` in ``operation`` (advisor by default the client's) and flush. An
     advisor who only takes part in the operation adds their own clients, for themselves;
     the same client twice is refused, even when two requests race."""
-    granted = _check_adding(operation, actor)
+    granted = check_adding(operation, actor)
     if granted == TargetRight.OWN and (client.advisor_id != actor.id
                                        or advisor_id not in (None, actor.id)):
         raise Refused(NOT_YOURS, 403)
@@ -111,24 +111,53 @@ class BulkResult:
     skipped: int  # already in the operation
 
 
-def add_targets_bulk(operation: Operation, filters: Filters, potential: Decimal | None,
+NO_ADVISOR = ("{n} de ces clients n'ont pas de conseiller : choisissez le conseiller qui "
+              "les suivra dans l'opération.")
+
+
+def add_targets_bulk(operation: Operation, criteria: Criteria, potential: Decimal | None,
                      entry_date: date, actor: User | None = None) -> BulkResult:
-    """Put every client the query matches in ``operation``, each with their own advisor,
-    skipping those already there; ORM inserts in chunks, so the audit trail is kept. An
-    advisor who only takes part adds the clients they follow, whatever the filter."""
-    if _check_adding(operation, actor) == TargetRight.OWN:
-        filters = replace(filters, advisor_id=actor.id)
-    rows = db.session.execute(matching_clients(filters).order_by(Client.id)).all()
-    if len(rows) > BULK_MAX:
-        raise Refused(f"La requête donne {len(rows)} clients : affinez-la (au plus "
-                      f"{BULK_MAX} clients à la fois).")
+    """Put every client the query builder's criteria match in ``operation``, each with
+    their own advisor, skipping those already there (``add_clients``). An advisor who
+    only takes part adds the clients he follows, whatever the query's advisor says."""
+    if actor is not None and right(actor, operation) == TargetRight.OWN:
+        criteria = own_criteria(criteria)
+    return add_clients(operation, matching_clients(criteria, actor), entry_date,
+                       potential=potential, actor=actor)
+
+
+def add_clients(operation: Operation, clients: Select, entry_date: date | None,
+                potential: Decimal | None = None, potentials: dict | None = None,
+                advisor_id: int | None = None, actor: User | None = None,
+                expected: int | None = None) -> BulkResult:
+    """Put the clients of ``clients`` (a select of ``Client.id, Client.advisor_id`` rows,
+    already restricted to the actor's scope) in ``operation``, all or nothing: skipping
+    those already there, each followed by ``advisor_id`` or else their own advisor, with
+    ``potentials[client id]`` or else ``potential``. ORM inserts in chunks, so the audit
+    trail is kept. An advisor who only takes part adds the clients they follow, for
+    themself, whatever the query says. ``expected``: the number of clients the
+    confirmation announced; another number now is a 409 and nothing is written."""
+    if check_adding(operation, actor) == TargetRight.OWN:
+        if advisor_id not in (None, actor.id):
+            raise Refused(NOT_YOURS, 403)
+        clients = clients.where(Client.advisor_id == actor.id)
+    rows = db.session.execute(clients.order_by(Client.id)).all()
+    if message := refuse_bulk(len(rows), BULK_MAX):
+        raise Refused(message)
     present = set(db.session.scalars(select(Target.client_id)
                                      .where(Target.operation_id == operation.id)))
     fresh = [row for row in rows if row.id not in present]
+    if message := changed_since_preview(expected, len(fresh)):
+        raise Refused(message, 409)
+    orphans = 0 if advisor_id else sum(1 for row in fresh if row.advisor_id is None)
+    if orphans and expected is not None:  # the builder's confirmation
+        raise Refused(NO_ADVISOR.format(n=orphans))
+    potentials = potentials or {}
     for start in range(0, len(fresh), CHUNK):
         db.session.add_all(
-            Target(operation_id=operation.id, client_id=row.id, advisor_id=row.advisor_id,
-                   potential=potential, entry_date=entry_date)
+            Target(operation_id=operation.id, client_id=row.id,
+                   advisor_id=advisor_id or row.advisor_id,
+                   potential=potentials.get(row.id, potential), entry_date=entry_date)
             for row in fresh[start:start + CHUNK])
         _flush_or_refuse(RACED)
     return BulkResult(added=len(fresh), skipped=len(rows) - len(fresh))

@@ -1,0 +1,162 @@
+"""Each criterion of the query builder, on SQLite and PostgreSQL, and the scope: an
+advisor's query never returns another advisor's clients, whatever the criteria say."""
+
+import pytest
+from sqlalchemy import select
+
+from webapp.clients.models import Client
+from webapp.clients.selection import queries
+from webapp.clients.selection.rules import parse_criteria
+from webapp.extensions import db
+
+EVERYONE = {"Roux", "Dupré", "Blanc", "Corse", "Bastia", "Partie"}
+
+
+def _names(args, user, ticked=()):
+    stmt = queries.selected(select(Client.last_name), parse_criteria(args), ticked, user)
+    return set(db.session.scalars(stmt))
+
+
+def _ids(book, *names):
+    return [str(book["clients"][n].id) for n in names]
+
+
+CASES = [
+    ({}, EVERYONE),
+    ({"q": ["dupre"]}, {"Dupré"}),
+    ({"q": ["ÉLODIE"]}, {"Dupré"}),
+    ({"q": ["!!"]}, set()),
+    ({"language": ["en", "it"]}, {"Dupré", "Corse"}),
+    ({"postal_code": ["69003, 44000"]}, {"Roux", "Blanc"}),
+    ({"department": ["69"]}, {"Roux", "Partie"}),
+    ({"department": ["2A"]}, {"Corse"}),
+    ({"department": ["2b", "42"]}, {"Bastia", "Dupré"}),
+    # Accents and case: « saint etienne » is Saint-Étienne; « LYON » both Lyons.
+    ({"city": ["saint etienne"]}, {"Dupré"}),
+    ({"city": ["LYON, bastia"]}, {"Roux", "Partie", "Bastia"}),
+    ({"situation": ["present"]}, {"Roux", "Dupré", "Blanc"}),
+    ({"situation": ["new"]}, {"Bastia"}),
+    ({"situation": ["former"]}, {"Partie"}),
+    ({"situation": ["none"]}, {"Corse"}),
+    ({"situation": ["none", "former"]}, {"Corse", "Partie"}),
+    # Created on 15 June 2025 at 23:30 in Paris (21:30 UTC): that day, in Paris.
+    ({"created_from": ["2025-06-15"], "created_to": ["2025-06-15"]}, {"Roux"}),
+    ({"created_to": ["2025-06-14"]}, set()),
+    ({"created_from": ["2025-06-16"]}, EVERYONE - {"Roux"}),
+    ({"opportunity": ["yes"]}, {"Roux", "Blanc"}),
+    ({"opportunity": ["no"]}, EVERYONE - {"Roux", "Blanc"}),
+    ({"stage_id": ["1"]}, EVERYONE),  # a refinement alone selects nothing
+    ({"product": ["PEA", "Assurance vie"]}, {"Roux", "Dupré"}),
+    ({"product": ["pea"]}, set()),
+    ({"bo_open": ["yes"]}, {"Roux"}),  # Blanc's request is closed
+    ({"bo_open": ["no"]}, EVERYONE - {"Roux"}),
+    ({"target": ["yes"]}, {"Roux", "Dupré", "Blanc"}),
+    ({"target": ["no"]}, {"Corse", "Bastia", "Partie"}),
+    ({"target": ["yes"], "target_state": ["in_progress"]}, {"Roux"}),
+    ({"target": ["yes"], "target_state": ["positive"]}, {"Dupré"}),
+    ({"target": ["yes"], "target_state": ["negative"]}, {"Blanc"}),
+    ({"target": ["no"], "target_state": ["positive", "negative"]},
+     EVERYONE - {"Dupré", "Blanc"}),
+    # AND between criteria, « au moins un de » inside one.
+    ({"language": ["fr"], "department": ["69", "20"]}, {"Roux", "Partie", "Bastia"}),
+    ({"language": ["fr"], "city": ["lyon"], "situation": ["present"]}, {"Roux"}),
+]
+
+
+def test_each_criterion(book):
+    """Every case on one client book (built once: the table stays fast on both engines)."""
+    wrong = {str(args): (found, expected) for args, expected in CASES
+             if (found := _names(args, book["admin"])) != expected}
+    assert not wrong, wrong
+
+
+def test_stage_and_operation_refinements(book):
+    from webapp.opportunities.models import Stage
+
+    contacted = db.session.scalar(select(Stage.id).where(Stage.name == "Contacté"))
+    assert _names({"opportunity": ["yes"], "stage_id": [str(contacted)]},
+                  book["admin"]) == {"Blanc"}
+    assert _names({"opportunity": ["no"], "stage_id": [str(contacted)]},
+                  book["admin"]) == EVERYONE - {"Blanc"}
+    other = str(book["other"].id)
+    assert _names({"target": ["yes"], "operation_id": [other]}, book["admin"]) == {
+        "Dupré", "Blanc"}
+    assert _names({"target": ["no"], "operation_id": [other]}, book["admin"]) == (
+        EVERYONE - {"Dupré", "Blanc"})
+
+
+def test_advisor_branch_and_team_with_its_sub_teams(book):
+    admin = book["admin"]
+    assert _names({"advisor_id": [str(book["paul"].id)]}, admin) == {"Dupré", "Bastia"}
+    assert _names({"branch_id": [str(book["laval"].id)]}, admin) == {"Roux"}
+    # Lyon holds Marc and the departed advisor, Part-Dieu (below Lyon) holds Paul.
+    assert _names({"team_id": [str(book["lyon"].id)]}, admin) == {
+        "Roux", "Dupré", "Bastia", "Partie"}
+    assert _names({"team_id": [str(book["part_dieu"].id)]}, admin) == {"Dupré", "Bastia"}
+    assert _names({"team_id": [str(book["region"].id)]}, admin) == EVERYONE - {"Corse"}
+    assert _names({"team_id": [str(book["nantes"].id), str(book["part_dieu"].id)]},
+                  admin) == {"Blanc", "Dupré", "Bastia"}
+
+
+def test_an_advisors_query_never_leaves_his_clients(book):
+    """Marc follows Roux only (Bastia went to Paul): whatever the criteria say."""
+    ticked = tuple(book["clients"][n].id for n in ("Blanc", "Dupré"))
+    for args in ({}, {"advisor_id": [str(book["other_advisor"].id)]},
+                 {"team_id": [str(book["nantes"].id)]}, {"city": ["Nantes"]},
+                 {"target": ["yes"]}):
+        assert _names(args, book["advisor"]) <= {"Roux"}, args
+        assert _names(args, book["advisor"], ticked) == set(), args
+
+
+def test_a_managers_query_is_his_team_and_the_clients_without_advisor(book):
+    assert _names({}, book["manager"]) == EVERYONE - {"Blanc"}
+    assert _names({"advisor_id": [str(book["other_advisor"].id)]}, book["manager"]) == set()
+
+
+def test_ticked_rows_within_the_result(book):
+    ticked = tuple(book["clients"][n].id for n in ("Roux", "Corse", "Blanc"))
+    assert _names({"language": ["fr"]}, book["admin"], ticked) == {"Roux", "Blanc"}
+
+
+def test_first_page_count_and_export_rows(app, book):
+    with app.test_request_context():
+        from flask_login import login_user
+
+        login_user(book["admin"])
+        page = queries.result_page(parse_criteria({"department": ["69", "2A"]}))
+        assert [c.last_name for c in page.items] == ["Corse", "Partie", "Roux"]
+        assert page.total == 3
+        rows = list(queries.export_rows(parse_criteria({"product": ["PEA"]})))
+    assert [(r.last_name, r.accounts, r.branch) for r in rows] == [
+        ("Roux", pytest.approx(1500.50), "Laval")]
+
+
+def test_churn_and_open_complaint_criteria(book):
+    """« En chute totale » and « A une réclamation ouverte » read the activities' records
+    (a closed complaint no longer counts)."""
+    from datetime import date
+
+    from webapp.activities.churn.models import ChurnReason, ChurnScope
+    from webapp.activities.churn.services import record_churn
+    from webapp.activities.complaints.services import (
+        ComplaintInput,
+        file_complaint,
+        move_complaint,
+    )
+
+    clients = book["clients"]
+    record_churn(clients["Corse"].id, scope=ChurnScope.TOTAL, day=date(2026, 11, 30),
+                 reason=ChurnReason.BUDGET.value)
+    file_complaint(clients["Bastia"], ComplaintInput(2024, "CMD-1", "Colis abîmé."), None,
+                   acknowledge=False)
+    closed = file_complaint(clients["Blanc"], ComplaintInput(2024, "CMD-2", "Retard."), None,
+                            acknowledge=False)
+    for status in ("in_progress", "processed", "closed"):
+        move_complaint(closed, status)
+    db.session.commit()
+    admin = book["admin"]
+    assert _names({"churned": ["yes"]}, admin) == {"Corse"}
+    assert _names({"churned": ["no"]}, admin) == EVERYONE - {"Corse"}
+    assert _names({"complaint_open": ["yes"]}, admin) == {"Bastia"}
+    assert _names({"complaint_open": ["no"]}, admin) == EVERYONE - {"Bastia"}
+    assert _names({"complaint_open": ["yes"]}, book["other_advisor"]) == set()

@@ -1,0 +1,1 @@
+"""Requêtes: the client query builder, saved queries, actions on a result."""
