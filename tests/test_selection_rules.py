@@ -38,7 +38,8 @@ from webapp.clients.selection.rules import (
     ({"target": ["yes"], "target_state": ["positive", "won"]},
      (("target", ("yes",)), ("target_state", ("positive",)))),
     ({"product": ["  PEA ", ""]}, (("product", ("PEA",)),)),
-    ({"bo_open": ["yes"], "churned": ["yes"], "unknown": ["1"]}, (("bo_open", ("yes",)),)),
+    ({"bo_open": ["yes"], "churned": ["yes"], "unknown": ["1"]},
+     (("bo_open", ("yes",)), ("churned", ("yes",)))),
 ])
 def test_criteria_read_from_the_url(args, expected):
     assert parse_criteria(args).values == expected

@@ -131,9 +131,9 @@ def _facts(values: dict, rates: dict) -> rules.ProposalFacts:
 
 
 def check(items: list[Item], ctx: Context) -> None:
-    """Every product a line names is in the catalogue (stored, or in the file's); a status past « en préparation »
-    needs a proposal the anomaly rules let through (as « Valider » does), a signed one
-    its signature time."""
+    """Every product a line names is in the catalogue (stored, or in the file's); a
+    status past « en préparation » needs a proposal the anomaly rules let through (as
+    « Valider » does), a signed one its signature time."""
     wanted = {line["product"] for item in items for s in item.values.get("suborders") or ()
               for line in s["lines"]}
     in_file = ctx.declared.get("catalogue", {})  # the file's catalogue loads first
