@@ -16,6 +16,7 @@ from webapp.backoffice.defaults import ensure_defaults as ensure_backoffice_defa
 from webapp.extensions import db
 from webapp.operations.defaults import ensure_defaults
 from webapp.opportunities.defaults import ensure_defaults as ensure_opportunity_defaults
+from webapp.routing.defaults import ensure_defaults as ensure_routing_defaults
 
 pytest_plugins = [
     "tests.fixtures.people",
@@ -23,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.operations",
     "tests.fixtures.backoffice",
     "tests.fixtures.opportunities",
+    "tests.fixtures.routing",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")
@@ -99,6 +101,7 @@ def _empty_database():
     ensure_defaults()
     ensure_opportunity_defaults()
     ensure_backoffice_defaults()
+    ensure_routing_defaults()
     db.session.commit()
 
 
