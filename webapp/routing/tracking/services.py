@@ -107,7 +107,7 @@ def _check_contract(req: ClientRequest, path: str | None) -> None:
         if closure:
             reason = (f"Affaire nouvelle du {action.done_on:%d/%m/%Y} chez {action.company.name}"
                       f" à moins de {window} jours de : {closure.label}")
-            db.session.add(ContractFlag(client_request_id=req.id, reason=reason[:300]))
+            db.session.add(ContractFlag(request_id=req.id, reason=reason[:300]))
             for manager in queries.managers_of(req.advisor):
                 notify(manager.id, "routing-contract",
                        f"À examiner : contrat cassé ? {req.client.full_name}", path)
@@ -143,7 +143,7 @@ def rescore(req: ClientRequest, today: date, points: dict | None = None,
     db.session.execute(delete(ScoreEvent).where(ScoreEvent.request_id == req.id))
     on = {rules.Points.IN_TIME: req.answered_on, rules.Points.LATE: req.answered_on,
           rules.Points.MISSING: req.due_on}
-    events = [ScoreEvent(advisor_id=req.advisor_id, client_request_id=req.id, rule_key=key,
+    events = [ScoreEvent(advisor_id=req.advisor_id, request_id=req.id, rule_key=key,
                          label=labels.get(key, key), points=value,
                          earned_on=on.get(key) or _action_day(req, key) or today)
               for key, value in rules.scoring(facts(req), today, points)]
