@@ -8,6 +8,7 @@ from webapp.clients.rules import AdvisorSituation
 from webapp.routing import rules
 from webapp.routing.rules import Candidate, Closure, Facts, Need, Points, State
 
+
 # « Pour les conseillers présents ou les nouveaux conseillers, la procédure est simple. Il
 # faut lui transmettre la demande » ; « Quand il n'y a plus AUCUN conseiller » : the table.
 @pytest.mark.parametrize("situation, decision", [

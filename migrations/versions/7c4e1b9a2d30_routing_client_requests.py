@@ -100,6 +100,7 @@ def upgrade():
     )
     op.create_table('routing_profile',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=True),
     sa.Column('advisor_id', sa.Integer(), nullable=False),
     sa.Column('volunteer', sa.Boolean(), nullable=False),
     sa.Column('sectors', sa.String(length=400), nullable=False),
@@ -107,7 +108,8 @@ def upgrade():
     sa.Column('max_open', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['advisor_id'], ['user.id'], name=op.f('fk_routing_profile_advisor_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_profile')),
-    sa.UniqueConstraint('advisor_id', name=op.f('uq_routing_profile_advisor_id'))
+    sa.UniqueConstraint('advisor_id', name=op.f('uq_routing_profile_advisor_id')),
+    sa.UniqueConstraint('key', name=op.f('uq_routing_profile_key'))
     )
     op.create_table('routing_competence',
     sa.Column('id', sa.Integer(), nullable=False),

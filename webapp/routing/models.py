@@ -83,6 +83,7 @@ class RoutingProfile(Audited, db.Model):
     __tablename__ = "routing_profile"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
     advisor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
     volunteer: Mapped[bool] = mapped_column(Boolean, default=False)
     sectors: Mapped[str] = mapped_column(String(400), default="")

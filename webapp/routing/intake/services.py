@@ -85,19 +85,34 @@ def log_request(values: IntakeInput, author: User | None) -> ClientRequest:
         raise Refused(error)
     routing = route(values.client, values.request_type, values.company)
     advisor_id, why = _chosen(routing, values.advisor_id)
+    request = record_transmitted(
+        values, db.session.get(User, advisor_id), author,
+        RoutedBy.SITUATION if routing.decision == rules.TRANSMIT else RoutedBy.TABLE, why)
+    transmit(request)
+    return request
+
+
+def record_transmitted(values: IntakeInput, advisor: User, author: User | None,
+                       routed_by: str = RoutedBy.SITUATION, why: str | None = None
+                       ) -> ClientRequest:
+    """A request transmitted before (the import, the demo): its advisor is known, its
+    transmission instant is given, no mail goes."""
+    if values.channel not in Channel.labels():
+        raise Refused("Indiquez le canal : téléphone ou e-mail.")
+    if error := rules.routing_error(values.request_type and values.request_type.id,
+                                    values.company and values.company.id):
+        raise Refused(error)
     moment = values.transmitted_at or datetime.now(UTC)
     day = clock.local_day(moment)
     request = ClientRequest(
         key=values.key, client_id=values.client.id, channel=values.channel,
         type_id=values.request_type.id, company_id=values.company.id,
         description=(values.description or "").strip(), situation=values.client.advisor_situation,
-        routed_by=RoutedBy.SITUATION if routing.decision == rules.TRANSMIT else RoutedBy.TABLE,
-        why=why, advisor_id=advisor_id, author_id=author.id if author else None,
-        transmitted_at=moment, transmitted_on=day, due_on=rules.due_on(day))
+        routed_by=routed_by, why=why, advisor_id=advisor.id,
+        author_id=author.id if author else None, transmitted_at=moment, transmitted_on=day,
+        due_on=rules.due_on(day))
     db.session.add(request)
     db.session.flush()
-    if values.transmitted_at is None:
-        transmit(request)
     return request
 
 
