@@ -115,3 +115,21 @@ def test_export_round_trip(runner, run_import, tmp_path):
     assert runner.invoke(args=["data", "export", str(again)]).exit_code == 0
     assert again.read_bytes() == first.read_bytes()
     assert db.session.scalar(select(Company.id).where(Company.name == "Abeille Assurances"))
+
+
+def test_demo_has_a_competence_table_requests_in_every_state_and_orphans(runner):
+    from webapp.auth.models import Role, User
+    from webapp.clients.models import Client
+    from webapp.routing.tracking import queries as tracking
+
+    result = runner.invoke(args=["data", "demo", "--scale", "90"])
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    counts = tracking.counts(tracking.Filters(), admin, clock.today())
+    assert all(counts[state] > 0 for state in ("waiting", "overdue", "answered", "closed")), \
+        counts
+    assert db.session.scalar(select(func.count(RoutingProfile.id).filter(
+        RoutingProfile.volunteer.is_(True)))) > 0
+    assert db.session.scalar(select(func.count(Client.id)).where(
+        Client.advisor_id.is_(None))) >= 10
+    assert queries.scores()

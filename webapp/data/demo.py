@@ -22,6 +22,7 @@ from webapp.data import (
     demo_operations,
     demo_opportunities,
     demo_people,
+    demo_routing,
 )
 from webapp.data.demo_state import Demo
 from webapp.database import analyze
@@ -31,7 +32,7 @@ from webapp.history import unaudited
 DEFAULT_SCALE = 300
 SEED = 2026
 STEPS = (demo_people.create, demo_clients.create, demo_accounts.create,
-         demo_operations.create, demo_opportunities.create)
+         demo_operations.create, demo_opportunities.create, demo_routing.create)
 
 
 def database_is_empty() -> bool:

@@ -25,7 +25,7 @@ from webapp.data.sections import (
     snapshot,
 )
 from webapp.extensions import db
-from webapp.routing import rules
+from webapp.routing import queries, rules
 from webapp.routing.competences.services import ProfileInput, save_company, save_profile, save_type
 from webapp.routing.intake.services import IntakeInput, record_transmitted
 from webapp.routing.models import (
@@ -238,6 +238,7 @@ def load_requests(items: list[Item]) -> Tally:
     """Create the requests not stored yet (with their feedback, closing and points); a
     stored one gains the feedback it lacks and its closing."""
     tally, today = Tally(), clock.today()
+    scoring = (queries.points(), {r.key: r.label for r in queries.score_rules()})
     found = objects_by_key(ClientRequest, [item.key for item in items])
     users = objects_by_key(User, referenced(items, "advisor") | referenced(items, "author"))
     clients = objects_by_key(Client, referenced(items, "client"))
@@ -262,13 +263,14 @@ def load_requests(items: list[Item]) -> Tally:
                 continue
             record_feedback(req, FeedbackInput(action["kind"], action["done_on"],
                                                companies.get(action["company"]),
-                                               action["note"] or ""), None, action["done_on"])
+                                               action["note"] or ""), None, action["done_on"],
+                            rescored=False)
             added += 1
         closing = v.get("closed_on")
         if closing and req.closed_on is None and req.actions:
             req.closed_on = closing
             added += 1
-        rescore(req, today)
+        rescore(req, today, *scoring)
         tally.count(created, added > 0)
     return tally
 

@@ -46,7 +46,8 @@ def _feedback_error(req: ClientRequest, values: FeedbackInput, today: date) -> s
 
 
 def record_feedback(req: ClientRequest, values: FeedbackInput, author: User | None,
-                    today: date, path: str | None = None) -> FeedbackAction:
+                    today: date, path: str | None = None,
+                    rescored: bool = True) -> FeedbackAction:
     """« Le tableau de suivi sera alors alimenté selon les retours du conseiller »."""
     if error := _feedback_error(req, values, today):
         raise Refused(error)
@@ -61,7 +62,8 @@ def record_feedback(req: ClientRequest, values: FeedbackInput, author: User | No
         req.answered_on = today
     db.session.flush()
     _check_contract(req, path)
-    rescore(req, today)
+    if rescored:  # the demo and the import rescore once, after the last action
+        rescore(req, today)
     return action
 
 
@@ -96,7 +98,8 @@ def _closures(req: ClientRequest) -> list[rules.Closure]:
 def _check_contract(req: ClientRequest, path: str | None) -> None:
     """« Ne pas casser un contrat pour un autre »: a new business next to the end of a
     contract with the same company is flagged for the advisor's managers."""
-    if db.session.scalar(select(ContractFlag.id).where(ContractFlag.request_id == req.id)):
+    if not any(a.kind == ActionKind.NEW_BUSINESS for a in req.actions) or db.session.scalar(
+            select(ContractFlag.id).where(ContractFlag.request_id == req.id)):
         return
     window = queries.settings().contract_window_days
     closures = _closures(req)
