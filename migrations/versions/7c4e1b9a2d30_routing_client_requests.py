@@ -153,7 +153,8 @@ def upgrade():
     sa.UniqueConstraint('key', name=op.f('uq_routing_request_key'))
     )
     with op.batch_alter_table('routing_request', schema=None) as batch_op:
-        batch_op.create_index('ix_routing_request_advisor_open', ['advisor_id', 'closed_on'], unique=False)
+        batch_op.create_index('ix_routing_request_advisor_open', ['advisor_id', 'closed_on', 'answered_on', 'due_on'], unique=False)
+        batch_op.create_index('ix_routing_request_open_due', ['closed_on', 'due_on', 'id'], unique=False)
         batch_op.create_index('ix_routing_request_client', ['client_id', 'closed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_routing_request_company_id'), ['company_id'], unique=False)
         batch_op.create_index('ix_routing_request_due', ['closed_on', 'answered_on', 'due_on'], unique=False)
@@ -202,7 +203,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_score_event'))
     )
     with op.batch_alter_table('routing_score_event', schema=None) as batch_op:
-        batch_op.create_index('ix_routing_score_advisor', ['advisor_id', 'request_id'], unique=False)
+        batch_op.create_index('ix_routing_score_advisor', ['advisor_id', 'points'], unique=False)
         batch_op.create_index(batch_op.f('ix_routing_score_event_request_id'), ['request_id'], unique=False)
 
     with op.batch_alter_table('user', schema=None) as batch_op:
@@ -233,6 +234,7 @@ def downgrade():
         batch_op.drop_index('ix_routing_request_due')
         batch_op.drop_index(batch_op.f('ix_routing_request_company_id'))
         batch_op.drop_index('ix_routing_request_client')
+        batch_op.drop_index('ix_routing_request_open_due')
         batch_op.drop_index('ix_routing_request_advisor_open')
 
     op.drop_table('routing_request')

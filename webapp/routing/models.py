@@ -120,8 +120,12 @@ class ClientRequest(Audited, db.Model):
 
     __tablename__ = "routing_request"
     __table_args__ = (
-        Index("ix_routing_request_advisor_open", "advisor_id", "closed_on"),
+        # The tracking table's counts per state read these indexes only (the whole desk's,
+        # or an advisor's / a team's), and its first page walks the open ones by due date.
+        Index("ix_routing_request_advisor_open", "advisor_id", "closed_on", "answered_on",
+              "due_on"),
         Index("ix_routing_request_due", "closed_on", "answered_on", "due_on"),
+        Index("ix_routing_request_open_due", "closed_on", "due_on", "id"),
         Index("ix_routing_request_client", "client_id", "closed_on"),
         Index("ix_routing_request_transmitted", "transmitted_at", "id"),
     )
@@ -224,7 +228,8 @@ class ScoreEvent(db.Model):
     """One point line of an advisor's bonus/malus, from one request."""
 
     __tablename__ = "routing_score_event"
-    __table_args__ = (Index("ix_routing_score_advisor", "advisor_id", "request_id"),)
+    # An advisor's total reads this index only.
+    __table_args__ = (Index("ix_routing_score_advisor", "advisor_id", "points"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     advisor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))

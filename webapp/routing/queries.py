@@ -14,6 +14,7 @@ from webapp.routing.models import (
     ClientRequest,
     ClientRequestType,
     Company,
+    Competence,
     RoutingProfile,
     RoutingSettings,
     ScoreEvent,
@@ -108,27 +109,24 @@ def profiles(viewer: User | None = None) -> list[RoutingProfile]:
 
 
 def candidates(type_id: int, company_id: int) -> list[rules.Candidate]:
-    """The competence table as the ranking reads it: the volunteers holding the competence
-    (the only ones who can be eligible), with their load and score — three queries."""
-    stmt = (select(RoutingProfile).join(RoutingProfile.advisor)
-            .where(User.active.is_(True), RoutingProfile.volunteer.is_(True),
-                   RoutingProfile.competences.any(type_id=type_id, company_id=company_id))
-            .options(selectinload(RoutingProfile.competences),
-                     selectinload(RoutingProfile.advisor)))
-    found = list(db.session.scalars(stmt))
-    ids = [p.advisor_id for p in found]
+    """The competence table as the ranking reads it: the active volunteers holding the
+    competence (the only ones who can be eligible), with their load and score — three
+    queries, the first driven by the competence index."""
+    rows = db.session.execute(
+        select(RoutingProfile.advisor_id, User.name, RoutingProfile.volunteer,
+               RoutingProfile.sectors, RoutingProfile.certified, RoutingProfile.max_open)
+        .join(Competence, (Competence.profile_id == RoutingProfile.id)
+              & (Competence.type_id == type_id) & (Competence.company_id == company_id))
+        .join(User, User.id == RoutingProfile.advisor_id)
+        .where(User.active.is_(True), RoutingProfile.volunteer.is_(True))).all()
+    ids = [row.advisor_id for row in rows]
     loads, totals = open_loads(ids), scores(ids)
-    return [as_candidate(p, loads.get(p.advisor_id, 0), totals.get(p.advisor_id, 0))
-            for p in found]
-
-
-def as_candidate(profile: RoutingProfile, load: int, score: int) -> rules.Candidate:
-    return rules.Candidate(
-        advisor_id=profile.advisor_id, name=profile.advisor.name,
-        volunteer=profile.volunteer, sectors=profile.sector_list,
-        competences=frozenset((c.type_id, c.company_id) for c in profile.competences),
-        certified=profile.certified, max_open=profile.max_open, open_load=load,
-        score=score, active=profile.advisor.active)
+    pair = frozenset({(type_id, company_id)})
+    return [rules.Candidate(
+        advisor_id=row.advisor_id, name=row.name, volunteer=row.volunteer,
+        sectors=rules.parse_sectors(row.sectors), competences=pair, certified=row.certified,
+        max_open=row.max_open, open_load=loads.get(row.advisor_id, 0),
+        score=totals.get(row.advisor_id, 0)) for row in rows]
 
 
 def managers_of(advisor: User) -> list[User]:

@@ -4,10 +4,10 @@ viewer's scope, with the counts per state."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from webapp.auth.models import User
+from webapp.auth.models import Role, User
 from webapp.auth.scope import scoped
 from webapp.extensions import db
 from webapp.pagination import Page, paginate
@@ -71,17 +71,13 @@ def page(filters: Filters, viewer: User, today: date, number: int) -> Page:
 
 
 def counts(filters: Filters, viewer: User, today: date) -> dict[str, int]:
-    """How many requests in each state, for the filters but the state (one query)."""
-    open_ = ClientRequest.closed_on.is_(None)
-    waiting = and_(open_, ClientRequest.answered_on.is_(None))
-    stmt = _filtered(filters, viewer).with_only_columns(
-        func.count(case((and_(waiting, ClientRequest.due_on >= today), 1))),
-        func.count(case((and_(waiting, ClientRequest.due_on < today), 1))),
-        func.count(case((and_(open_, ClientRequest.answered_on.is_not(None)), 1))),
-        func.count(case((ClientRequest.closed_on.is_not(None), 1))))
-    row = db.session.execute(stmt).one()
-    return dict(zip((State.WAITING, State.OVERDUE, State.ANSWERED, State.CLOSED),
-                    (int(v or 0) for v in row), strict=True))
+    """How many requests in each state, for the filters but the state: one count per state,
+    each read from an index (a CASE over every row would read the whole table)."""
+    found = {}
+    for state in (State.WAITING, State.OVERDUE, State.ANSWERED, State.CLOSED):
+        stmt = _filtered(filters, viewer).where(_state_condition(state, today))
+        found[state] = db.session.scalar(stmt.with_only_columns(func.count()))
+    return found
 
 
 def mine(advisor: User, today: date) -> dict[str, int]:
@@ -90,9 +86,9 @@ def mine(advisor: User, today: date) -> dict[str, int]:
 
 
 def advisors(viewer: User) -> list[User]:
-    """The advisors the filter offers: those holding requests the viewer sees."""
-    ids = scoped(select(ClientRequest.advisor_id), ClientRequest, viewer).distinct()
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
+    """The advisors the filter offers: those of the viewer's scope."""
+    stmt = select(User).where(User.role == Role.ADVISOR).order_by(User.name, User.id)
+    return list(db.session.scalars(scoped(stmt, User, viewer)))
 
 
 def flag_of(req: ClientRequest) -> ContractFlag | None:
