@@ -177,3 +177,15 @@ def test_due_date_shown_on_the_apps_calendar(app, org, login, make_client, make_
     assert req.due_on == clock.today() + timedelta(days=7)
     page = login(org["advisor"]).get(f"/routing/requests/{req.id}")
     assert req.due_on.strftime("%d/%m/%Y") in page.text
+
+
+def test_an_admin_gives_the_right_to_take_calls(app, org, login):
+    lea = org["other_advisor"]
+    http = login(lea)
+    assert http.get("/routing/new").status_code == 403
+    answer = login(org["admin"]).post(f"/admin/users/{lea.id}", data={
+        "email": lea.email, "name": lea.name, "role": "advisor", "team_id": org["nantes"].id,
+        "operations_access": "own", "active": "y", "take_requests": "y"})
+    assert answer.status_code == 302
+    db.session.refresh(lea)
+    assert lea.take_requests and http.get("/routing/new").status_code == 200
