@@ -16,6 +16,7 @@ from webapp.backoffice.defaults import ensure_defaults as ensure_backoffice_defa
 from webapp.extensions import db
 from webapp.operations.defaults import ensure_defaults
 from webapp.opportunities.defaults import ensure_defaults as ensure_opportunity_defaults
+from webapp.routing.defaults import ensure_defaults as ensure_routing_defaults
 
 pytest_plugins = [
     "tests.fixtures.people",
@@ -27,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.activities",
     "tests.fixtures.activities_sales",
     "tests.fixtures.selection",
+    "tests.fixtures.routing",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")
@@ -103,6 +105,7 @@ def _empty_database():
     ensure_defaults()
     ensure_opportunity_defaults()
     ensure_backoffice_defaults()
+    ensure_routing_defaults()
     db.session.commit()
 
 

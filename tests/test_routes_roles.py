@@ -14,6 +14,7 @@ from tests.fixtures.opportunity_routes import (
 )
 from tests.fixtures.proposal_routes import PROPOSAL_GET, PROPOSAL_POST
 from tests.fixtures.routes import route_ids
+from tests.fixtures.routing_routes import ROUTING_GET, ROUTING_POST
 from tests.fixtures.selection_routes import SELECTION_GET, SELECTION_POST
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
@@ -83,6 +84,7 @@ EXPECTED = {
     **ACTIVITIES_SALES_GET,  # complaints, churn, quotes, the catalogue (issue 15 B)
     **PROPOSAL_GET,  # proposals (tests/test_proposals.py)
     **SELECTION_GET,  # the query builder (tests/test_clients_selection.py)
+    **ROUTING_GET,  # client request routing (tests/test_routing.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -122,7 +124,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              **ACTIVITY_POST,
              **ACTIVITIES_SALES_POST,
              **PROPOSAL_POST,
-             **SELECTION_POST}
+             **SELECTION_POST,
+             **ROUTING_POST}
 
 
 def _urls(app, ids):

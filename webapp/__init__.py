@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.operations import progress as operations_progress
     from webapp.opportunities import bp as opportunities_bp
     from webapp.proposals import bp as proposals_bp
+    from webapp.routing import bp as routing_bp
     from webapp.supervision import bp as supervision_bp
 
     app.register_blueprint(auth_bp)
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(backoffice_bp, url_prefix="/bo")
     app.register_blueprint(activities_bp, url_prefix="/activities")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    app.register_blueprint(routing_bp, url_prefix="/routing")
 
 
 def register_commands(app: Flask) -> None:

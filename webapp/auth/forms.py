@@ -34,6 +34,7 @@ class UserForm(FlaskForm):
     role = SelectField("Rôle", choices=Role.choices())
     manage_operations = BooleanField("Gérer les opérations commerciales")
     operations_access = SelectField("Accès aux opérations", choices=Access.choices())
+    take_requests = BooleanField("Prendre et router les demandes clients")
     active = BooleanField("Compte actif", default=True)
     password = PasswordField("Mot de passe", validators=[Optional(), Length(min=10, max=200,
         message="Le mot de passe doit compter entre 10 et 200 caractères.")])
@@ -51,6 +52,7 @@ class UserForm(FlaskForm):
             email=self.email.data, name=self.name.data, role=Role(self.role.data),
             team_id=self.team_id.data or None, manage_operations=self.manage_operations.data,
             operations_access=Access(self.operations_access.data), active=self.active.data,
+            take_requests=self.take_requests.data,
             password=self.password.data or None)
 
 

@@ -3,7 +3,7 @@
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.passwords import hash_password, verify_password
@@ -78,6 +78,8 @@ class User(Audited, UserMixin, db.Model):
     operations_access: Mapped[Access] = mapped_column(
         _enum(Access, "access"), default=Access.OWN
     )
+    # Seed 002: takes client calls and routes them (the BO assistants always may).
+    take_requests: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_token: Mapped[str] = mapped_column(
         String(32), default=lambda: secrets.token_hex(16)

@@ -33,6 +33,7 @@ class UserInput:
     manage_operations: bool = False
     operations_access: Access = Access.OWN
     active: bool = True
+    take_requests: bool = False
     password: str | None = None  # None or empty: the password stays as it is
     # An already computed hash (the demo gives all its accounts one, hashed once).
     password_hash: str | None = None
@@ -109,6 +110,7 @@ def save_user(user: User, values: UserInput) -> User:
     user.role = values.role
     user.manage_operations = values.manage_operations
     user.operations_access = values.operations_access
+    user.take_requests = values.take_requests
     if user.id and user.active and not values.active:
         user.rotate_session()  # a deactivated account loses its open sessions
     user.active = values.active

@@ -24,6 +24,7 @@ from webapp.data import (
     demo_opportunities,
     demo_people,
     demo_proposals,
+    demo_routing,
     demo_sales,
 )
 from webapp.data.demo_state import Demo
@@ -35,7 +36,7 @@ DEFAULT_SCALE = 300
 SEED = 2026
 STEPS = (demo_people.create, demo_clients.create, demo_accounts.create,
          demo_operations.create, demo_opportunities.create, demo_activities.create,
-         demo_sales.create, demo_proposals.create)
+         demo_sales.create, demo_proposals.create, demo_routing.create)
 
 
 def database_is_empty() -> bool:

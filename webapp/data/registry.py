@@ -15,6 +15,7 @@ from webapp.data import (
     opportunities,
     proposals,
     quotes,
+    routing,
     teams,
     users,
 )
@@ -25,5 +26,5 @@ SECTIONS = [teams.SECTION, users.SECTION, branches.SECTION, clients.SECTION,
             operations.SECTION, opportunities.SECTION, activities.APPOINTMENTS,
             activities.TASKS, activities.DISCOVERIES,
             catalogue.SECTION, complaints.SECTION, churn.SECTION, quotes.SECTION,
-            proposals.SECTION]
+            proposals.SECTION, *routing.SECTIONS]
 BY_NAME = {section.name: section for section in SECTIONS}
