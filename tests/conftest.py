@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.fixtures.operations",
     "tests.fixtures.backoffice",
     "tests.fixtures.opportunities",
+    "tests.fixtures.visits",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")

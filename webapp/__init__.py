@@ -30,7 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from webapp import errors, formatting, forms, history, ids, security, slowlog, transaction
+    from webapp import (errors, formatting, forms, history, idempotency, ids, security, slowlog,
+                        transaction)
 
     ids.init_app(app)
     errors.init_app(app)
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     history.init_app(app)
     slowlog.init_app(app)
     transaction.init_app(app)
+    idempotency.init_app(app)  # after transaction: its outcome is written before the commit
 
     register_blueprints(app)
     register_commands(app)
@@ -59,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.operations import progress as operations_progress
     from webapp.opportunities import bp as opportunities_bp
     from webapp.supervision import bp as supervision_bp
+    from webapp.visits import bp as visits_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
@@ -71,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.register_blueprint(backoffice_bp, url_prefix="/bo")
     app.register_blueprint(activities_bp, url_prefix="/activities")
+    app.register_blueprint(visits_bp)  # /visits/…, and /sw.js at the root (its scope)
 
 
 def register_commands(app: Flask) -> None:
