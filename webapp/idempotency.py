@@ -55,7 +55,7 @@ class IdempotentRequest(db.Model):
 
 
 def _user_id() -> int | None:
-    return current_user.get_id() and int(current_user.get_id())
+    return getattr(current_user, "id", None)
 
 
 def recorded(key: str) -> IdempotentRequest | None:

@@ -139,20 +139,25 @@
   function replay() {
     if (!navigator.onLine) { return refresh(); }
     return PiloteQueue.replay().then(function (result) {
-      var notes = [];
-      if (result.sent) { notes.push(plural(result.sent, "modification") + " " + (result.sent > 1 ? "envoyées" : "envoyée")); }
-      if (result.review) { notes.push(result.review + " à revoir"); }
-      if (notes.length) { lastNote = notes.join(", ") + "."; }
       status.dataset.replayed = String(Number(status.dataset.replayed || 0) + 1);
-      return refresh();
+      return replayed(result);
     });
+  }
+
+  // What a replay did (this page's, or the worker's background sync), said in the banner.
+  function replayed(result) {
+    var notes = [];
+    if (result && result.sent) { notes.push(plural(result.sent, "modification") + " " + (result.sent > 1 ? "envoyées" : "envoyée")); }
+    if (result && result.review) { notes.push(result.review + " à revoir"); }
+    if (notes.length) { lastNote = notes.join(", ") + "."; }
+    return refresh();
   }
 
   window.addEventListener("online", replay);
   window.addEventListener("offline", refresh);
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "pilote:queue") { refresh(); }
+      if (event.data && event.data.type === "pilote:queue") { replayed(event.data.result); }
     });
   }
 

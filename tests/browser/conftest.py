@@ -109,8 +109,9 @@ class PageProblems:
     """What the browser reports of a page: JavaScript errors, CSP violations and failed
     loads (console errors), and window.alert() calls. Checked when the test passed."""
 
-    # Forms re-rendered with their errors answer 422: the browser logs that, it is expected.
-    EXPECTED = re.compile(r"status of 422")
+    # Forms re-rendered with their errors answer 422 (409 a conflict): the browser logs
+    # that, it is expected.
+    EXPECTED = re.compile(r"status of (422|409)")
 
     def __init__(self, page: Page):
         self.errors: list[str] = []
