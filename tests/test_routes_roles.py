@@ -11,6 +11,7 @@ from tests.fixtures.opportunity_routes import (
     SETTINGS_POST,
 )
 from tests.fixtures.routes import route_ids
+from tests.fixtures.visits_routes import VISITS_GET, VISITS_POST
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -75,6 +76,7 @@ EXPECTED = {
     **BACKOFFICE_GET,  # the back-office desk (tests/test_backoffice_factories.py)
     **OPPORTUNITY_GET,  # the pipeline (tests/test_opportunity_factories.py)
     **SETTINGS_GET,  # the pipeline's settings (tests/test_opportunity_settings.py)
+    **VISITS_GET,  # the offline visit mode (tests/test_visits.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -110,7 +112,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              | {"anonymous": 302, "other_advisor": 404},
              **BACKOFFICE_POST,
              **OPPORTUNITY_POST,
-             **SETTINGS_POST}
+             **SETTINGS_POST,
+             **VISITS_POST}
 
 
 def _urls(app, ids):

@@ -30,8 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app)
     limiter.init_app(app)
 
-    from webapp import (errors, formatting, forms, history, idempotency, ids, security, slowlog,
-                        transaction)
+    from webapp import errors, formatting, forms, history, ids, security, slowlog, transaction
+    from webapp import idempotency
 
     ids.init_app(app)
     errors.init_app(app)

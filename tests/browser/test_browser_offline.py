@@ -82,6 +82,10 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     page.goto(f"/clients/{live_server.clients['Anne Roux']}")
     expect(page.locator(".offline-badge")).to_have_text("disponible hors ligne")
 
+    # A page visited online is not kept: only the prepared ones are.
+    page.goto(f"/clients/{live_server.clients['Julie Morel']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Julie Morel")
+
     # Offline: the follow-up reloads from the cache, with the banner.
     page.goto(f"/operations/targets/{anne}")
     context.set_offline(True)
@@ -98,11 +102,8 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     form.get_by_role("button", name="Enregistrer").tap()
     expect(page.locator("#record-panel .offline-pending-mark")).to_contain_text("en attente")
     expect(banner(page)).to_have_text("Hors ligne — 1 modification en attente")
-    conclusion = page.locator("#conclusion-form")
     success = db.session.scalar(select(ConclusionKind).where(ConclusionKind.positive.is_(True)))
-    conclusion.get_by_label("Conclusion", exact=True).select_option(label=f"{success.name} (succès)")
-    conclusion.get_by_label("Montant collecté").fill("12 000")
-    conclusion.get_by_role("button", name="Terminer l'opération pour ce client").tap()
+    conclude_as(page, f"{success.name} (succès)", "12 000")
     expect(banner(page)).to_have_text("Hors ligne — 2 modifications en attente")
     expect(page.locator("#offline-pending .offline-pending-item")).to_have_count(2)
     shoot(page, "offline-pending")
@@ -140,10 +141,7 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     page.goto(f"/operations/targets/{paul}")
     context.set_offline(True)
     page.reload()
-    conclusion = page.locator("#conclusion-form")
-    conclusion.get_by_label("Conclusion", exact=True).select_option(label=f"{success.name} (succès)")
-    conclusion.get_by_label("Montant collecté").fill("8 000")
-    conclusion.get_by_role("button", name="Terminer l'opération pour ce client").tap()
+    conclude_as(page, f"{success.name} (succès)", "8 000")
     expect(banner(page)).to_have_text("Hors ligne — 1 modification en attente")
     failure = db.session.scalar(select(ConclusionKind).where(ConclusionKind.positive.is_(False)))
     conclude(db.session.get(Target, paul), ConclusionInput(failure, clock.today(), None))
@@ -177,6 +175,13 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     page.wait_for_url("**/login**")
     assert page.evaluate(CACHES) == []
     assert page.evaluate(QUEUE_SIZE) == 0
+
+
+def conclude_as(page, kind: str, amount: str) -> None:
+    conclusion = page.locator("#conclusion-form")
+    conclusion.get_by_label("Conclusion", exact=True).select_option(label=kind)
+    conclusion.get_by_label("Montant collecté").fill(amount)
+    conclusion.get_by_role("button", name="Terminer l'opération pour ce client").tap()
 
 
 def log_out(page) -> None:

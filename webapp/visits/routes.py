@@ -3,8 +3,17 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flask import (abort, current_app, g, jsonify, redirect, render_template, request,
-                   Response, url_for)
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
