@@ -31,7 +31,6 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from webapp import errors, formatting, forms, history, ids, security, slowlog, transaction
-    from webapp import idempotency
 
     ids.init_app(app)
     errors.init_app(app)
@@ -41,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     history.init_app(app)
     slowlog.init_app(app)
     transaction.init_app(app)
+    from webapp import idempotency
+
     idempotency.init_app(app)  # after transaction: its outcome is written before the commit
 
     register_blueprints(app)
