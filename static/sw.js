@@ -65,8 +65,11 @@ function userCache() {
 function offlineFirstNetwork(params) {
   var request = params.request;
   return userCache().then(function (cacheName) {
+    if (!cacheName) {  // nothing prepared (or expired): the network, or the offline page
+      return fetch(request).catch(function () { return fallback(request); });
+    }
     var strategy = new strategies.NetworkFirst({
-      cacheName: cacheName || "pilote-none",
+      cacheName: cacheName,
       matchOptions: {ignoreVary: true},
       plugins: [neverStore, fragmentKeys]
     });

@@ -66,13 +66,17 @@ def test_prepare_bad_input(org, login, visit_client):
 
 def test_prepare_needs_csrf(app, org, login, visit_client):
     anne, _ = visit_client("Anne", "Roux")
+    services.prepare(org["advisor"].id, [anne], datetime.now(UTC), 3)
+    db.session.commit()
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        answer = login(org["advisor"]).post("/visits/", data={"clients": [anne.id]})
+        http = login(org["advisor"])
+        answer = http.post("/visits/", data={"clients": []})
+        forget = http.post("/visits/forget")
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
-    assert answer.status_code == 400
-    assert prepared_ids(org["advisor"]) == set()
+    assert answer.status_code == 400 and forget.status_code == 400
+    assert prepared_ids(org["advisor"]) == {anne.id}
 
 
 def test_prepare_service_limits_and_expiry(org, make_client):
@@ -106,6 +110,7 @@ def test_manifest_lists_only_the_prepared_pages(org, login, visit_client):
     assert not any(u.startswith(f"/operations/targets/{paul_target.id}") for u in urls)
     assert f"/clients/{paul.id}" not in urls
     assert "/static/js/offline.js" in manifest["assets"]
+    assert manifest["pages"][:2] == [{"url": "/visits/"}, {"url": "/visits/review"}]
     assert datetime.fromisoformat(manifest["expires_at"]) > datetime.now(UTC)
     # Another advisor's manifest holds nothing of Marc's.
     other = login(org["other_advisor"]).get("/visits/manifest").get_json()

@@ -1,5 +1,6 @@
 """Reads of the offline visit mode: the user's prepared clients and the pages to cache."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,16 +67,33 @@ def _target_pages(target: Target) -> list[dict]:
     return pages
 
 
-def client_pages(client_id: int) -> list[dict]:
-    """One prepared client's pages: the client file, then each follow-up the user sees
-    in an operation not archived."""
-    pages = [{"url": url_for("clients.detail", client_id=client_id)}]
+# Where a prepared client's pages come from: functions ``client_id -> [{"url",
+# "fragment"?}]`` registered with ``@page_source`` (the follow-ups below; the discovery
+# notes of webapp/activities/ register theirs the same way).
+PAGE_SOURCES: list[Callable[[int], list[dict]]] = []
+
+
+def page_source(function):
+    if function not in PAGE_SOURCES:
+        PAGE_SOURCES.append(function)
+    return function
+
+
+@page_source
+def follow_ups(client_id: int) -> list[dict]:
+    """Each follow-up of the client the user sees, in an operation not archived."""
     targets = db.session.scalars(
         scoped(select(Target), Target).join(Operation, Operation.id == Target.operation_id)
         .where(Target.client_id == client_id, Operation.archived.is_(False))
         .order_by(Target.id)).all()
-    for target in targets:
-        pages += _target_pages(target)
+    return [page for target in targets for page in _target_pages(target)]
+
+
+def client_pages(client_id: int) -> list[dict]:
+    """One prepared client's pages: the client file, then each source's."""
+    pages = [{"url": url_for("clients.detail", client_id=client_id)}]
+    for source in PAGE_SOURCES:
+        pages += source(client_id)
     return pages
 
 
