@@ -42,7 +42,24 @@
       status.dataset.pending = String(pending.length);
       status.dataset.review = String(review.length);
       showPending(pending.filter(function (i) { return i.page === location.pathname; }));
+      settleMarks(pending, review);
       renderReview(review);
+    });
+  }
+
+  // The « en attente » marks of this page once their change is sent or refused.
+  function settleMarks(pending, review) {
+    var keys = function (items) { return items.map(function (i) { return i.key; }); };
+    var waiting = keys(pending);
+    var refused = keys(review);
+    document.querySelectorAll(".offline-pending-mark[data-key]").forEach(function (mark) {
+      var key = mark.dataset.key;
+      if (waiting.indexOf(key) >= 0) { return; }
+      var state = mark.querySelector(".offline-mark-state");
+      var toReview = refused.indexOf(key) >= 0;
+      mark.className = "alert offline-pending-mark " + (toReview ? "alert-danger" : "alert-success");
+      state.className = "badge me-2 offline-mark-state " + (toReview ? "text-bg-danger" : "text-bg-success");
+      state.textContent = toReview ? "à revoir" : "envoyé";
     });
   }
 
@@ -104,8 +121,9 @@
       title: document.title
     };
     return PiloteQueue.add(item).then(function () {
-      var mark = el("div", {"class": "alert alert-warning offline-pending-mark", role: "status"});
-      mark.append(el("span", {"class": "badge text-bg-warning me-2"}, "en attente"),
+      var mark = el("div", {"class": "alert alert-warning offline-pending-mark", role: "status",
+                            "data-key": item.key});
+      mark.append(el("span", {"class": "badge text-bg-warning me-2 offline-mark-state"}, "en attente"),
                   el("span", {}, "« " + item.label + " » sera envoyé au retour du réseau."));
       mark.append(summary(item.shown));
       form.replaceWith(mark);

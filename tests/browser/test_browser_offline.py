@@ -93,6 +93,12 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     expect(page.get_by_role("heading", level=1)).to_have_text("Anne Roux")
     expect(banner(page)).to_have_text("Hors ligne — 0 modification en attente")
 
+    # A page not prepared says so instead of a browser error.
+    page.goto(f"/clients/{live_server.clients['Julie Morel']}")
+    expect(page.locator("#offline-page-message")).to_contain_text("n'a pas été préparée")
+    page.goto(f"/operations/targets/{anne}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anne Roux")
+
     # A step with its mandatory action, then the conclusion: both wait, marked.
     page.get_by_role("button", name="Ajouter", exact=True).tap()
     form = page.locator("#record-form")
@@ -111,18 +117,16 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     queued = page.evaluate(QUEUE)
     assert [i["label"] for i in queued] == [
         "1. Appel de prise de contact (Tâche)", "Conclusion"]
-
-    # A page not prepared says so instead of a browser error.
-    page.goto(f"/clients/{live_server.clients['Julie Morel']}")
-    expect(page.locator("#offline-page-message")).to_contain_text("n'a pas été préparée")
-    page.goto(f"/operations/targets/{anne}")
+    page.reload()  # still offline: the cached page lists what waits
     expect(page.locator("#offline-pending .offline-pending-item")).to_have_count(2)
+    expect(page.locator("#offline-pending")).to_contain_text("Vu chez lui, sans réseau.")
 
     # Back online: replayed in order, once.
     before = replays(page)
     context.set_offline(False)
     settled_replay(page, before)
     expect(banner(page)).to_have_text("2 modifications envoyées.")
+    expect(page.locator("#offline-pending")).to_be_hidden()
     db.session.rollback()
     records = select(func.count(StepRecord.id)).where(StepRecord.target_id == anne)
     assert db.session.scalar(records) == 1
@@ -150,6 +154,7 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     before = replays(page)
     context.set_offline(False)
     settled_replay(page, before)
+    expect(page.locator(".offline-mark-state")).to_have_text("à revoir")
     review_link = page.locator("#offline-review-link")
     expect(review_link).to_have_text("À revoir (1)")
     review_link.tap()
