@@ -35,6 +35,9 @@
         text = plural(pending.length, "modification") + " en attente d'envoi";
       }
       if (lastNote) { text = text ? text + " · " + lastNote : lastNote; }
+      if (!text && review.length) {
+        text = plural(review.length, "modification") + " refusée" + (review.length > 1 ? "s" : "") + " par le serveur";
+      }
       banner.textContent = text;
       reviewLink.hidden = !review.length;
       reviewLink.textContent = "À revoir (" + review.length + ")";
@@ -100,6 +103,8 @@
       } else if (c.tagName === "SELECT") {
         var option = c.options[c.selectedIndex];
         if (option && option.value) { shown.push([labelOf(c), option.textContent.trim()]); }
+      } else if (c.type === "date" && /^\d{4}-\d{2}-\d{2}$/.test(c.value)) {
+        shown.push([labelOf(c), c.value.split("-").reverse().join("/")]);  // as the app shows dates
       } else if (c.value) {
         shown.push([labelOf(c), c.value]);
       }
