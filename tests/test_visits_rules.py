@@ -1,11 +1,17 @@
 """Rules of the offline visit mode (issue #20 « Mode connecté / mode déconnecté », seed
 001 slide 34): how long prepared pages stay on the tablet, how many clients one holds."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from webapp.visits.rules import MAX_CLIENTS, available, expiry, preparation_refusal
+from webapp.visits.rules import (
+    MAX_CLIENTS,
+    available,
+    expiry,
+    period_days,
+    preparation_refusal,
+)
 
 NOON = datetime(2026, 12, 7, 11, 0, tzinfo=UTC)
 
@@ -37,3 +43,13 @@ def test_preparation_size(count, refused):
     assert (message is not None) is refused
     if refused:
         assert f"au plus {MAX_CLIENTS} clients" in message
+
+
+@pytest.mark.parametrize(("today", "period", "expected"), [
+    (date(2026, 12, 7), "today", (date(2026, 12, 7), date(2026, 12, 7))),  # a Monday
+    (date(2026, 12, 7), "week", (date(2026, 12, 7), date(2026, 12, 13))),  # to Sunday
+    (date(2026, 12, 13), "week", (date(2026, 12, 13), date(2026, 12, 13))),  # Sunday
+    (date(2026, 12, 31), "week", (date(2026, 12, 31), date(2027, 1, 3))),  # across the year
+])
+def test_period_days(today, period, expected):
+    assert period_days(today, period) == expected

@@ -1,6 +1,6 @@
 """« Préparer mes visites », the tablet's manifest, « À revoir », and the service worker."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import (
@@ -21,23 +21,17 @@ from webapp import clock
 from webapp.visits import bp, queries, services
 from webapp.visits.forms import PeriodForm, PrepareForm
 from webapp.visits.proposals import proposals
+from webapp.visits.rules import period_days
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _period(name: str):
-    """Today, or today to the end of the week (Sunday), in the app's calendar."""
-    today = clock.today()
-    if name == "week":
-        return today, today + timedelta(days=6 - today.weekday())
-    return today, today
-
-
 def _page(form: PrepareForm, status: int = 200):
     period = PeriodForm(request.args)
-    first, last = _period(period.period.data if period.validate() else "today")
+    first, last = period_days(clock.today(), period.period.data if period.validate()
+                              else "today")
     prepared = queries.prepared(current_user.id, _now())
     chosen = set(form.clients.data or []) or {p.client_id for p in prepared}
     return render_template("visits/prepare.html", form=form, period=period,

@@ -1,6 +1,6 @@
 """Rules of the offline visit mode: pure functions (no database, no Flask)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 # How many clients one preparation may hold: a day or a week of visits, not a portfolio
 # (each client is a handful of pages on a tablet's storage).
@@ -23,3 +23,11 @@ def preparation_refusal(count: int, limit: int = MAX_CLIENTS) -> str | None:
         return (f"Préparez au plus {limit} clients à la fois ({count} choisis) : les pages "
                 "sont gardées sur la tablette.")
     return None
+
+
+def period_days(today: date, period: str) -> tuple[date, date]:
+    """The days whose visits are proposed: today, or today to the end of the week
+    (Sunday)."""
+    if period == "week":
+        return today, today + timedelta(days=6 - today.weekday())
+    return today, today
