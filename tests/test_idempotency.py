@@ -201,3 +201,23 @@ def test_two_copies_racing_land_once(app, org, visit_client, copies):
     assert len(statuses) == copies and all(s in (200, 409) for s in statuses), statuses
     assert statuses.count(200) >= 1
     assert records(target) == 1
+
+
+def test_old_keys_are_pruned_when_preparing(org, login, visit_client):
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.visits import services
+
+    anne, target = visit_client()
+    _, other = visit_client("Paul", "Rousseau")
+    old, recent = key(), key()
+    http = login(org["advisor"])
+    assert replay(http, *done_first_step(target), old).status_code == 200
+    assert replay(http, *done_first_step(other), recent).status_code == 200
+    now = datetime.now(UTC)
+    row = db.session.scalar(select(IdempotentRequest).where(IdempotentRequest.key == old))
+    row.created_at = now - timedelta(days=31)
+    db.session.commit()
+    services.prepare(org["advisor"].id, [anne], now, 3)
+    kept = set(db.session.scalars(select(IdempotentRequest.key)))
+    assert kept == {recent}

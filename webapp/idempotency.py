@@ -18,11 +18,11 @@ online (one write path).
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import g, request
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy import ForeignKey, Index, Integer, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,6 +44,7 @@ class IdempotentRequest(db.Model):
     """A POST applied under an idempotency key: who sent it, where, and its outcome."""
 
     __tablename__ = "idempotent_request"
+    __table_args__ = (Index("ix_idempotent_request_user_created", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -103,6 +104,18 @@ def _after(response):
         row.location = (response.headers.get("Location") or "")[:500] or None
         db.session.flush()
     return response
+
+
+# How long a key is kept: far longer than a tablet keeps a change waiting (OFFLINE_DAYS).
+KEEP_DAYS = 30
+
+
+def prune(user_id: int, now: datetime) -> None:
+    """Forget the user's keys older than ``KEEP_DAYS`` (the visit mode calls it when the
+    user prepares the next visits: no table grows without end)."""
+    db.session.execute(delete(IdempotentRequest).where(
+        IdempotentRequest.user_id == user_id,
+        IdempotentRequest.created_at < now - timedelta(days=KEEP_DAYS)))
 
 
 def init_app(app) -> None:

@@ -46,9 +46,12 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('key'),
     )
+    op.create_index('ix_idempotent_request_user_created', 'idempotent_request',
+                    ['user_id', 'created_at'])
 
 
 def downgrade():
+    op.drop_index('ix_idempotent_request_user_created', table_name='idempotent_request')
     op.drop_table('idempotent_request')
     op.drop_index('ix_prepared_visit_user_expires', table_name='prepared_visit')
     op.drop_table('prepared_visit')
