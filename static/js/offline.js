@@ -307,17 +307,30 @@
     var forget = navigator.onLine ? fetch(status.dataset.forgetUrl, {
       method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf ? csrf.value : ""}
     }).catch(function () {}) : Promise.resolve();
-    Promise.all([forget, PiloteQueue.clearAll()]).finally(function () {
+    Promise.all([forget, PiloteQueue.clearAll(), worker(false)]).finally(function () {
       form.dataset.cleared = "true";
       form.submit();
     });
   }, true);
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(status.dataset.swUrl, {scope: "/"}).catch(function () {});
+  // The worker runs only for a user with visits prepared on this tablet: the others'
+  // pages never go through it.
+  function worker(wanted) {
+    if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
+    if (wanted) {
+      return navigator.serviceWorker.register(status.dataset.swUrl, {scope: "/"})
+        .catch(function () { /* no worker (private mode…): online only */ });
+    }
+    return navigator.serviceWorker.getRegistrations().then(function (registrations) {
+      return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+    });
   }
+
   var sync = document.getElementById("offline-sync");
   ownCacheOnly().then(function () {
     return sync && navigator.onLine ? prepare(sync) : null;
+  }).then(PiloteQueue.meta).then(function (prepared) {
+    var mine = !!prepared && prepared.user === user && PiloteQueue.fresh(prepared);
+    return navigator.onLine ? worker(mine) : null;
   }).then(replay);
 })();
