@@ -76,7 +76,7 @@ def test_offline_visit_journey(tablet_page, live_server, visits, org, log_in, sh
     page.get_by_role("button", name="Préparer pour le hors-ligne").tap()
     sync = page.locator("#offline-sync[data-state=ready]")
     expect(sync).to_contain_text("2 clients disponibles hors ligne")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     shoot(page, "prepared")
     axe_check(page, "prepare")
     page.goto(f"/clients/{live_server.clients['Anne Roux']}")
