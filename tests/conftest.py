@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.activities_sales",
     "tests.fixtures.selection",
     "tests.fixtures.routing",
+    "tests.fixtures.visits",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL", "")
@@ -119,11 +120,12 @@ def app(app_config):
     app = create_app(app_config)
     app.test_client_class = FlaskLoginClient
 
-    @app.before_request
     def _fresh_request_globals():
         # The test keeps one app context open, so `g` would outlive a request: forget
-        # the user Flask-Login cached for the previous request, as a new context would.
+        # the user Flask-Login cached for the previous request, as a new context would
+        # (first of the hooks: the idempotency hook reads the user).
         g.pop("_login_user", None)
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with app.app_context():
         _empty_database()
         yield app

@@ -16,6 +16,7 @@ from tests.fixtures.proposal_routes import PROPOSAL_GET, PROPOSAL_POST
 from tests.fixtures.routes import route_ids
 from tests.fixtures.routing_routes import ROUTING_GET, ROUTING_POST
 from tests.fixtures.selection_routes import SELECTION_GET, SELECTION_POST
+from tests.fixtures.visits_routes import VISITS_GET, VISITS_POST
 
 ROLES = ["anonymous", "admin", "manager", "advisor", "other_advisor", "bdc_agent",
          "bo_assistant"]
@@ -85,6 +86,7 @@ EXPECTED = {
     **PROPOSAL_GET,  # proposals (tests/test_proposals.py)
     **SELECTION_GET,  # the query builder (tests/test_clients_selection.py)
     **ROUTING_GET,  # client request routing (tests/test_routing.py)
+    **VISITS_GET,  # the offline visit mode (tests/test_visits.py)
 }
 ADMIN_POST = {r: 403 for r in ROLES} | {"anonymous": 302, "admin": 302}
 
@@ -125,7 +127,8 @@ POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
              **ACTIVITIES_SALES_POST,
              **PROPOSAL_POST,
              **SELECTION_POST,
-             **ROUTING_POST}
+             **ROUTING_POST,
+             **VISITS_POST}
 
 
 def _urls(app, ids):

@@ -40,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     history.init_app(app)
     slowlog.init_app(app)
     transaction.init_app(app)
+    from webapp import idempotency
+
+    idempotency.init_app(app)  # after transaction: its outcome is written before the commit
 
     register_blueprints(app)
     register_commands(app)
@@ -61,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.proposals import bp as proposals_bp
     from webapp.routing import bp as routing_bp
     from webapp.supervision import bp as supervision_bp
+    from webapp.visits import bp as visits_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
@@ -75,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp, url_prefix="/activities")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(routing_bp, url_prefix="/routing")
+    app.register_blueprint(visits_bp)  # /visits/…, and /sw.js at the root (its scope)
 
 
 def register_commands(app: Flask) -> None:

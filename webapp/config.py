@@ -28,6 +28,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     PAGE_SIZE = 25
+    # Offline visit mode: days the prepared pages stay on the tablet (webapp/visits/).
+    OFFLINE_DAYS = 3
     SLOW_REQUEST_MS = 500
     # argon2 parameters (argon2.profiles); tests use CHEAPEST, production the RFC's.
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp import clock, uploads
 from webapp.auth.scope import get_or_404
+from webapp.concurrency import Conflict
 from webapp.errors import Refused
 from webapp.htmx import is_htmx, render
 from webapp.operations import bp, history
@@ -299,8 +300,8 @@ def _conclusion_refused(target_id: int, form, refused: Refused, form_name: str):
 def conclude(target_id: int):
     """Conclude the operation for this client: success (green) or failure (red)."""
     target = get_or_404(Target, target_id)
-    if target.concluded:
-        abort(409)
+    if target.concluded:  # concluded meanwhile: the panel shows the conclusion there is
+        return _conclusion_refused(target_id, None, Conflict(services.STALE), "")
     form = _conclusion_form(target, formdata=True)
     if not form.validate_on_submit():
         return render(PAGE, "conclusion_panel", status=422,
