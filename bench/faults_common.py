@@ -25,6 +25,7 @@ from browser import Browser
 from sqlalchemy import Engine, create_engine, text
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 DEMO_PASSWORD = "demo-pilote-2026"
 
@@ -85,6 +86,24 @@ class Stack:
     def execute(self, sql: str, **params) -> None:
         with self.engine.begin() as conn:
             conn.execute(text(sql), params)
+
+    @contextmanager
+    def app_context(self):
+        """The app itself in this process, on the same database (for checks through
+        its own functions, e.g. the opportunity tally's drift)."""
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from webapp import create_app
+        from webapp.extensions import db
+
+        app = create_app({"DATABASE_URL": self.db.url, "SECRET_KEY": self.env["SECRET_KEY"],
+                          "BASE_URL": self.env["BASE_URL"]})
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
     def workers(self) -> list[int]:
         """The gunicorn worker pids (children of the master)."""

@@ -311,8 +311,10 @@ def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date)
 
 
 def one_card(opportunity: Opportunity, today: date) -> Card | None:
+    """The card as the database has it now: another mover may have committed since
+    ``opportunity`` was loaded, so its row's stage is looked up among all stages."""
     picked = select(Opportunity.id).where(Opportunity.id == opportunity.id).subquery()
-    cards = _cards(picked, {opportunity.stage.id: opportunity.stage}, today)
+    cards = _cards(picked, {s.id: s for s in stages()}, today)
     return cards[0] if cards else None
 
 
