@@ -249,3 +249,24 @@ class TestCsrf:
         assert http.post(f"/account/sessions/{row.id}/logout",
                          data={"csrf_token": token}).status_code == 302
         assert not _signed_in(other)
+
+
+def test_a_forged_forwarded_address_is_not_believed(app, org):
+    http = app.test_client()
+    http.post("/login", data={"email": "marc@example.fr", "password": PASSWORD},
+              headers={"X-Forwarded-For": "203.0.113.9"})
+    assert _rows(org["advisor"])[0].address == "127.0.0.1"
+
+
+class TestBehindAProxy:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "TRUSTED_PROXIES": 1}
+
+    def test_the_address_nginx_forwarded_is_the_sessions(self, app, org):
+        http = app.test_client()
+        http.post("/login", data={"email": "marc@example.fr", "password": PASSWORD},
+                  headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"})
+        # One trusted proxy: the address it appended (the last), not what the client sent.
+        assert _rows(org["advisor"])[0].address == "203.0.113.9"
+        assert "203.0.113.9" in http.get("/account/sessions").text
