@@ -126,8 +126,14 @@ def main():
                                  if run.returncode else ""))
             alive = http.get("/")
             verdict.check(alive.status == 200, "the session survived the scan (still 200)")
-            errors = s.server.log.read_text(errors="replace").count("Traceback")
-            verdict.check(errors == 0, f"the app logged {errors} tracebacks (500s)")
+            log = s.server.log.read_text(errors="replace")
+            errors = log.count("ERROR in app")  # Flask's « Exception on … »: a 500
+            verdict.check(errors == 0, f"the app logged {errors} exceptions (500s)")
+            # A connection sqlmap opened and left idle holds a sync worker until gunicorn's
+            # timeout (« no URI read »): what the buffering proxy of README « Deploying »
+            # absorbs in production. Reported, not an injection.
+            verdict.figure(f"gunicorn worker timeouts on idle connections: "
+                           f"{log.count('WORKER TIMEOUT')}")
         finally:
             shutil.rmtree(output, ignore_errors=True)
         verdict.figure(f"{tested} parameters over {len(targets(s))} pages, level "
