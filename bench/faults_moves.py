@@ -65,7 +65,9 @@ def run_phase(s, verdict, name, browsers, cards, stages, moves, lockstep):
                    "written")
     verdict.check(not any(k == 500 or not isinstance(k, int) for k in statuses),
                   f"{name}: no 500 and no dropped connection")
-    verdict.check(set(statuses) <= {200, 204, 302, 409}, f"{name}: only moves and 409s")
+    verdict.check(set(statuses) <= {200, 204, 302, 409},
+                  f"{name}: only moves (200 on the board, 302 from the card), a refusal's "
+                  "dialog (200) and 409s")
     verdict.check(not lost, f"{name}: no lost update (version delta = moves written, "
                   f"stage = last written) on {len(cards)} cards{f': {lost}' if lost else ''}")
     with s.app_context():
