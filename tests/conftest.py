@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from webapp import create_app
+from webapp.auth.services import open_session
 from webapp.backoffice.defaults import ensure_defaults as ensure_backoffice_defaults
 from webapp.extensions import db
 from webapp.operations.defaults import ensure_defaults
@@ -148,6 +149,8 @@ def login(app):
     """``login(user)`` returns a test client whose requests are made as ``user``."""
 
     def make(user):
+        open_session(user, "pytest", "127.0.0.1")  # the login's session (« Mes sessions »)
+        db.session.commit()
         return app.test_client(user=user)
 
     return make

@@ -11,10 +11,11 @@ from webapp.auth.services import (
     TeamInput,
     UserInput,
     authenticate,
-    end_sessions,
+    open_session,
     save_branch,
     save_team,
     save_user,
+    session_user,
 )
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -62,16 +63,16 @@ def test_save_user_refuses_an_account_without_team_but_an_admin(org, role):
 
 def test_deactivation_and_new_password_end_the_sessions(org):
     marc = org["advisor"]
-    token = marc.session_token
+    first = open_session(marc, "Firefox", "10.0.0.1")
     same = _nina(email=marc.email, name=marc.name, team_id=org["lyon"].id, password=PASSWORD)
     save_user(marc, same)  # the same password again: nothing to hash, sessions kept
-    assert marc.session_token == token
+    assert first.ended_at is None and session_user(marc.session_key) is marc
     save_user(marc, _nina(email=marc.email, team_id=org["lyon"].id, password="nouveau mdp 1"))
-    assert marc.session_token != token and marc.check_password("nouveau mdp 1")
-    token = marc.session_token
+    assert first.ended_at is not None and marc.check_password("nouveau mdp 1")
+    second = open_session(marc, "Firefox", "10.0.0.1")
     save_user(marc, _nina(email=marc.email, team_id=org["lyon"].id, password=None,
                           active=False))
-    assert marc.session_token != token and not marc.active
+    assert second.ended_at is not None and not marc.active
     assert authenticate(marc.email, "nouveau mdp 1") is None
 
 
@@ -105,13 +106,6 @@ def test_authenticate_an_unknown_address_costs_an_argon2_verification(org, monke
                         lambda h, p: verified.append(h) or real(h, p))
     assert authenticate("personne@example.fr", PASSWORD) is None
     assert len(verified) == 1 and verified[0].startswith("$argon2")
-
-
-def test_end_sessions_rotates_the_token(org):
-    marc = org["advisor"]
-    token = marc.session_token
-    end_sessions(marc)
-    assert marc.session_token != token
 
 
 def test_save_team_places_renames_and_moves(org):

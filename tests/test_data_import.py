@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests.documents import DROP, edited
 from webapp.auth.models import Branch, Role, Team, User
+from webapp.auth.services import open_session
 from webapp.clients.models import AdvisorPeriod, Client
 from webapp.extensions import db
 from webapp.history import AuditRow
@@ -132,9 +133,11 @@ def test_references_may_point_to_the_database(run_import):
 def test_changed_password_is_rehashed_and_sessions_closed(run_import):
     assert run_import(VALID).exit_code == 0
     marc = db.session.scalar(select(User).where(User.key == "u-marc"))
-    token = marc.session_token
+    session = open_session(marc, "Firefox", "10.0.0.1")
+    db.session.commit()
     run_import(doc_with(**{"users.0.password": "un-autre-mot-de-passe"}))
-    assert marc.check_password("un-autre-mot-de-passe") and marc.session_token != token
+    db.session.refresh(session)
+    assert marc.check_password("un-autre-mot-de-passe") and session.ended_at is not None
 
 
 def test_several_errors_load_nothing_and_are_all_listed(run_import):

@@ -33,6 +33,7 @@ EXPECTED = {
     "auth.user_form": ADMIN_ONLY,
     "auth.teams": ADMIN_ONLY,
     "auth.team_form": ADMIN_ONLY,
+    "auth.sessions": SIGNED_IN,  # « Mes sessions »: one's own, every role
     "home.index": SIGNED_IN,
     "clients.index": SIGNED_IN,
     "clients.create": SIGNED_IN,
@@ -97,6 +98,10 @@ def followers(status: int) -> dict:
 
 
 POST_ONLY = {"auth.logout": {r: 302 for r in ROLES},
+             # A session of Marc's: he ends it, anyone else gets 404.
+             "auth.logout_session": {r: 404 for r in ROLES}
+             | {"anonymous": 302, "advisor": 302},
+             "auth.logout_other_sessions": {r: 302 for r in ROLES},
              "notifications.resend": ADMIN_POST, "notifications.test_mail": ADMIN_POST,
              # Empty forms: 422; actions without a form: done (302).
              "operations.create_record": followers(422),

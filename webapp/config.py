@@ -16,6 +16,9 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = True
     # Strict-Transport-Security: None follows SESSION_COOKIE_SECURE (on outside development).
     HSTS = None
+    # Proxies in front of gunicorn whose X-Forwarded-For / -Proto are believed (nginx: 1).
+    # 0: the client address is the TCP peer's (the login limits, « Mes sessions »).
+    TRUSTED_PROXIES = 0
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr_FR"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -79,6 +82,7 @@ ENV_VARS = {
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_COOKIE_SECURE": _flag,
     "HSTS": _flag,
+    "TRUSTED_PROXIES": int,
     "UPLOAD_FOLDER": str,
     "SLOW_REQUEST_MS": int,
     "BASE_URL": str,

@@ -8,6 +8,7 @@ cookies are ``Secure`` (``HSTS`` setting; off in development, where the app runs
 import secrets
 
 from flask import current_app, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def csp_nonce() -> str:
@@ -60,5 +61,10 @@ def hsts_enabled(config) -> bool:
 
 
 def init_app(app) -> None:
+    if proxies := app.config.get("TRUSTED_PROXIES", 0):
+        # Behind nginx (README « Deploying »): the client's address and scheme are those
+        # the trusted proxies forwarded, never a header a client could forge.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=0, x_prefix=0)
     app.after_request(_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -1,6 +1,6 @@
 """Users, teams in a hierarchy, roles and rights."""
 
-import secrets
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, false
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.passwords import hash_password, verify_password
 from webapp.choices import LabelledEnum
+from webapp.database import UTCDateTime
 from webapp.extensions import db
 from webapp.history import Audited
 
@@ -64,7 +65,6 @@ class Team(Audited, db.Model):
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "user"
     __table_args__ = (Index("ix_user_team_role", "team_id", "role"),)
-    __audit_exclude__ = frozenset({"session_token"})
     __audit_hidden__ = frozenset({"password_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,9 +81,6 @@ class User(Audited, UserMixin, db.Model):
     # Seed 002: takes client calls and routes them (the BO assistants always may).
     take_requests: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    session_token: Mapped[str] = mapped_column(
-        String(32), default=lambda: secrets.token_hex(16)
-    )
 
     team: Mapped[Team | None] = relationship(back_populates="members")
 
@@ -93,12 +90,15 @@ class User(Audited, UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return verify_password(self.password_hash, password)
 
-    def get_id(self) -> str:
-        # The token rotates at logout: an old session cookie no longer authenticates.
-        return f"{self.id}:{self.session_token}"
+    # The session this request (or the login being made) runs in: set by
+    # ``sessions.open_session`` and by the login cookie's loader; not a column.
+    session_key = None  # str | None
+    current_session = None  # UserSession | None
 
-    def rotate_session(self) -> None:
-        self.session_token = secrets.token_hex(16)
+    def get_id(self) -> str | None:
+        """What the login cookie holds: ``<user id>:<the session's secret>`` (its hash is
+        in ``user_session``); an ended session no longer authenticates."""
+        return self.session_key
 
     @property
     def is_active(self) -> bool:
@@ -106,6 +106,24 @@ class User(Audited, UserMixin, db.Model):
 
     def __str__(self):
         return self.name
+
+
+class UserSession(db.Model):
+    """One signed-in browser of an account (« Mes sessions »): the login creates it, the
+    login cookie names it, logging out or « Terminer » ends it."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256, hex
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class Branch(Audited, db.Model):

@@ -1,14 +1,25 @@
-"""Login and logout."""
+"""Login, logout and « Mes sessions »."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm
-from webapp.auth.models import User
+from webapp.auth.models import UserSession
+from webapp.auth.queries import open_sessions
 from webapp.auth.redirects import is_our_page
-from webapp.auth.services import account_of, authenticate, end_sessions, record_login
-from webapp.extensions import db, limiter, login_manager
+from webapp.auth.rules import agent_label
+from webapp.auth.scope import get_or_404
+from webapp.auth.services import (
+    account_of,
+    authenticate,
+    end_session,
+    end_sessions,
+    open_session,
+    record_login,
+    session_user,
+)
+from webapp.extensions import limiter, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Connectez-vous pour accéder à cette page."
@@ -19,11 +30,8 @@ WRONG = "Adresse e-mail ou mot de passe incorrect."
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    pk, _, token = user_id.partition(":")
-    user = db.session.get(User, int(pk)) if pk.isdigit() and len(pk) < 10 else None
-    if user is None or user.session_token != token:
-        return None
-    return user
+    """The login cookie names one open session (``user_session``); ended: logged out."""
+    return session_user(user_id)
 
 
 def _login_key() -> str:
@@ -61,6 +69,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            open_session(user, request.user_agent.string, request.remote_addr)
             login_user(user)
             record_login(user, request.remote_addr, succeeded=True)
             return redirect(_safe_next(request.args.get("next")))
@@ -73,8 +82,44 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out and invalidate every session cookie of this account."""
-    end_sessions(current_user)
+    """Log out: this session ends (its cookie no longer authenticates); the account's
+    other sessions go on (« Mes sessions » ends them)."""
+    if current_user.current_session is not None:
+        end_session(current_user.current_session)
     logout_user()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sessions")
+@login_required
+def sessions():
+    """« Mes sessions »: where this account is signed in, this browser marked."""
+    rows = [(row, agent_label(row.user_agent)) for row in open_sessions(current_user)]
+    return render_template("auth/sessions.html", rows=rows,
+                           current=current_user.current_session)
+
+
+@bp.route("/account/sessions/<int:session_id>/logout", methods=["POST"])
+@login_required
+def logout_session(session_id: int):
+    """« Terminer »: one of one's sessions (someone else's: 404). This one: logged out."""
+    row = get_or_404(UserSession, session_id)
+    end_session(row)
+    if row is current_user.current_session:
+        logout_user()
+        flash("Vous êtes déconnecté.", "info")
+        return redirect(url_for("auth.login"))
+    flash("La session est terminée.", "success")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.route("/account/sessions/logout-others", methods=["POST"])
+@login_required
+def logout_other_sessions():
+    """« Terminer toutes les autres »: every session of the account but this one."""
+    ended = end_sessions(current_user, keep=current_user.current_session)
+    flash("Aucune autre session n'était ouverte." if not ended else
+          "1 autre session terminée." if ended == 1 else
+          f"{ended} autres sessions terminées.", "success")
+    return redirect(url_for("auth.sessions"))

@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select, true
 
-from webapp.auth.models import Access, Team, User
+from webapp.auth.models import Access, Team, User, UserSession
 from webapp.database import starts_with
 from webapp.extensions import db
 
@@ -78,3 +78,9 @@ def _teams(user: User):
     if user.role.client_access == Access.ALL:
         return true()
     return Team.id.in_(teams_under(user))
+
+
+@scope_for(UserSession)
+def _sessions(user: User):
+    # Everyone, admins included, sees and ends only their own sessions.
+    return UserSession.user_id == user.id

@@ -1,15 +1,23 @@
 """Writes on teams and users: the admin screens, the import and the demo call these."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
-from webapp.auth.models import Access, Branch, Role, Team, User
+from webapp.auth.models import Access, Branch, Role, Team, User, UserSession
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
-from webapp.auth.rules import BRANCH_TAKEN, EMAIL_TAKEN, cycle_error, team_missing
+from webapp.auth.rules import (
+    BRANCH_TAKEN,
+    EMAIL_TAKEN,
+    cycle_error,
+    seen_is_due,
+    team_missing,
+    trimmed_agent,
+)
 from webapp.database import starts_with
 from webapp.extensions import db
 from webapp.forms import FieldRefused
@@ -112,7 +120,7 @@ def save_user(user: User, values: UserInput) -> User:
     user.operations_access = values.operations_access
     user.take_requests = values.take_requests
     if user.id and user.active and not values.active:
-        user.rotate_session()  # a deactivated account loses its open sessions
+        end_sessions(user)  # a deactivated account loses its open sessions
     user.active = values.active
     _set_password(user, values)
     db.session.add(user)
@@ -126,7 +134,7 @@ def _set_password(user: User, values: UserInput) -> None:
     elif values.password and (user.id is None or not user.check_password(values.password)):
         user.set_password(values.password)
         if user.id:
-            user.rotate_session()
+            end_sessions(user)
     elif user.id is None:
         user.password_hash = UNUSABLE + secrets.token_hex(16)
 
@@ -162,10 +170,71 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def end_sessions(user: User) -> None:
-    """Log ``user`` out everywhere: every session cookie issued so far stops working."""
-    user.rotate_session()
+# « Mes sessions »: one user_session row per signed-in browser. The login cookie holds
+# ``<user id>:<secret>``; the table keeps the secret's SHA-256 only.
+
+def _hashed(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def open_session(user: User, user_agent: str | None, address: str | None,
+                 now: datetime | None = None) -> UserSession:
+    """A new session of ``user`` (at login); ``user.get_id()`` names it from now on."""
+    now = now or datetime.now(UTC)
+    secret = secrets.token_urlsafe(32)
+    row = UserSession(user_id=user.id, token_hash=_hashed(secret), created_at=now,
+                      last_seen_at=now, user_agent=trimmed_agent(user_agent),
+                      address=(address or "")[:45])
+    db.session.add(row)
     db.session.flush()
+    user.session_key = f"{user.id}:{secret}"
+    user.current_session = row
+    return row
+
+
+def session_user(key: str, now: datetime | None = None) -> User | None:
+    """The active account whose open session ``key`` (the login cookie's) names, or None
+    (ended, unknown, forged, account deactivated). Its « dernière activité » moves at most
+    once a minute (one UPDATE, committed with the request)."""
+    pk, _, secret = (key or "").partition(":")
+    if not (pk.isdigit() and len(pk) < 10 and secret):
+        return None
+    row = db.session.scalar(select(UserSession).where(
+        UserSession.token_hash == _hashed(secret), UserSession.user_id == int(pk),
+        UserSession.ended_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    now = now or datetime.now(UTC)
+    if seen_is_due(row.last_seen_at, now):
+        row.last_seen_at = now
+        db.session.flush()
+    row.user.session_key = key
+    row.user.current_session = row
+    return row.user
+
+
+def end_session(row: UserSession, now: datetime | None = None) -> None:
+    """End one session (logout, « Terminer »): its cookie no longer authenticates."""
+    if row.ended_at is None:
+        row.ended_at = now or datetime.now(UTC)
+        db.session.flush()
+
+
+def end_sessions(user: User, keep: UserSession | None = None,
+                 now: datetime | None = None) -> int:
+    """End every open session of ``user`` but ``keep`` (« Terminer toutes les autres »;
+    a deactivation or a new password: all). How many were ended."""
+    stmt = (update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .values(ended_at=now or datetime.now(UTC))
+            .execution_options(synchronize_session=False))
+    if keep is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    ended = db.session.execute(stmt).rowcount
+    for row in db.session.identity_map.values():
+        if isinstance(row, UserSession) and row.user_id == user.id and row is not keep:
+            db.session.expire(row, ["ended_at"])
+    return ended
 
 
 ADDRESS_FIELD = "Adresse IP"  # the history's « Champ » of a login row

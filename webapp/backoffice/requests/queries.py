@@ -22,6 +22,7 @@ from webapp.backoffice.requests.rules import actors_of
 from webapp.clients.models import Account, Client
 from webapp.clients.rules import search_key
 from webapp.extensions import db
+from webapp.ids import MAX_ID
 from webapp.pagination import Page, paginate
 
 STATUSES = (("open", "En cours"), ("overdue", "En retard"), ("closed", "Clôturées"),
@@ -86,7 +87,8 @@ def _filtered(stmt: Select, filters: Filters, user: User, today: date) -> Select
         stmt = stmt.where(BoRequest.assignee_id == user.id)
     elif filters.assignee == "none":
         stmt = stmt.where(BoRequest.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
+    elif filters.assignee.isdigit() and int(filters.assignee) <= MAX_ID:
+        # An id beyond any row is no filter (it was a 500 on PostgreSQL: integer range).
         stmt = stmt.where(BoRequest.assignee_id == int(filters.assignee))
     if key := search_key(filters.q):
         # « interroger le BO pour connaître l'historique d'un échange »: the subject (client

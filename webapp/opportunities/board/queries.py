@@ -401,10 +401,12 @@ def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date)
 
 def one_card(opportunity: Opportunity, today: date, filters: Filters | None = None
              ) -> Card | None:
-    """The card of ``opportunity``, or None when the viewer's scope or ``filters`` (the
-    board's, after a move) no longer keep it: one query."""
+    """The card as the database has it now (another mover may have committed since
+    ``opportunity`` was loaded, so its row's stage is looked up among all stages), or None
+    when the viewer's scope or ``filters`` (the board's, after a move) no longer keep it:
+    one query."""
     picked = select(Opportunity.id).where(Opportunity.id == opportunity.id)
     if filters is not None:
         picked = visible(picked, filters, board=True)
-    cards = _cards(picked.subquery(), {opportunity.stage.id: opportunity.stage}, today)
+    cards = _cards(picked.subquery(), {s.id: s for s in stages()}, today)
     return cards[0] if cards else None

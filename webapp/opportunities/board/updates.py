@@ -5,6 +5,7 @@ import json
 from flask import render_template
 
 from webapp import clock
+from webapp.extensions import db
 from webapp.opportunities.board.card_urls import CardUrls
 from webapp.opportunities.board.queries import Filters, Total, one_card, totals
 from webapp.opportunities.models import Opportunity
@@ -17,6 +18,7 @@ def moved_response(opportunity: Opportunity, old_stage_id: int, filters: Filters
     of ``also``); the dialog closes (static/js/kanban.js then gives the focus back to the
     card's menu button). With 409: someone moved it meanwhile, the card is shown where
     it is now."""
+    db.session.refresh(opportunity)  # where it is now (another mover may have won)
     ids = list(dict.fromkeys([old_stage_id, opportunity.stage_id, *also]))
     card = one_card(opportunity, clock.today(), filters)
     sums = totals(filters, ids)
