@@ -40,7 +40,10 @@ test-sqlite:
 test-postgres:
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
-test: install-test lint test-sqlite test-postgres
+# The two engines run side by side (one per core); --output-sync keeps each run's report
+# in one piece.
+test: install-test lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python bench/run.py --scale 100000
