@@ -156,3 +156,29 @@ def test_pages_carry_the_offline_hooks(org, login, visit_client):
     add = login(org["advisor"]).get(f"/operations/targets/{target.id}/add",
                                     headers={"HX-Request": "true"}).text
     assert "data-offline" in add
+
+
+def test_appointments_are_proposed_and_discovery_notes_cached(org, login, make_client):
+    """The activities plug into the offline mode: the rep's appointments of the period
+    are proposed (with when), and a prepared client's discovery page is in the manifest."""
+    from webapp import clock
+    from webapp.activities.appointments.services import AppointmentInput, book_appointment
+    from webapp.visits.proposals import proposals
+
+    marc = org["advisor"]
+    julie = make_client("Julie", "Morel", advisor=marc)  # in no operation
+    tomorrow = clock.today() + timedelta(days=1)
+    starts = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 14, 30,
+                      tzinfo=clock.zone()).astimezone(UTC)
+    book_appointment(julie, marc, AppointmentInput("Bilan annuel", starts, place="Agence"),
+                     notify=False)
+    db.session.commit()
+    [proposal] = proposals(marc, tomorrow, tomorrow + timedelta(days=6))
+    assert (proposal.client_id, proposal.day) == (julie.id, tomorrow)
+    assert proposal.reason == f"Rendez-vous le {tomorrow:%d/%m} à 14:30 — Bilan annuel"
+    assert proposals(marc, tomorrow + timedelta(days=1), tomorrow + timedelta(days=6)) == []
+    http = login(marc)
+    assert http.post("/visits/", data={"clients": [julie.id]}).status_code in (200, 302)
+    urls = [p["url"] for p in http.get("/visits/manifest").get_json()["pages"]]
+    assert f"/activities/clients/{julie.id}/discovery" in urls
+    assert f"/clients/{julie.id}" in urls

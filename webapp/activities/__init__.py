@@ -10,6 +10,7 @@ from flask import Blueprint
 bp = Blueprint("activities", __name__)
 
 from webapp.activities import feed, routes, sources  # noqa: E402, F401
+from webapp.activities import offline as _offline  # noqa: E402, F401
 from webapp.activities.appointments import reminders as _reminders  # noqa: E402, F401
 from webapp.activities.appointments import routes as _appointments  # noqa: E402, F401
 from webapp.activities.catalogue import models as catalogue_models  # noqa: E402, F401
