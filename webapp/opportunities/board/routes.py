@@ -134,8 +134,7 @@ def _moved_meanwhile(opportunity_id: int, old_stage_id: int, stage: Stage):
 def move(opportunity_id: int):
     """Move to another stage; the missing fields (``fill``) may come with the request."""
     opportunity = get_or_404(Opportunity, opportunity_id)
-    # Every stage in one query, held (the session's identity map is weak): the new one
-    # and the opportunity's are then read once.
+    # Every stage in one query, held (the identity map is weak): each is read once.
     by_id = {s.id: s for s in stages()}
     stage = by_id.get(request.form.get("stage_id", 0, type=id_param)) or abort(404)
     old_stage_id, today, version = opportunity.stage_id, clock.today(), opportunity.version

@@ -27,6 +27,12 @@ def _form() -> IntakeForm:
     return IntakeForm(formdata=request.args if is_htmx() else None)
 
 
+def _transmitted(created):
+    flash(f"Demande transmise à {created.advisor.name} : retour attendu le "
+          f"{created.due_on:%d/%m/%Y}.", "success")
+    return redirect(url_for("routing.detail", client_request_id=created.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_request():
@@ -44,9 +50,7 @@ def new_request():
         except Refused as refusal:
             error = refusal.message
         else:
-            flash(f"Demande transmise à {created.advisor.name} : retour attendu le "
-                  f"{created.due_on:%d/%m/%Y}.", "success")
-            return redirect(url_for("routing.detail", client_request_id=created.id))
+            return _transmitted(created)
     status = 422 if form.errors or error else 200
     return render_template(FORM, form=form, routing=routing, rules=rules,
                            error=error), status
