@@ -11,6 +11,8 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
 
 from flask import Response, stream_with_context
 
@@ -35,6 +37,18 @@ def safe_cell(value):
             and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def french_cell(value) -> str:
+    """A value as a French spreadsheet reads it: « 31/12/2026 », « 1234,50 », empty for
+    none."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    return str(value)
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable], bom: bool = True) -> Iterator[str]:

@@ -8,23 +8,13 @@ from decimal import Decimal
 import xlsxwriter
 from flask import Response
 
-from webapp.downloads import csv_download, csv_lines, file_download
+from webapp.downloads import csv_download, csv_lines, file_download, french_cell
 from webapp.opportunities.queries_list import COLUMNS
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return str(value)
 
 
 def csv_response(rows: Iterable[tuple], name: str) -> Response:
     """Semicolon-separated, decimal commas, a BOM: what a French spreadsheet opens."""
-    lines = csv_lines(list(COLUMNS), ([_csv_value(v) for v in row] for row in rows))
+    lines = csv_lines(list(COLUMNS), ([french_cell(v) for v in row] for row in rows))
     return csv_download(f"{name}.csv", lines)
 
 

@@ -11,7 +11,7 @@ from flask import Response
 from webapp import clock
 from webapp.clients.models import Language
 from webapp.clients.selection.queries import ExportRow
-from webapp.downloads import csv_download, csv_lines, file_download
+from webapp.downloads import csv_download, csv_lines, file_download, french_cell
 
 COLUMNS = ("Nom", "Prénom", "E-mail", "Téléphone", "Code postal", "Ville", "Langue",
            "Succursale", "Conseiller", "Fiche créée le", "Total des comptes (€)")
@@ -26,18 +26,8 @@ def _values(row: ExportRow) -> list:
             LANGUAGES.get(row.language, row.language), row.branch, row.advisor, created, total]
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    return str(value)
-
-
 def csv_response(rows: Iterable[ExportRow], name: str) -> Response:
-    lines = csv_lines(list(COLUMNS), ([_csv_value(v) for v in _values(row)] for row in rows))
+    lines = csv_lines(list(COLUMNS), ([french_cell(v) for v in _values(row)] for row in rows))
     return csv_download(f"{name}.csv", lines)
 
 
