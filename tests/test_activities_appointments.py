@@ -159,7 +159,7 @@ def test_someone_elses_client_and_appointment_are_404(http, anne, org, login, ma
     assert http.get("/activities/appointments/2147483648").status_code == 404
 
 
-def test_agenda_lists_the_week(http, anne, org):
+def test_agenda_lists_the_week(http, anne, org, login):
     _book(http, anne)
     page = http.get("/activities/agenda?day=2031-03-05")
     assert page.status_code == 200
@@ -167,10 +167,10 @@ def test_agenda_lists_the_week(http, anne, org):
     assert "Présentation du pavé visibilité" in page.text and "10:30" in page.text
     day = http.get("/activities/agenda?day=2031-03-05&view=day")
     assert "Présentation du pavé visibilité" not in day.text
-    manager = http.application.test_client(user=org["manager"])
+    manager = login(org["manager"])
     seen = manager.get(f"/activities/agenda?day=2031-03-04&rep={org['advisor'].id}")
     assert 'id="agenda-rep"' in seen.text and "Marc Petit" in seen.text
     assert "Présentation du pavé visibilité" in seen.text
-    other = http.application.test_client(user=org["other_advisor"])
+    other = login(org["other_advisor"])
     assert other.get(f"/activities/agenda?rep={org['advisor'].id}").status_code == 404
     assert http.get("/activities/agenda?day=99999-01-01&rep=99999999999").status_code == 200

@@ -1,29 +1,12 @@
 """Migration d5e8a3c1f7b2: the requests and messages already there get their search keys."""
 
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from tests.conftest import make_config
+from tests.fixtures.migrations import insert_row as _row
 from webapp import create_app
 from webapp.extensions import db
-
-SAMPLE = {"INTEGER": 1, "BOOLEAN": False, "DATE": "2026-01-01", "TEXT": "x"}
-
-
-def _row(table: str, **values) -> int:
-    """Insert a row giving every required column a plain value (the schema of that
-    revision, not the models')."""
-    for column in inspect(db.engine).get_columns(table):
-        name, kind = column["name"], str(column["type"]).split("(")[0].upper()
-        if name in values or column["nullable"] or column.get("default") is not None \
-                or column.get("autoincrement") is True or name == "id":
-            continue
-        values[name] = SAMPLE.get(kind, "2026-01-01 00:00:00" if "TIME" in kind else "x")
-    names = ", ".join(f'"{n}"' for n in values)
-    params = ", ".join(f":{n}" for n in values)
-    with db.engine.begin() as conn:
-        conn.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({params})'), values)
-        return conn.execute(text(f'SELECT max(id) FROM "{table}"')).scalar()
 
 
 def test_existing_requests_and_messages_get_their_search_keys(tmp_path, pg_schema):

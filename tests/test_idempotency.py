@@ -175,7 +175,7 @@ def test_a_get_ignores_the_key(org, login, visit_client):
 
 
 @pytest.mark.parametrize("copies", [2])
-def test_two_copies_racing_land_once(app, org, visit_client, copies):
+def test_two_copies_racing_land_once(app, org, visit_client, login, copies):
     """The page and the background sync replaying at once: one applies, the other
     answers as a replay (or waits and then does)."""
     _, target = visit_client()
@@ -185,6 +185,7 @@ def test_two_copies_racing_land_once(app, org, visit_client, copies):
     statuses = []
 
     advisor = org["advisor"]
+    login(advisor)  # the advisor's session (« Mes sessions »), which both copies carry
 
     def send():
         try:

@@ -138,10 +138,8 @@ def test_the_migration_reads_stored_times_as_paris_and_keeps_them_in_utc(tmp_pat
     from sqlalchemy import literal_column, text
 
     from tests.conftest import make_config
+    from tests.fixtures.migrations import insert_row
     from webapp import create_app
-    from webapp.auth.models import Role, User
-    from webapp.clients.models import Client
-    from webapp.opportunities.models import Opportunity
 
     app = create_app(make_config(tmp_path, pg_schema))
     with app.app_context():
@@ -150,27 +148,22 @@ def test_the_migration_reads_stored_times_as_paris_and_keeps_them_in_utc(tmp_pat
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade(revision="c3f1a7d9e2b5")
         try:
-            client = Client(first_name="Anne", last_name="Roux")
-            db.session.add(client)
-            db.session.flush()
+            # Rows written as that revision's schema has them (not the models' of today).
+            client = insert_row("client", first_name="Anne", last_name="Roux")
             stage_id, type_id = (db.session.execute(text(
                 f"SELECT min(id) FROM {table}")).scalar()
                 for table in ("opportunity_stage", "opportunity_type"))
-            opportunity = Opportunity(client_id=client.id, name="Anne Roux", stage_id=stage_id,
-                                      type_id=type_id, has_trade_in=False)
-            db.session.add(opportunity)
-            db.session.flush()
-            caller = User(email="bruno@example.fr", name="Bruno Dubois", role=Role.BDC_AGENT)
-            caller.set_password("x")
-            db.session.add(caller)
-            db.session.flush()
+            opportunity = insert_row("opportunity", client_id=client, name="Anne Roux",
+                                     stage_id=stage_id, type_id=type_id, has_trade_in=False)
+            caller = insert_row("user", email="bruno@example.fr", name="Bruno Dubois",
+                                role="bdc_agent")
             for n, wall in enumerate((f"{YEAR}-01-14 14:00:00", f"{YEAR}-07-15 14:00:00"), 1):
                 stored = literal_column(f"'{wall}'")  # as the old column kept it: no zone
                 db.session.execute(Meeting.__table__.insert().values(
-                    id=n, opportunity_id=opportunity.id, subject="S", priority="gold",
+                    id=n, opportunity_id=opportunity, subject="S", priority="gold",
                     starts_at=stored))
                 db.session.execute(Call.__table__.insert().values(
-                    id=n, opportunity_id=opportunity.id, subject="S", assigned_to_id=caller.id,
+                    id=n, opportunity_id=opportunity, subject="S", assigned_to_id=caller,
                     scheduled_at=stored))
             db.session.commit()
             upgrade()

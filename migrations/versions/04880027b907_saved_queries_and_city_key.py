@@ -63,18 +63,18 @@ def upgrade():
     with op.batch_alter_table('saved_query', schema=None) as batch_op:
         batch_op.create_index('ix_saved_query_owner', ['owner_id', 'name'], unique=False)
         batch_op.create_index('ix_saved_query_team', ['team_id', 'name'], unique=False)
-    with op.batch_alter_table('client', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('city_key', sa.String(length=80).with_variant(sa.String(length=80, collation='C'), 'postgresql').with_variant(sa.String(length=80, collation='NOCASE'), 'sqlite'), nullable=True))
-        batch_op.create_index(batch_op.f('ix_client_city_key'), ['city_key'], unique=False)
-        batch_op.create_index('ix_client_place', ['postal_code', 'language', 'advisor_id', 'name_key', 'id'], unique=False)
+    # Plain ALTER TABLEs, no batch copy of « client »: dropping it would cascade to the
+    # rows that point at it (foreign keys are on).
+    op.add_column('client', sa.Column('city_key', sa.String(length=80).with_variant(sa.String(length=80, collation='C'), 'postgresql').with_variant(sa.String(length=80, collation='NOCASE'), 'sqlite'), nullable=True))
+    op.create_index(op.f('ix_client_city_key'), 'client', ['city_key'], unique=False)
+    op.create_index('ix_client_place', 'client', ['postal_code', 'language', 'advisor_id', 'name_key', 'id'], unique=False)
     _fill_city_keys()
 
 
 def downgrade():
-    with op.batch_alter_table('client', schema=None) as batch_op:
-        batch_op.drop_index('ix_client_place')
-        batch_op.drop_index(batch_op.f('ix_client_city_key'))
-        batch_op.drop_column('city_key')
+    op.drop_index('ix_client_place', table_name='client')
+    op.drop_index(op.f('ix_client_city_key'), table_name='client')
+    op.drop_column('client', 'city_key')
     with op.batch_alter_table('saved_query', schema=None) as batch_op:
         batch_op.drop_index('ix_saved_query_team')
         batch_op.drop_index('ix_saved_query_owner')

@@ -35,14 +35,14 @@ def upgrade():
     )
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('session_token')
+    # A plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35 has it): a batch copy of « user »
+    # would DROP TABLE user, which the rows referencing it refuse (foreign keys are on).
+    op.drop_column('user', 'session_token')
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_token', sa.String(length=32), nullable=False,
-                                      server_default='0' * 32))
+    op.add_column('user', sa.Column('session_token', sa.String(length=32), nullable=False,
+                                    server_default='0' * 32))
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
     op.drop_table('user_session')

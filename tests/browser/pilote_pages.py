@@ -38,14 +38,15 @@ UNLABELLED_JS = """(root) => {
 
 def go_nav(page: Page, name: str) -> None:
     """Follow a link of the main navigation, opening the collapsed menu first (portrait),
-    and the Administration menu when the link is in it."""
+    and the drop-down menu (« Suivi », « Administration ») the link is in."""
     toggler = page.get_by_role("button", name="Ouvrir le menu")
     if toggler.is_visible():
         toggler.tap()
     nav = page.get_by_role("navigation", name="Navigation principale")
     link = nav.get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        nav.get_by_role("button", name="Administration").tap()
+        menu = nav.locator(".dropdown").filter(has_text=name)  # its items are hidden
+        menu.locator(".dropdown-toggle").tap()
     link.tap()
 
 

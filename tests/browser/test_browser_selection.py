@@ -86,7 +86,7 @@ def test_build_save_add_to_an_operation_and_export(tablet_page, live_server, org
     go_nav(page, "Mes requêtes")
     page.get_by_role("link", name="Lancer").tap()
     expect(page.locator("#result-count")).to_have_text("Plus de 200 clients")
-    with page.expect_download() as download:
+    with page.expect_download(timeout=30_000) as download:  # streamed: generous
         page.get_by_role("button", name="Exporter (CSV)").tap()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from webapp.auth.models import Access, Branch, Role, Team, User, UserSession
 from webapp.auth.passwords import hash_password, needs_rehash, verify_password
@@ -199,9 +200,9 @@ def session_user(key: str, now: datetime | None = None) -> User | None:
     pk, _, secret = (key or "").partition(":")
     if not (pk.isdigit() and len(pk) < 10 and secret):
         return None
-    row = db.session.scalar(select(UserSession).where(
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user)).where(
         UserSession.token_hash == _hashed(secret), UserSession.user_id == int(pk),
-        UserSession.ended_at.is_(None)))
+        UserSession.ended_at.is_(None)))  # the session and its user: one query
     if row is None or not row.user.active:
         return None
     now = now or datetime.now(UTC)
