@@ -77,9 +77,15 @@ def export_rows(criteria: Criteria, ticked: tuple[int, ...] = ()) -> Iterator[Ex
             .outerjoin(totals, totals.c.client_id == Client.id)
             .order_by(Client.name_key, Client.id)
             .execution_options(yield_per=1000))
-    # The statement is built now, in the request (the viewer's scope); the rows are read
-    # while the file streams.
-    return (ExportRow(*row) for row in db.session.execute(stmt))
+    # The statement is built now, in the request (the viewer's scope); it runs when the
+    # file starts streaming, after the request's commit: a PostgreSQL server-side cursor
+    # opened in the request would be closed by that commit.
+    return _streamed(stmt)
+
+
+def _streamed(stmt) -> Iterator[ExportRow]:
+    for row in db.session.execute(stmt):
+        yield ExportRow(*row)
 
 
 def visible_queries(user: User) -> list[SavedQuery]:
