@@ -44,6 +44,7 @@ def test_end_another_session_then_all_the_others(tablet_page, new_context, live_
     expect(rows).to_have_count(2)
     expect(page.locator("tr.table-info")).to_contain_text("Cette session")
     expect(page.locator("tbody")).to_contain_text("Safari sur iPadOS")
+    page.wait_for_load_state("load")  # the stylesheets applied before measuring targets
     assert page.evaluate(TOUCH_TARGETS_JS, 44) == []
     shoot(page, "two-sessions")
     axe_check(page, "two-sessions")
