@@ -27,6 +27,7 @@ from webapp.activities.tasks.rules import task_error
 from webapp.activities.tasks.services import TaskChange, create_task, update_task
 from webapp.auth.models import User
 from webapp.clients.models import Client
+from webapp.data.opportunities import _moment
 from webapp.data.schema import Field, Invalid, boolean, choice, key, ref, text
 from webapp.data.sections import (
     CHUNK,
@@ -39,23 +40,8 @@ from webapp.data.sections import (
     referenced,
     snapshot,
 )
-from webapp.dates import day_error
 from webapp.extensions import db
 from webapp.opportunities.models import Opportunity
-
-
-def _moment(value) -> datetime:
-    if not isinstance(value, str):
-        raise Invalid("date et heure attendues (ISO 8601 avec fuseau horaire)")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise Invalid(f"date et heure invalides « {value} »") from error
-    if moment.tzinfo is None:
-        raise Invalid("fuseau horaire manquant (par exemple « 2027-01-05T10:00:00+01:00 »)")
-    if day_error(moment):
-        raise Invalid(f"date hors des bornes « {value} »")
-    return moment.astimezone(UTC)
 
 
 def _minutes(value) -> int:

@@ -5,7 +5,6 @@ A proposal is matched by key. Its lines name catalogue products by key (products
 in the database). A status past « en préparation » is reached as on screen: an anomalous
 proposal is refused at validation. Re-importing the export changes nothing."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from webapp import clock
 from webapp.activities.catalogue.models import Product
 from webapp.clients.models import Client
 from webapp.data.operations import day
+from webapp.data.opportunities import _moment
 from webapp.data.schema import Field, Invalid, choice, key, ref, text
 from webapp.data.sections import (
     CHUNK,
@@ -107,16 +107,6 @@ FIELDS = {
     "rejected_reason": text(Proposal.rejected_reason, length=2000),
     "suborders": Field(_suborders),
 }
-
-
-def _moment(value) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise Invalid("date et heure ISO 8601 avec fuseau attendues")
-    return moment.astimezone(UTC)
 
 
 def _facts(values: dict, rates: dict) -> rules.ProposalFacts:
