@@ -68,7 +68,7 @@ def live_server(app, org, make_client, make_branch):
     site.clients = {f"{c.first_name} {c.last_name}": c.id for c in seeded}
     db.session.commit()  # end the read transaction above: the server threads write
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _static_in_memory(app), threaded=True)
     # Request threads are joined at server_close(): a request still running when the
     # test ends (an htmx load) must give its database connection back before the
     # engine is disposed.
@@ -82,6 +82,27 @@ def live_server(app, org, make_client, make_branch):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+def _static_in_memory(app):
+    """The app, its static files answered from memory instead of an open file.
+
+    When the browser leaves a page while a static file is still being sent, Werkzeug's
+    development server meets the reset connection while draining the socket and never
+    closes the response, so the file is left open (a ResourceWarning, an error here).
+    Production serves through gunicorn, which closes it."""
+
+    def middleware(environ, start_response):
+        body = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return middleware
 
 
 @pytest.hookimpl(wrapper=True)
