@@ -18,6 +18,7 @@ from webapp.clients.selection.rules import Criteria, parse_criteria
 from webapp.concurrency import Conflict
 from webapp.errors import Refused
 from webapp.extensions import db
+from webapp.history import AuditRow
 from webapp.operations.models import (
     AdvisorObjective,
     ConclusionKind,
@@ -246,6 +247,32 @@ def test_bulk_add_and_remove(app, org, make_operation, make_client):
         operation.archived = True
         assert "archivée" in refused(targets.add_targets_bulk, operation, Criteria(), None,
                                      TODAY)
+
+
+def test_bulk_add_audits_each_target_as_one_add_does(app, org, make_operation, make_client):
+    """The bulk insert bypasses the unit of work: its audit rows are those the session
+    hook writes for a target added alone (every column set, defaults included)."""
+    operation = make_operation(org["manager"])
+    alone = make_client("Client", "Seul", advisor=org["advisor"])
+    bulk = make_client("Client", "Vrac", advisor=org["advisor"])
+    with app.test_request_context("/"):
+        login_user(org["manager"])
+        one = targets.add_target(operation, alone, None, Decimal("1200.50"), TODAY,
+                                 org["manager"])
+        targets.add_targets_bulk(operation, parse_criteria({"q": ["vrac"]}),
+                                 Decimal("1200.50"), TODAY, org["manager"])
+        many = db.session.scalar(select(Target).where(Target.client_id == bulk.id))
+
+        def audited(target):
+            return sorted((row.field, row.new if row.field != "client_id" else "·",
+                           row.user_id, row.action)
+                          for row in db.session.scalars(select(AuditRow).where(
+                              AuditRow.object_type == "target",
+                              AuditRow.object_id == target.id)))
+
+        assert audited(many) == audited(one)
+        assert ("potential", "1200.50", org["manager"].id, "insert") in audited(many)
+        assert ("concluded", "False", org["manager"].id, "insert") in audited(many)
 
 
 # --- Timeline ----------------------------------------------------------------------------------

@@ -114,21 +114,25 @@ def _rows_for(obj, action):
     base = {"object_type": obj.__tablename__, "object_id": obj.id, "action": action}
     if action == "delete":
         return [{**base, "field": None, "old": None, "new": None}]
+    if action == "insert":
+        return _insert_rows(obj, base, {key: getattr(obj, key) for key in _columns(obj)})
     rows = []
     for key in _columns(obj):
         hist = state.attrs[key].history
-        if action == "insert":
-            value = getattr(obj, key)
-            if value is not None:
-                rows.append({**base, "field": key, "old": None, "new": _shown(obj, key, value)})
-        elif hist.has_changes():
+        if hist.has_changes():
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
             if _text(old) != _text(new):
                 rows.append({**base, "field": key, "old": _shown(obj, key, old),
                              "new": _shown(obj, key, new)})
-    return rows or ([{**base, "field": None, "old": None, "new": None}]
-                    if action == "insert" else [])
+    return rows
+
+
+def _insert_rows(model, base: dict, values: dict) -> list[dict]:
+    """An inserted record's audit rows: one per column set, or one bare row."""
+    rows = [{**base, "field": key, "old": None, "new": _shown(model, key, value)}
+            for key, value in values.items() if value is not None]
+    return rows or [{**base, "field": None, "old": None, "new": None}]
 
 
 def _after_flush(session: Session, _context):
@@ -146,6 +150,27 @@ def _after_flush(session: Session, _context):
         for row in rows:
             row.update(at=now, user_id=user_id, actor=actor)
         session.connection().execute(insert(AuditRow), rows)
+
+
+def log_bulk_insert(model, rows: list[dict]) -> None:
+    """Audit rows for an INSERT statement run in bulk, which the session hook cannot see:
+    each row (its ``id`` and the values inserted) recorded as the hook records an inserted
+    object, the columns' scalar defaults included, in the caller's transaction."""
+    if _unaudited.get() or not rows:
+        return
+    columns = inspect(model).columns
+    defaults = {key: column.default.arg for key, column in columns.items()
+                if column.default is not None and column.default.is_scalar}
+    keys = [key for key, _column in columns.items()
+            if key not in ALWAYS_SKIPPED | model.__audit_exclude__]
+    user_id, actor = _actor()
+    now = datetime.now(UTC)
+    audit = [{**line, "at": now, "user_id": user_id, "actor": actor}
+             for row in rows
+             for line in _insert_rows(model, {"object_type": model.__tablename__,
+                                              "object_id": row["id"], "action": "insert"},
+                                      {key: row.get(key, defaults.get(key)) for key in keys})]
+    db.session.connection().execute(insert(AuditRow), audit)
 
 
 def log_bulk_update(object_type: str, changes: list[tuple[int, str, object, object]]) -> None:

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp import uploads
+from webapp import history, uploads
 from webapp.auth.models import User
 from webapp.clients.models import Client
 from webapp.clients.selection.rules import Criteria, changed_since_preview, refuse_bulk
@@ -153,14 +153,28 @@ def add_clients(operation: Operation, clients: Select, entry_date: date | None,
     if orphans and expected is not None:  # the builder's confirmation
         raise Refused(NO_ADVISOR.format(n=orphans))
     potentials = potentials or {}
-    for start in range(0, len(fresh), CHUNK):
-        db.session.add_all(
-            Target(operation_id=operation.id, client_id=row.id,
-                   advisor_id=advisor_id or row.advisor_id,
-                   potential=potentials.get(row.id, potential), entry_date=entry_date)
-            for row in fresh[start:start + CHUNK])
-        _flush_or_refuse(RACED)
+    _insert_targets([{"operation_id": operation.id, "client_id": row.id,
+                      "advisor_id": advisor_id or row.advisor_id,
+                      "potential": potentials.get(row.id, potential), "entry_date": entry_date}
+                     for row in fresh])
     return BulkResult(added=len(fresh), skipped=len(rows) - len(fresh))
+
+
+def _insert_targets(values: list[dict]) -> None:
+    """Insert the targets in bulk (one statement per chunk, no unit of work: 5 000 clients
+    in well under a second), their audit rows written alongside (``history``); a client
+    put in the operation meanwhile is a ``Refused`` (409), nothing written."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        try:
+            ids = db.session.execute(insert(Target).returning(Target.id, Target.client_id),
+                                     chunk).all()
+        except IntegrityError:
+            db.session.rollback()
+            raise Refused(RACED, 409) from None
+        id_of = dict((client_id, target_id) for target_id, client_id in ids)
+        history.log_bulk_insert(Target, [{**row, "id": id_of[row["client_id"]]}
+                                         for row in chunk])
 
 
 def remove_target(target: Target) -> None:
