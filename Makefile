@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-test system-test-deps lint test-sqlite test-postgres bench
+.PHONY: run test install install-test system-test-deps lint test-sqlite test-postgres \
+	test-sqlmap bench
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -40,10 +41,16 @@ test-sqlite:
 test-postgres:
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
-# The two engines run side by side (one per core); --output-sync keeps each run's report
-# in one piece.
+# sqlmap against a throwaway instance (issue #19, README « Sécurité »): a fresh demo
+# database served by gunicorn, every search, filter and sort parameter; one injectable
+# line fails it.
+test-sqlmap:
+	$(BIN)/python bench/sqlmap_scan.py
+
+# The two engines run side by side (one per core), sqlmap in the slot the shorter SQLite
+# run frees; --output-sync keeps each run's report in one piece.
 test: install-test lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres test-sqlmap
 
 bench: install
 	$(BIN)/python bench/run.py --scale 100000

@@ -9,7 +9,7 @@ the demo's admin, one run per page over its query parameters. Any « is vulnerab
     .venv/bin/python bench/sqlmap_scan.py [--database-url postgresql+psycopg://…]
         [--level 1] [--risk 1]
 
-A separate step, not in `make test` / `make lint`: see README « Sécurité ».
+Part of `make test` (`make test-sqlmap`, on SQLite): see README « Sécurité ».
 """
 
 import re
@@ -73,6 +73,13 @@ def targets(s) -> list[tuple[str, str]]:
          "operation,figure,step,team,q,sort,desc,advisor,as_of,page"),
         (f"/operations/{operation}/targets?advisor_id={advisor}&page=1", "advisor_id,page"),
         ("/bo/?status=open&type_id=1&assignee=me&q=a&page=1", "status,type_id,assignee,q,page"),
+        (f"/clients/?department=69&city=Lyon&postal_code=69003&situation=present"
+         f"&created_from=2020-01-01&opportunity=yes&stage_id={stage}&target=yes"
+         f"&operation_id={operation}&target_state=in_progress&churned=no",
+         "department,city,postal_code,situation,created_from,opportunity,stage_id,target,"
+         "operation_id,target_state,churned"),
+        ("/routing/?status=open&type_id=1&company_id=1&advisor_id=2&page=1",
+         "status,type_id,company_id,advisor_id,page"),
     ]
 
 

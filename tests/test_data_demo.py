@@ -24,6 +24,14 @@ def demo(runner):
     return result
 
 
+def test_demo_prints_each_steps_duration(demo):
+    """What the scale's time goes to, step by step (the 1 000 000 seed's budget)."""
+    steps = re.search(r"^Étapes : (.+)\.$", demo.output, re.M).group(1).split(", ")
+    assert [step.split()[0] for step in steps] == [
+        "people", "clients", "accounts", "operations", "opportunities", "activities",
+        "sales", "proposals", "routing", "commit", "analyze"]
+
+
 def test_demo_creates_clients_with_valid_phones_and_keys(demo):
     clients = db.session.scalars(select(Client)).all()
     assert len(clients) == 200

@@ -65,6 +65,8 @@ def demo_command(scale: int, if_empty: bool):
     click.echo(f"Démo créée en {result.seconds:.1f} s : "
                + ", ".join(f"{label.lower()} : {n}" for label, n in result.counts.items())
                + ".")
+    click.echo("Étapes : " + ", ".join(f"{name} {seconds:.1f} s"
+                                       for name, seconds in result.steps.items()) + ".")
     click.echo("Comptes de connexion :")
     for login in result.logins:
         click.echo(f"  {login.email} / {login.password}  ({login.role}, {login.team})")

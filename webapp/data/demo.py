@@ -55,16 +55,28 @@ def run(scale: int) -> Demo:
     try:
         with unaudited():
             for step in STEPS:
-                step(demo)
-        db.session.commit()
+                _timed(demo, step.__module__.rsplit(".", 1)[-1].removeprefix("demo_"),
+                       step, demo)
+        _timed(demo, "commit", db.session.commit)
     except Exception:
         db.session.rollback()
         raise
+    _timed(demo, "analyze", _settle)
+    demo.seconds = time.perf_counter() - started
+    return demo
+
+
+def _timed(demo: Demo, name: str, work, *args) -> None:
+    started = time.perf_counter()
+    work(*args)
+    demo.steps[name] = time.perf_counter() - started
+
+
+def _settle() -> None:
+    """Fold SQLite's log, then refresh the planner's statistics."""
     _fold_sqlite_log()
     analyze(db.session)
     db.session.commit()
-    demo.seconds = time.perf_counter() - started
-    return demo
 
 
 def _fold_sqlite_log() -> None:

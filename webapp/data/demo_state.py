@@ -38,3 +38,4 @@ class Demo:
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # step → seconds
