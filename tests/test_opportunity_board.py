@@ -1,4 +1,4 @@
-"""The kanban: columns with counts and sums, 20 cards then more on scroll, filters in the
+"""The kanban: columns with counts and sums, CARDS (12) cards then more on scroll, filters in the
 URL, moves (out-of-band swaps; a refused move opens what is missing), expiry, stock
 conflicts, the list view and its CSV / Excel exports."""
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from webapp import clock
 from webapp.extensions import db
 from webapp.history import AuditRow
+from webapp.opportunities.board.queries import CARDS
 from webapp.opportunities.models import LostReason, Opportunity, Stage
 
 HTMX = {"HX-Request": "true"}
@@ -50,20 +51,21 @@ def test_board_columns_counts_and_sums(http, anne, make_opportunity):
     assert "<html" not in fragment.text and 'id="cards-' in fragment.text
 
 
-def test_columns_load_twenty_cards_then_more(http, anne, make_opportunity):
-    made = [make_opportunity(anne) for _ in range(23)]
+def test_columns_load_a_page_of_cards_then_more(http, anne, make_opportunity):
+    assert CARDS == 12  # a tablet column shows 4 cards: three screens, then the next page
+    made = [make_opportunity(anne) for _ in range(CARDS + 3)]
     now = datetime.now(UTC)
     for n, opportunity in enumerate(made):  # distinct entry times: made[0] is the newest
         opportunity.stage_entered_at = now - timedelta(minutes=n)
     db.session.commit()
     page = http.get("/opportunities/").text
     shown = [o.id for o in made if f'id="card-{o.id}"' in page]
-    assert shown == [o.id for o in made[:20]]
+    assert shown == [o.id for o in made[:CARDS]]
     more = page.split('class="kanban-more', 1)[1].split('hx-get="', 1)[1].split('"', 1)[0]
     next_page = http.get(more.replace("&amp;", "&"), headers=HTMX)
     assert next_page.status_code == 200
     assert [o.id for o in made if f'id="card-{o.id}"' in next_page.text] == [
-        o.id for o in made[20:]]
+        o.id for o in made[CARDS:]]
     assert "kanban-more" not in next_page.text  # the column is complete
 
 

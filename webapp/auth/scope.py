@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, exists, false, select, true
 
 from webapp.auth.models import Access, Team, User, UserSession
 from webapp.database import starts_with
@@ -56,6 +56,14 @@ def owned_by(column, user: User, access: Access) -> ColumnElement[bool]:
 def scoped(stmt: Select, model: type, user: User | None = None) -> Select:
     """``stmt`` restricted to the rows of ``model`` that ``user`` (default: current) sees."""
     return stmt.where(_SCOPES[model](user or current_user))
+
+
+def seen_through(column, model: type, user: User | None = None) -> ColumnElement[bool]:
+    """The rows whose ``model`` row (``column`` holds its id) ``user`` sees: a correlated
+    EXISTS, one index lookup per row. (``column IN (scoped ids)`` reads every visible
+    id first: 100 000 clients for a BDC agent, 32 ms for one proposal.)"""
+    return exists(select(model.id).where(model.id == column,
+                                         _SCOPES[model](user or current_user)))
 
 
 def get_or_404(model: type, object_id: int, user: User | None = None):

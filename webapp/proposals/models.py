@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.activities.catalogue.models import Product
 from webapp.auth.models import User
-from webapp.auth.scope import scope_for, scoped
+from webapp.auth.scope import scope_for, seen_through
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Client
 from webapp.database import UTCDateTime
@@ -201,4 +201,4 @@ class Instalment(db.Model):
 @scope_for(Proposal)
 def _proposals(user: User):
     """Whoever sees the client sees its proposals (the one client scope)."""
-    return Proposal.client_id.in_(scoped(db.select(Client.id), Client, user))
+    return seen_through(Proposal.client_id, Client, user)

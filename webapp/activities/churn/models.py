@@ -4,12 +4,12 @@ comprend une date et un motif de chute »), partial (a product range dropped) or
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, select
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.activities.catalogue.models import Product
 from webapp.auth.models import User
-from webapp.auth.scope import scope_for, scoped
+from webapp.auth.scope import scope_for, seen_through
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Account, Client
 from webapp.database import UTCDateTime
@@ -91,4 +91,4 @@ class Churn(Audited, db.Model):
 
 @scope_for(Churn)
 def _churns(user: User):
-    return Churn.client_id.in_(scoped(select(Client.id), Client, user))
+    return seen_through(Churn.client_id, Client, user)

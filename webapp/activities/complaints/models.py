@@ -4,11 +4,11 @@ commande doivent être impérativement enrichis. Origine de la requête : par d�
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import User
-from webapp.auth.scope import scope_for, scoped
+from webapp.auth.scope import scope_for, seen_through
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Client
 from webapp.database import UTCDateTime
@@ -84,4 +84,4 @@ class Complaint(Audited, db.Model):
 
 @scope_for(Complaint)
 def _complaints(user: User):
-    return Complaint.client_id.in_(scoped(select(Client.id), Client, user))
+    return seen_through(Complaint.client_id, Client, user)

@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, select
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.activities.catalogue.models import Product
 from webapp.auth.models import User
-from webapp.auth.scope import scope_for, scoped
+from webapp.auth.scope import scope_for, seen_through
 from webapp.choices import LabelledEnum
 from webapp.clients.models import Client
 from webapp.database import UTCDateTime
@@ -91,4 +91,4 @@ class QuoteLine(Audited, db.Model):
 
 @scope_for(Quote)
 def _quotes(user: User):
-    return Quote.client_id.in_(scoped(select(Client.id), Client, user))
+    return seen_through(Quote.client_id, Client, user)

@@ -40,7 +40,7 @@ from webapp.opportunities.rules import (
     stock_conflicts,
 )
 
-CARDS = 20
+CARDS = 12  # a tablet column shows about four cards: three screens, then the next page
 
 
 def _int(value) -> int:
