@@ -3,7 +3,19 @@
 import unicodedata
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, String, TypeDecorator, and_, event, text
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    TypeDecorator,
+    and_,
+    any_,
+    event,
+    literal,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -106,6 +118,16 @@ def search_key_type(length: int):
         .with_variant(String(length, collation="NOCASE"), "sqlite")
         .with_variant(String(length, collation="C"), "postgresql")
     )
+
+
+def among(column, ids: list[int], dialect: str):
+    """``column IN ids`` for a list of ids repeated across a statement (a manager's
+    people, in three columns of thirteen walks): on PostgreSQL ``= ANY`` of one array
+    parameter, since 2 000 expanded parameters cost more to render and parse than the
+    query takes to run; SQLite's IN elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def starts_with(column, prefix: str):

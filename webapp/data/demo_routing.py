@@ -52,17 +52,13 @@ def create(demo: Demo) -> None:
             max_open=rng.choice((None, 8, 12, 20)),
             competences=frozenset(rng.sample(pairs, min(len(pairs), rng.randint(6, 14))))))
         profiles += 1
-    clients = list(db.session.scalars(select(Client).where(Client.advisor_id.is_not(None))
-                                      .options(selectinload(Client.advisor_periods),
-                                               selectinload(Client.advisor))
-                                      .order_by(Client.id)))
-    rng.shuffle(clients)
+    count = min(400, max(60, demo.scale * 2 // 3))
+    clients = _drawn(rng, max(10, min(60, demo.scale // 10)) + count)
     orphans = clients[:max(10, min(60, demo.scale // 10))]
     for client in orphans:
         assign_advisor(client, None, today - timedelta(days=rng.randint(30, 400)))
     db.session.flush()
     volunteers = [p.advisor for p in queries.profiles() if p.volunteer]
-    count = min(400, max(60, demo.scale * 2 // 3))
     followed = clients[len(orphans):] or clients
     scoring = (queries.points(), {r.key: r.label for r in queries.score_rules()})
     for n in range(count):
@@ -75,6 +71,19 @@ def create(demo: Demo) -> None:
     left = db.session.scalar(select(func.count(Client.id)).where(Client.advisor_id.is_(None)))
     demo.counts.update({"Tableau des compétences": profiles, "Demandes clients": count,
                         "Clients sans conseiller": left})
+
+
+def _drawn(rng, wanted: int) -> list[Client]:
+    """``wanted`` clients with an advisor, drawn at random, loaded with their advisor
+    history (the ids of all, the objects of those drawn only: a million clients)."""
+    ids = list(db.session.scalars(select(Client.id).where(Client.advisor_id.is_not(None))
+                                  .order_by(Client.id)))
+    rng.shuffle(ids)
+    drawn = ids[:wanted]
+    loaded = {client.id: client for client in db.session.scalars(
+        select(Client).where(Client.id.in_(drawn))
+        .options(selectinload(Client.advisor_periods), selectinload(Client.advisor)))}
+    return [loaded[client_id] for client_id in drawn]
 
 
 def _request(demo: Demo, client, advisor, request_type, company, n: int, routed_by,

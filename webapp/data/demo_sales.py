@@ -39,7 +39,8 @@ FACTS = (
     "Le site vitrine est resté inaccessible plusieurs jours.",
 )
 ADVISORS_SERVED = 15  # the advisors who get complaints and quotes (the first by id)
-CHURN_SHARE = 40  # one client in 40 is in total churn
+CHURN_SHARE = 40  # one client in 40 is in total churn …
+CHURNS_MAX = 2500  # … up to this many (through the service, one by one: a million clients)
 
 
 def create(demo: Demo) -> None:
@@ -93,7 +94,7 @@ def _quotes(demo: Demo, advisor: User, clients: list[Client], products) -> None:
 def _churn(demo: Demo, products) -> None:
     reasons = [r.value for r in ChurnReason]
     churned = db.session.scalars(select(Client.id).where(Client.id % CHURN_SHARE == 7)
-                                 .order_by(Client.id)).all()
+                                 .order_by(Client.id).limit(CHURNS_MAX)).all()
     for client_id in churned:
         record_churn(client_id, scope=ChurnScope.TOTAL,
                      day=demo.today - timedelta(days=demo.rng.randint(1, 300)),
@@ -102,7 +103,7 @@ def _churn(demo: Demo, products) -> None:
     # sub-order (slide 41: « Je retire la 101 de ma proposition »).
     holders = db.session.scalars(select(Account.client_id).distinct()
                                  .where(Account.client_id % CHURN_SHARE == 11)
-                                 .order_by(Account.client_id)).all()
+                                 .order_by(Account.client_id).limit(CHURNS_MAX // 2)).all()
     for n, client_id in enumerate(holders):
         product = demo.rng.choice(products)
         record_churn(client_id, scope=ChurnScope.PARTIAL if n % 2 else ChurnScope.PRODUCT,

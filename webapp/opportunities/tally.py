@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import case, event, func, or_, select, text
 
+from webapp.database import among
 from webapp.extensions import db
 from webapp.opportunities.models import Opportunity, StageTally, people_scope
 
@@ -154,7 +155,8 @@ def seen_and_whole(people: list[int], owner_id: int = 0, branch_id: int = 0,
     ``people_scope``'s condition with the people listed) sees — count and summed amount —
     and the column's whole count, in one sum over the tally (the board weighs its walks
     with the two counts)."""
-    seen = or_(*(column.in_(people) for column in
+    dialect = db.session.get_bind().dialect.name
+    seen = or_(*(among(column, people, dialect) for column in
                  (StageTally.owner_id, StageTally.spex_id, StageTally.sales_director_id)))
     stmt = select(StageTally.stage_id, func.sum(case((seen, StageTally.count), else_=0)),
                   func.sum(case((seen, StageTally.cents), else_=0)),
