@@ -131,6 +131,25 @@ def test_first_page_count_and_export_rows(app, book):
         ("Roux", pytest.approx(1500.50), "Laval")]
 
 
+def test_a_small_result_is_sorted_as_the_name_index_walks_it(app, book, monkeypatch):
+    """Up to SMALL_RESULT clients are read whole and sorted in Python; more, by walking
+    the name index: the same order, page by page (ties broken by id)."""
+    from flask_login import login_user
+
+    with app.test_request_context():
+        login_user(book["admin"])
+
+        def pages():
+            return [[c.id for c in queries.result_page(parse_criteria({}), n).items]
+                    for n in (1, 2)]
+
+        monkeypatch.setattr(queries, "page_size", lambda: 4)
+        small = pages()
+        monkeypatch.setattr(queries, "SMALL_RESULT", 2)
+        walked = pages()
+    assert small == walked and len(small[0]) == 4 and len(small[1]) == 2
+
+
 def test_churn_and_open_complaint_criteria(book):
     """« En chute totale » and « A une réclamation ouverte » read the activities' records
     (a closed complaint no longer counts)."""

@@ -15,9 +15,10 @@ from webapp.clients.selection.criteria import conditions
 from webapp.clients.selection.models import SavedQuery
 from webapp.clients.selection.rules import Criteria
 from webapp.extensions import db
-from webapp.pagination import Page, count_capped, page_number, page_size
+from webapp.pagination import Page, page_number, page_size
 
 PRODUCTS_OFFERED = 200
+SMALL_RESULT = 2000  # a result this small is read whole and sorted in Python
 
 
 def selected(stmt: Select, criteria: Criteria, ticked: tuple[int, ...] = (),
@@ -31,15 +32,27 @@ def selected(stmt: Select, criteria: Criteria, ticked: tuple[int, ...] = (),
 
 def result_page(criteria: Criteria, number: int = 1) -> Page:
     """One page of the result by name (French order: the indexed search key), the count
-    capped like the search's (« Plus de 200 clients »): past the cap, counting would cost
-    more than the page; an action counts its clients exactly in its preview. The page's
-    ids are read first (from the indexes alone where they cover the criteria, e.g.
-    ``ix_client_place``), then those clients."""
+    capped like the search's (« Plus de 200 clients »); an action counts its clients
+    exactly in its preview. The page's ids are read first, then those clients.
+
+    A result of up to ``SMALL_RESULT`` clients is read whole, unordered — the planner
+    then takes the criteria's own indexes — and sorted here; only a larger one is read
+    by walking the name index, where a page is found within a few thousand entries. (The
+    walk alone, for criteria that match little — two advisors of another city — read
+    the whole index: 2.3 s at 1 000 000 clients on PostgreSQL.)"""
     size, number = page_size(), page_number(number)
-    ids_stmt = selected(select(Client.id), criteria).order_by(Client.name_key, Client.id)
-    ids = db.session.scalars(ids_stmt.limit(size).offset((number - 1) * size)).all()
+    start = (number - 1) * size
+    few = db.session.execute(selected(select(Client.id, Client.name_key), criteria)
+                             .limit(SMALL_RESULT + 1)).all()
+    if len(few) <= SMALL_RESULT:
+        ordered = sorted(few, key=lambda row: (row.name_key or "", row.id))
+        ids = [row.id for row in ordered[start:start + size]]
+    else:
+        ids = db.session.scalars(selected(select(Client.id), criteria)
+                                 .order_by(Client.name_key, Client.id)
+                                 .limit(size).offset(start)).all()
     return Page(items=_load(ids), number=number, size=size,
-                total=count_capped(ids_stmt, SEARCH_COUNT_CAP), cap=SEARCH_COUNT_CAP)
+                total=min(len(few), SEARCH_COUNT_CAP + 1), cap=SEARCH_COUNT_CAP)
 
 
 def count(criteria: Criteria, ticked: tuple[int, ...] = (), user: User | None = None) -> int:
