@@ -4,10 +4,11 @@ operation is linked to them."""
 
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from webapp.clients.models import Account, Client
 from webapp.clients.services import AccountInput, account_row
+from webapp.data.bulk import insert_rows
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 
@@ -28,8 +29,7 @@ def create(demo: Demo) -> None:
                 opened_on=demo.today - timedelta(days=demo.rng.randint(30, 3650)),
                 amount=demo.rng.randrange(1_000, 200_000, 500))))
         if len(rows) >= CHUNK:
-            db.session.execute(insert(Account), rows)
+            insert_rows(Account.__table__, rows)
             rows = []
-    if rows:
-        db.session.execute(insert(Account), rows)
+    insert_rows(Account.__table__, rows)
     demo.counts["Comptes"] = db.session.scalar(select(func.count(Account.id)))

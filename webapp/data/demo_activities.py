@@ -10,7 +10,7 @@ activities (the feed's bench)."""
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from webapp import clock
 from webapp.activities.appointments.models import Appointment, AppointmentStatus
@@ -25,6 +25,7 @@ from webapp.activities.tasks.models import Task, TaskKind, TaskStatus
 from webapp.activities.tasks.services import create_task, set_status
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
+from webapp.data.bulk import insert_rows
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 
@@ -127,10 +128,10 @@ def _history(demo: Demo) -> int:
                      AppointmentStatus.PLANNED.value, "sequence": 0, "created_at": now,
                      "version": 1} for _ in range(heavy // 4)]
     if appointments:
-        db.session.execute(insert(Appointment.__table__), appointments)
+        insert_rows(Appointment.__table__, appointments)
     rows = [_task_row(rng, heavy_client, heavy_rep, now)
             for _ in range(min(missing, heavy - len(appointments)))]
     rows += [_task_row(rng, *rng.choice(pairs), now) for _ in range(missing - len(rows))]
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(Task.__table__), rows[start:start + CHUNK])
+        insert_rows(Task.__table__, rows[start:start + CHUNK])
     return len(rows)

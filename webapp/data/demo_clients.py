@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from webapp.clients.models import AdvisorPeriod, Client
 from webapp.clients.rules import Phone, search_key
 from webapp.clients.services import ClientInput, client_row
+from webapp.data.bulk import insert_rows
 from webapp.data.demo_state import Agency, Demo
 from webapp.extensions import db
 
@@ -68,7 +69,7 @@ def create(demo: Demo) -> None:
             ids = _insert_clients([m.row for m in made])
             rows = [{"client_id": ids[m.row["key"]], **p} for m in made for p in m.periods]
             if rows:
-                db.session.execute(insert(AdvisorPeriod.__table__), rows)
+                insert_rows(AdvisorPeriod.__table__, rows)
             referrers.extend(ids.values())
             periods += len(rows)
     demo.counts.update({"Clients": demo.scale, "Périodes de suivi": periods})
@@ -91,7 +92,7 @@ def _indexes_built_at_the_end(*tables):
 def _insert_clients(rows: list[dict]) -> dict[str, int]:
     """Insert one chunk; return ``{key: id}`` (keys of a chunk are consecutive)."""
     table = Client.__table__
-    db.session.execute(insert(table), rows)
+    insert_rows(table, rows)
     return dict(db.session.execute(
         select(table.c.key, table.c.id)
         .where(table.c.key.between(rows[0]["key"], rows[-1]["key"]))).all())

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
+from webapp.data.bulk import insert_rows
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 from webapp.operations import progress
@@ -211,7 +212,7 @@ def _targets(env: _Env, operation_id: int, campaign: Campaign, start: date,
             rows.append({"operation_id": operation_id, "client_id": client_id,
                          "advisor_id": advisor_id, "version": 1, **row})
             walks.append((client_id, records))
-        db.session.execute(insert(Target.__table__), rows)
+        insert_rows(Target.__table__, rows)
         ids = dict(db.session.execute(
             select(Target.__table__.c.client_id, Target.__table__.c.id)
             .where(Target.__table__.c.operation_id == operation_id,
@@ -219,7 +220,7 @@ def _targets(env: _Env, operation_id: int, campaign: Campaign, start: date,
         records = [{"target_id": ids[client_id], "created_at": env.now, **record}
                    for client_id, made in walks for record in made]
         for part in range(0, len(records), CHUNK):
-            db.session.execute(insert(StepRecord.__table__), records[part:part + CHUNK])
+            insert_rows(StepRecord.__table__, records[part:part + CHUNK])
         env.targets += len(rows)
         env.records += len(records)
     progress.refresh(db.session, Target.operation_id == operation_id)

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from webapp import clock
 from webapp.auth.models import Role, Team, User
 from webapp.clients.models import Client
+from webapp.data.bulk import insert_rows
 from webapp.data.demo_clients import _indexes_built_at_the_end
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
@@ -281,15 +282,15 @@ def _flush(env: _Env) -> None:
     if not env.rows:
         return
     table = Opportunity.__table__
-    db.session.execute(insert(table), env.rows)
+    insert_rows(table, env.rows)
     ids = dict(db.session.execute(
         select(table.c.key, table.c.id)
         .where(table.c.key.between(env.rows[0]["key"], env.rows[-1]["key"]))).all())
     for model, items, count in ((Meeting, env.meetings, "meetings"),
                                 (Call, env.calls, "calls")):
         if items:
-            db.session.execute(insert(model.__table__),
-                               [{"opportunity_id": ids[k], **row} for k, row in items])
+            insert_rows(model.__table__,
+                        [{"opportunity_id": ids[k], **row} for k, row in items])
             env.counts[count] += len(items)
     env.rows, env.meetings, env.calls = [], [], []
 
