@@ -4,7 +4,7 @@ advisor's query never returns another advisor's clients, whatever the criteria s
 import pytest
 from sqlalchemy import select
 
-from webapp.clients.models import Client
+from webapp.clients.models import Account, Client
 from webapp.clients.selection import queries
 from webapp.clients.selection.rules import parse_criteria
 from webapp.extensions import db
@@ -148,6 +148,12 @@ def test_a_small_result_is_sorted_as_the_name_index_walks_it(app, book, monkeypa
         monkeypatch.setattr(queries, "SMALL_RESULT", 2)
         walked = pages()
     assert small == walked and len(small[0]) == 4 and len(small[1]) == 2
+
+
+def test_the_kinds_of_accounts_offered_are_each_kind_once_by_name(book):
+    held = sorted(set(db.session.scalars(select(Account.product))))
+    assert len(held) >= 2
+    assert queries.product_choices() == held
 
 
 def test_churn_and_open_complaint_criteria(book):

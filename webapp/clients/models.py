@@ -152,7 +152,9 @@ class Account(Audited, db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"),
                                            index=True)
     number: Mapped[str] = mapped_column(String(40))
-    product: Mapped[str] = mapped_column(String(120))
+    # Indexed: the query builder offers the kinds held, a few index seeks
+    # (clients/selection/queries.product_choices), not a scan of every account.
+    product: Mapped[str] = mapped_column(String(120), index=True)
     opened_on: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
 

@@ -25,7 +25,7 @@ from webapp.activities.tasks.models import Task, TaskKind, TaskStatus
 from webapp.activities.tasks.services import create_task, set_status
 from webapp.auth.models import Role, User
 from webapp.clients.models import Client
-from webapp.data.bulk import insert_rows
+from webapp.data.bulk import built_at_the_end, insert_rows
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 
@@ -132,6 +132,7 @@ def _history(demo: Demo) -> int:
     rows = [_task_row(rng, heavy_client, heavy_rep, now)
             for _ in range(min(missing, heavy - len(appointments)))]
     rows += [_task_row(rng, *rng.choice(pairs), now) for _ in range(missing - len(rows))]
-    for start in range(0, len(rows), CHUNK):
-        insert_rows(Task.__table__, rows[start:start + CHUNK])
+    with built_at_the_end(Task.__table__):
+        for start in range(0, len(rows), CHUNK):
+            insert_rows(Task.__table__, rows[start:start + CHUNK])
     return len(rows)

@@ -6,7 +6,6 @@ row is the one ``clients.services.save_client`` would write (``client_row``: sea
 included); the advisor history, made up over past years, is the demo's own.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from webapp.clients.models import AdvisorPeriod, Client
 from webapp.clients.rules import Phone, search_key
 from webapp.clients.services import ClientInput, client_row
-from webapp.data.bulk import insert_rows
+from webapp.data.bulk import built_at_the_end, insert_rows
 from webapp.data.demo_state import Agency, Demo
 from webapp.extensions import db
 
@@ -62,7 +61,7 @@ def create(demo: Demo) -> None:
     now = datetime.now(UTC)
     referrers: list[int] = []
     periods = 0
-    with _indexes_built_at_the_end(Client.__table__, AdvisorPeriod.__table__):
+    with built_at_the_end(Client.__table__, AdvisorPeriod.__table__):
         for start in range(0, demo.scale, CHUNK):
             made = [_client(demo, pools, f"c-{n + 1:0{width}d}", now, referrers)
                     for n in range(start, min(start + CHUNK, demo.scale))]
@@ -73,20 +72,6 @@ def create(demo: Demo) -> None:
             referrers.extend(ids.values())
             periods += len(rows)
     demo.counts.update({"Clients": demo.scale, "Périodes de suivi": periods})
-
-
-@contextmanager
-def _indexes_built_at_the_end(*tables):
-    """Drop the tables' secondary indexes, and build them once the rows are in: sorting a
-    million keys once is far cheaper than updating nine B-trees a million times. The DDL
-    is part of the transaction (SQLite, PostgreSQL): a failure restores the indexes."""
-    connection = db.session.connection()
-    indexes = [index for table in tables for index in table.indexes]
-    for index in indexes:
-        index.drop(connection)
-    yield
-    for index in indexes:
-        index.create(connection)
 
 
 def _insert_clients(rows: list[dict]) -> dict[str, int]:

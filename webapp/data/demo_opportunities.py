@@ -19,8 +19,7 @@ from sqlalchemy import func, insert, select
 from webapp import clock
 from webapp.auth.models import Role, Team, User
 from webapp.clients.models import Client
-from webapp.data.bulk import insert_rows
-from webapp.data.demo_clients import _indexes_built_at_the_end
+from webapp.data.bulk import built_at_the_end, insert_rows
 from webapp.data.demo_state import Demo
 from webapp.extensions import db
 from webapp.opportunities import tally
@@ -97,7 +96,7 @@ def create(demo: Demo) -> None:
     width = max(6, len(str(demo.scale)))
     clients = max(1, db.session.scalar(select(func.count()).select_from(Client.__table__)))
     made = index = 0
-    with (_indexes_built_at_the_end(Opportunity.__table__, Meeting.__table__, Call.__table__),
+    with (built_at_the_end(Opportunity.__table__, Meeting.__table__, Call.__table__),
           tally.counted_at_the_end(db.session.connection())):
         for chunk in _client_chunks():
             for client in chunk:

@@ -131,8 +131,15 @@ def operation_choices() -> list[tuple[int, str]]:
 
 
 def product_choices() -> list[str]:
-    """The kinds of accounts held (the first ones, by name)."""
-    return db.session.scalars(select(Account.product).distinct().order_by(Account.product)
+    """The kinds of accounts held (the first ones, by name): from one kind to the next
+    through the index on ``account.product``, one seek each (a recursive query: neither
+    engine skips through an index for a DISTINCT; it read all 500 000 accounts of the
+    1 000 000-client demo, 70 ms on PostgreSQL)."""
+    first = select(func.min(Account.product).label("product")).cte("kinds", recursive=True)
+    after = select(func.min(Account.product)).where(Account.product > first.c.product)
+    kinds = first.union_all(select(after.scalar_subquery())
+                            .where(first.c.product.is_not(None)))
+    return db.session.scalars(select(kinds.c.product).where(kinds.c.product.is_not(None))
                               .limit(PRODUCTS_OFFERED)).all()
 
 
