@@ -53,8 +53,9 @@ def create(demo: Demo) -> None:
             competences=frozenset(rng.sample(pairs, min(len(pairs), rng.randint(6, 14))))))
         profiles += 1
     count = min(400, max(60, demo.scale * 2 // 3))
-    clients = _drawn(rng, max(10, min(60, demo.scale // 10)) + count)
-    orphans = clients[:max(10, min(60, demo.scale // 10))]
+    orphan_count = max(10, min(60, demo.scale // 10))
+    clients = _drawn(rng, orphan_count + count)
+    orphans = clients[:orphan_count]
     for client in orphans:
         assign_advisor(client, None, today - timedelta(days=rng.randint(30, 400)))
     db.session.flush()
