@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask_login import current_user
-from sqlalchemy import Select, false, func, or_, select, tuple_, union, union_all
+from sqlalchemy import Select, false, func, or_, select, true, tuple_, union, union_all
 from sqlalchemy.orm import aliased
 
 from webapp.auth.models import Access, User
@@ -201,8 +201,7 @@ def _sums(filters: Filters, people: list[int] | None, stage_ids: list[int] | Non
             {s: (count, whole) for s, (count, _, whole) in both.items()})
 
 
-def _ordered_walk(stmt: Select, stage_id: int, after: tuple[datetime, int] | None) -> Select:
-    stmt = stmt.where(Opportunity.stage_id == stage_id)
+def _ordered_walk(stmt: Select, after: tuple[datetime, int] | None) -> Select:
     if after is not None:
         stmt = stmt.where(tuple_(Opportunity.stage_entered_at, Opportunity.id) < after)
     return (stmt.order_by(Opportunity.stage_entered_at.desc(), Opportunity.id.desc())
@@ -212,26 +211,51 @@ def _ordered_walk(stmt: Select, stage_id: int, after: tuple[datetime, int] | Non
 PEOPLE = (Opportunity.owner_id, Opportunity.spex_id, Opportunity.sales_director_id)
 
 
-def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
-                people: list[int] | None = None, walk: bool = True):
-    """The ids of a column's next CARDS + 1 cards, in the board's order, from one index
-    range: the column's (``walk``: the scope checked on its entries against ``people``,
-    None: the whole pipeline), or each of ``people``'s as owner, SPEX and DV, merged."""
-    if walk:
-        stmt = filtered(select(Opportunity.id), filters, board=True)
-        if people is not None:
-            dialect = db.session.get_bind().dialect.name
-            stmt = stmt.where(or_(*(among(column, people, dialect) for column in PEOPLE)))
-        return _ordered_walk(stmt, stage_id, after)
+def _walked_ids(stage_ids: list[int], filters: Filters, after: tuple[datetime, int] | None,
+                people: list[int] | None) -> Select:
+    """The ids of the next CARDS + 1 cards of each of these columns, each walking its
+    column's index (ix_opportunity_board; the scope checked on its entries against
+    ``people``, None: the whole pipeline), in one short statement whatever the number of
+    columns: PostgreSQL joins the stages to a LATERAL walk, SQLite looks the cards up by
+    the ids of a walk it runs again for each stage. (Thirteen walks in a UNION ALL took
+    8 ms to build and PostgreSQL 1.5 ms to plan, for 0.3 ms of reading.)"""
+    dialect = db.session.get_bind().dialect.name
+    walk = filtered(select(Opportunity.id), filters, board=True).where(
+        Opportunity.stage_id == Stage.id)
+    if people is not None:
+        walk = walk.where(or_(*(among(column, people, dialect) for column in PEOPLE)))
+    walk = _ordered_walk(walk, after).correlate(Stage)
+    if dialect == "postgresql":
+        lateral = walk.lateral()
+        return (select(lateral.c.id).select_from(Stage).join(lateral, true())
+                .where(among(Stage.id, stage_ids, dialect)))
+    card = aliased(Opportunity)
+    return (select(card.id).select_from(Stage).join(card, card.id.in_(walk))
+            .where(Stage.id.in_(stage_ids)))
+
+
+def _people_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
+                people: list[int]) -> Select:
+    """The ids of a column's next CARDS + 1 cards from each of ``people``'s indexes as
+    owner, SPEX and DV, merged (a few people: an advisor, a small agency)."""
     if not people:
         return select(Opportunity.id).where(false())
     walks = [select(_ordered_walk(
         filtered(select(Opportunity.id, Opportunity.stage_entered_at), filters, board=True)
-        .where(column == person), stage_id, after).subquery())
+        .where(Opportunity.stage_id == stage_id, column == person), after).subquery())
         for person in people for column in PEOPLE]
     merged = union(*walks).subquery()
     return (select(merged.c.id).order_by(merged.c.stage_entered_at.desc(), merged.c.id.desc())
             .limit(CARDS + 1))
+
+
+def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
+                people: list[int] | None = None, walk: bool = True) -> Select:
+    """The ids of a column's next CARDS + 1 cards, in the board's order, from one index
+    range: the column's (``walk``) or ``people``'s own, merged."""
+    if walk:
+        return _walked_ids([stage_id], filters, after, people)
+    return _people_ids(stage_id, filters, after, people)
 
 
 @dataclass
@@ -271,7 +295,8 @@ def _picked(ids: Select) -> Callable[[Select], Select]:
     together with the cards' joins, a manager's walks (three lists of their people per
     column) took PostgreSQL 9 ms to plan."""
     chosen = list(db.session.scalars(ids))
-    return lambda stmt: stmt.where(Opportunity.id.in_(chosen))
+    dialect = db.session.get_bind().dialect.name
+    return lambda stmt: stmt.where(among(Opportunity.id, chosen, dialect))
 
 
 def _cards(restrict: Callable[[Select], Select], stage_by_id: dict[int, Stage],
@@ -391,8 +416,11 @@ def board(filters: Filters, today: date) -> list[Column]:
     read = [s for s in all_stages if people is None or sums.get(s.id, Total()).count]
     by_stage: dict[int, list[Card]] = {}
     if read:
-        picked = union_all(*(select(_column_ids(s.id, filters, None, people, plan[s.id])
-                                    .subquery()) for s in read))
+        walked = [s.id for s in read if plan[s.id]]
+        parts = ([_walked_ids(walked, filters, None, people)] if walked else []) + [
+            _people_ids(s.id, filters, None, people) for s in read if not plan[s.id]]
+        picked = (parts[0] if len(parts) == 1
+                  else union_all(*(select(part.subquery()) for part in parts)))
         for card in _cards(_picked(picked), {s.id: s for s in all_stages}, today):
             by_stage.setdefault(card.stage_id, []).append(card)
     return [_column(s, by_stage.get(s.id, []), sums.get(s.id, Total())) for s in all_stages]
