@@ -1,4 +1,4 @@
-"""The kanban: columns with counts and sums, CARDS (12) cards then more on scroll, filters in the
+"""The kanban: columns with counts and sums, CARDS (10) cards then more on scroll, filters in the
 URL, moves (out-of-band swaps; a refused move opens what is missing), expiry, stock
 conflicts, the list view and its CSV / Excel exports."""
 
@@ -52,7 +52,7 @@ def test_board_columns_counts_and_sums(http, anne, make_opportunity):
 
 
 def test_columns_load_a_page_of_cards_then_more(http, anne, make_opportunity):
-    assert CARDS == 12  # a tablet column shows 4 cards: three screens, then the next page
+    assert CARDS == 10  # a tablet column shows 4 cards: two screens and a half, then the next page
     made = [make_opportunity(anne) for _ in range(CARDS + 3)]
     now = datetime.now(UTC)
     for n, opportunity in enumerate(made):  # distinct entry times: made[0] is the newest

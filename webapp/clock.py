@@ -23,11 +23,16 @@ def today() -> date:
     return datetime.now(zone()).date()
 
 
-def local_day(moment: datetime) -> date:
-    """The day of an instant in the app's time zone. Stored instants come back aware (UTC)
-    on both engines (``database.UTCDateTime``); a naive value is taken as UTC."""
+def local(moment: datetime) -> datetime:
+    """An instant in the app's time zone. Stored instants come back aware (UTC) on both
+    engines (``database.UTCDateTime``); a naive value is taken as UTC."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone()).date()
+    return aware.astimezone(zone())
+
+
+def local_day(moment: datetime) -> date:
+    """The day of an instant in the app's time zone."""
+    return local(moment).date()
 
 
 def day_start(day: date) -> datetime:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     DateTime,
     Engine,
-    Integer,
     String,
     TypeDecorator,
     and_,
@@ -120,14 +119,14 @@ def search_key_type(length: int):
     )
 
 
-def among(column, ids: list[int], dialect: str):
-    """``column IN ids`` for a list of ids repeated across a statement (a manager's
-    people, in three columns of thirteen walks): on PostgreSQL ``= ANY`` of one array
-    parameter, since 2 000 expanded parameters cost more to render and parse than the
-    query takes to run; SQLite's IN elsewhere."""
+def among(column, values: list, dialect: str):
+    """``column IN values`` for a long list (a manager's people, the ids or stock numbers
+    of a board's cards): on PostgreSQL ``= ANY`` of one array parameter, whose SQL is the
+    same whatever the list, since rendering and parsing hundreds of expanded parameters
+    cost more than the query takes to run; SQLite's IN elsewhere."""
     if dialect == "postgresql":
-        return column == any_(literal(list(ids), ARRAY(Integer)))
-    return column.in_(ids)
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(values)
 
 
 def starts_with(column, prefix: str):

@@ -5,9 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.numbers import parse_pattern
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 
 from webapp.choices import label_of
+from webapp.clock import local
 
 DASH = "—"
 
@@ -44,25 +45,28 @@ def rate(value) -> str:
 
 
 def day(value) -> str:
-    """`22/11/2026`."""
+    """`22/11/2026` (an instant: its day in the configured time zone)."""
     if value is None:
         return DASH
     if isinstance(value, datetime):
-        return format_datetime(value, "dd/MM/yyyy")
+        value = local(value)
     if isinstance(value, date):
-        return format_date(value, "dd/MM/yyyy")
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     return str(value)
 
 
 def moment(value) -> str:
     """`22/11/2026 14:05` in the configured time zone. Total: an instant the time zone
-    cannot shift (year 9999) is shown as stored rather than breaking the page."""
+    cannot shift (year 9999) is shown as stored rather than breaking the page. (Digits
+    only, so no locale data: Babel's ``format_datetime`` cost 60 µs a call, a kanban
+    board's next actions 1 ms.)"""
     if value is None:
         return DASH
     try:
-        return format_datetime(value, "dd/MM/yyyy HH:mm")
+        shown = local(value)
     except (OverflowError, ValueError, TypeError, AttributeError):
         return f"{value:%d/%m/%Y %H:%M} UTC" if isinstance(value, datetime) else str(value)
+    return f"{day(shown.date())} {shown.hour:02d}:{shown.minute:02d}"
 
 
 def number(value) -> str:

@@ -42,7 +42,7 @@ from webapp.opportunities.rules import (
     stock_conflicts,
 )
 
-CARDS = 12  # a tablet column shows about four cards: three screens, then the next page
+CARDS = 10  # a tablet column shows about four cards: two screens and a half, then the next page
 
 
 def _int(value) -> int:
@@ -209,50 +209,54 @@ def _ordered_walk(stmt: Select, after: tuple[datetime, int] | None) -> Select:
 
 
 PEOPLE = (Opportunity.owner_id, Opportunity.spex_id, Opportunity.sales_director_id)
+# A card's place on the board (what the walks read from their indexes).
+POSITION = (Opportunity.id, Opportunity.stage_id, Opportunity.stage_entered_at)
 
 
 def _walked_ids(stage_ids: list[int], filters: Filters, after: tuple[datetime, int] | None,
                 people: list[int] | None) -> Select:
-    """The ids of the next CARDS + 1 cards of each of these columns, each walking its
+    """The positions (id, stage, entry) of the next CARDS + 1 cards of each of these
+    columns, each walking its
     column's index (ix_opportunity_board; the scope checked on its entries against
     ``people``, None: the whole pipeline), in one short statement whatever the number of
     columns: PostgreSQL joins the stages to a LATERAL walk, SQLite looks the cards up by
     the ids of a walk it runs again for each stage. (Thirteen walks in a UNION ALL took
     8 ms to build and PostgreSQL 1.5 ms to plan, for 0.3 ms of reading.)"""
     dialect = db.session.get_bind().dialect.name
-    walk = filtered(select(Opportunity.id), filters, board=True).where(
+    walk = filtered(select(*POSITION), filters, board=True).where(
         Opportunity.stage_id == Stage.id)
     if people is not None:
         walk = walk.where(or_(*(among(column, people, dialect) for column in PEOPLE)))
     walk = _ordered_walk(walk, after).correlate(Stage)
     if dialect == "postgresql":
         lateral = walk.lateral()
-        return (select(lateral.c.id).select_from(Stage).join(lateral, true())
+        return (select(lateral).select_from(Stage).join(lateral, true())
                 .where(among(Stage.id, stage_ids, dialect)))
     card = aliased(Opportunity)
-    return (select(card.id).select_from(Stage).join(card, card.id.in_(walk))
+    return (select(card.id, card.stage_id, card.stage_entered_at).select_from(Stage)
+            .join(card, card.id.in_(walk.with_only_columns(Opportunity.id)))
             .where(Stage.id.in_(stage_ids)))
 
 
 def _people_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
                 people: list[int]) -> Select:
-    """The ids of a column's next CARDS + 1 cards from each of ``people``'s indexes as
+    """The positions of a column's next CARDS + 1 cards from each of ``people``'s indexes as
     owner, SPEX and DV, merged (a few people: an advisor, a small agency)."""
     if not people:
-        return select(Opportunity.id).where(false())
+        return select(*POSITION).where(false())
     walks = [select(_ordered_walk(
-        filtered(select(Opportunity.id, Opportunity.stage_entered_at), filters, board=True)
+        filtered(select(*POSITION), filters, board=True)
         .where(Opportunity.stage_id == stage_id, column == person), after).subquery())
         for person in people for column in PEOPLE]
     merged = union(*walks).subquery()
-    return (select(merged.c.id).order_by(merged.c.stage_entered_at.desc(), merged.c.id.desc())
+    return (select(merged).order_by(merged.c.stage_entered_at.desc(), merged.c.id.desc())
             .limit(CARDS + 1))
 
 
 def _column_ids(stage_id: int, filters: Filters, after: tuple[datetime, int] | None,
                 people: list[int] | None = None, walk: bool = True) -> Select:
-    """The ids of a column's next CARDS + 1 cards, in the board's order, from one index
-    range: the column's (``walk``) or ``people``'s own, merged."""
+    """The positions (id, stage, entry) of a column's next CARDS + 1 cards, from one
+    index range: the column's (``walk``) or ``people``'s own, merged."""
     if walk:
         return _walked_ids([stage_id], filters, after, people)
     return _people_ids(stage_id, filters, after, people)
@@ -263,7 +267,6 @@ class Card:
     id: int
     name: str
     stage_id: int
-    entered: datetime  # the stage entry time: the column's order and cursor
     client_id: int
     client_name: str
     type_name: str
@@ -290,13 +293,35 @@ def _vehicle(row) -> str:
                     if v)
 
 
-def _picked(ids: Select) -> Callable[[Select], Select]:
-    """The cards of the opportunities ``ids`` selects, read first on their own: planned
-    together with the cards' joins, a manager's walks (three lists of their people per
-    column) took PostgreSQL 9 ms to plan."""
-    chosen = list(db.session.scalars(ids))
+@dataclass(frozen=True)
+class Page:
+    """A column's cards to show (ids, in the board's order) and the next page's cursor."""
+
+    ids: list[int]
+    cursor: str | None  # None when the column is complete
+
+
+def _pages(positions: Select) -> dict[int, Page]:
+    """Per stage, the cards to show of what ``positions`` read (CARDS + 1 per column: the
+    one more says there is a next page, and is not loaded). Read on their own first:
+    planned together with the cards' joins, a manager's walks took PostgreSQL 9 ms to
+    plan."""
+    by_stage: dict[int, list] = {}
+    for row in db.session.execute(positions):
+        by_stage.setdefault(row.stage_id, []).append(row)
+    pages = {}
+    for stage_id, rows in by_stage.items():
+        rows.sort(key=lambda r: (r.stage_entered_at, r.id), reverse=True)
+        shown = rows[:CARDS]
+        cursor = (encode_cursor(shown[-1].stage_entered_at, shown[-1].id)
+                  if len(rows) > CARDS else None)
+        pages[stage_id] = Page([r.id for r in shown], cursor)
+    return pages
+
+
+def _by_ids(ids: list[int]) -> Callable[[Select], Select]:
     dialect = db.session.get_bind().dialect.name
-    return lambda stmt: stmt.where(among(Opportunity.id, chosen, dialect))
+    return lambda stmt: stmt.where(among(Opportunity.id, ids, dialect))
 
 
 def _cards(restrict: Callable[[Select], Select], stage_by_id: dict[int, Stage],
@@ -315,7 +340,7 @@ def _cards(restrict: Callable[[Select], Select], stage_by_id: dict[int, Stage],
                  .scalar_subquery())
     rows = db.session.execute(restrict(
         select(Opportunity.id, Opportunity.name, Opportunity.stage_id, Opportunity.client_id,
-               Opportunity.stage_entered_at, Opportunity.vehicle_make,
+               Opportunity.vehicle_make,
                Opportunity.vehicle_model, Opportunity.vehicle_year, Opportunity.stock_number,
                Opportunity.stock_key, Opportunity.amount, Opportunity.created_at,
                Opportunity.follow_up_on, Client.first_name, Client.last_name,
@@ -326,7 +351,7 @@ def _cards(restrict: Callable[[Select], Select], stage_by_id: dict[int, Stage],
         .outerjoin(owner, owner.id == Opportunity.owner_id))).all()
     claims = stock_claims({r.stock_key for r in rows if r.stock_key}, today)
     return [Card(
-        id=r.id, name=r.name, stage_id=r.stage_id, entered=r.stage_entered_at,
+        id=r.id, name=r.name, stage_id=r.stage_id,
         client_id=r.client_id, client_name=f"{r.first_name} {r.last_name}",
         type_name=r.type_name, vehicle=_vehicle(r), stock_number=r.stock_number,
         amount=r.amount, owner_name=r.owner_name,
@@ -384,7 +409,8 @@ def stock_claims(keys: set[str], today: date) -> dict[int, Claim]:
                _meeting_flag(Meeting.status == MeetingStatus.PRESENT).label("present"),
                _meeting_flag(Meeting.status == MeetingStatus.PLANNED).label("planned"))
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(Opportunity.stock_key.in_(sorted(keys)))).all()
+        .where(among(Opportunity.stock_key, sorted(keys),
+                     db.session.get_bind().dialect.name))).all()
     active = [r for r in rows if claims_vehicle(
         r.lost or r.invalid, r.stamps == "delivery_date",
         is_expired(local_day(r.created_at), today, r.expires_after_days))]
@@ -396,12 +422,8 @@ def stock_claims(keys: set[str], today: date) -> dict[int, Claim]:
             for id_, others in conflicts.items()}
 
 
-def _column(stage: Stage, cards: list[Card], total: Total) -> Column:
-    """A column from its cards (at most CARDS + 1: one more says there is a next page)."""
-    cards = sorted(cards, key=lambda c: (c.entered, c.id), reverse=True)
-    shown = cards[:CARDS]
-    cursor = encode_cursor(shown[-1].entered, shown[-1].id) if len(cards) > CARDS else None
-    return Column(stage, total, shown, cursor)
+def _column(stage: Stage, page: Page, cards: dict[int, Card], total: Total) -> Column:
+    return Column(stage, total, [cards[i] for i in page.ids if i in cards], page.cursor)
 
 
 def board(filters: Filters, today: date) -> list[Column]:
@@ -414,16 +436,19 @@ def board(filters: Filters, today: date) -> list[Column]:
     plan = walks([s.id for s in all_stages], people, counts)
     # A column the tally says holds none of the viewer's cards is not read.
     read = [s for s in all_stages if people is None or sums.get(s.id, Total()).count]
-    by_stage: dict[int, list[Card]] = {}
+    pages: dict[int, Page] = {}
     if read:
         walked = [s.id for s in read if plan[s.id]]
         parts = ([_walked_ids(walked, filters, None, people)] if walked else []) + [
             _people_ids(s.id, filters, None, people) for s in read if not plan[s.id]]
-        picked = (parts[0] if len(parts) == 1
-                  else union_all(*(select(part.subquery()) for part in parts)))
-        for card in _cards(_picked(picked), {s.id: s for s in all_stages}, today):
-            by_stage.setdefault(card.stage_id, []).append(card)
-    return [_column(s, by_stage.get(s.id, []), sums.get(s.id, Total())) for s in all_stages]
+        pages = _pages(parts[0] if len(parts) == 1
+                       else union_all(*(select(part.subquery()) for part in parts)))
+    ids = [i for page in pages.values() for i in page.ids]
+    cards = ({c.id: c for c in _cards(_by_ids(ids), {s.id: s for s in all_stages}, today)}
+             if ids else {})
+    empty = Page([], None)
+    return [_column(s, pages.get(s.id, empty), cards, sums.get(s.id, Total()))
+            for s in all_stages]
 
 
 def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date) -> Column:
@@ -433,8 +458,11 @@ def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date)
     if people is not None and not (filters.since or filters.until):
         counts = _sums(filters, people, [stage.id])[1]
     plan = walks([stage.id], people, counts)
-    picked = _column_ids(stage.id, filters, decode_cursor(cursor), people, plan[stage.id])
-    return _column(stage, _cards(_picked(picked), {stage.id: stage}, today), Total())
+    page = _pages(_column_ids(stage.id, filters, decode_cursor(cursor), people,
+                              plan[stage.id])).get(stage.id, Page([], None))
+    cards = ({c.id: c for c in _cards(_by_ids(page.ids), {stage.id: stage}, today)}
+             if page.ids else {})
+    return _column(stage, page, cards, Total())
 
 
 def one_card(opportunity: Opportunity, today: date, filters: Filters | None = None
