@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Text, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.auth.models import Access, Branch, User
@@ -73,6 +73,9 @@ class Client(Audited, db.Model):
     language: Mapped[str] = mapped_column(String(5), default="fr")
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
     advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The advisors who followed the client before the present one (ended periods), kept
+    # by services.assign_advisor: « Nouveau conseiller » without reading the periods.
+    former_advisors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
@@ -118,9 +121,9 @@ class Client(Audited, db.Model):
 
     @property
     def advisor_situation(self) -> str:
-        former = sum(1 for p in self.advisor_periods if p.ended_on is not None)
         return advisor_situation(self.advisor is not None,
-                                 bool(self.advisor and self.advisor.active), former)
+                                 bool(self.advisor and self.advisor.active),
+                                 self.former_advisors or 0)
 
     def __str__(self):
         return self.full_name

@@ -106,6 +106,7 @@ def assign_advisor(client: Client, advisor_id: int | None, on: date | None = Non
     for period in client.advisor_periods:
         if period.ended_on is None:
             period.ended_on = on
+            client.former_advisors = (client.former_advisors or 0) + 1
     client.advisor_id = advisor_id
     if advisor_id is not None:
         client.advisor_periods.append(AdvisorPeriod(advisor_id=advisor_id, started_on=on))

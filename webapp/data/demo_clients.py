@@ -95,6 +95,8 @@ def _client(demo: Demo, pools: Pools, key: str, now: datetime, referrers: list[i
         referred_by_id=rng.choice(referrers) if referrers and rng.random() < 0.04 else None,
         notes=rng.choice(NOTES) if rng.random() < 0.05 else None)
     row = {"key": key, **client_row(values), "advisor_id": advisor_id,
+           # What services.assign_advisor keeps: the ended periods.
+           "former_advisors": sum(1 for p in periods if p["ended_on"] is not None),
            "created_at": created, "updated_at": created, "version": 1}
     return _Made(row, periods)
 
