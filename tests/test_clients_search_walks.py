@@ -63,3 +63,17 @@ def test_a_rank_walks_its_key_index_in_order_without_a_sort(app, org, book, view
             plan = _plan(stmt)
             assert f"ix_client_{column.key}" in plan, plan
             assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+            if db.engine.dialect.name == "sqlite":  # the scope checked on the entry itself
+                assert f"COVERING INDEX ix_client_{column.key}" in plan, plan
+
+
+def test_the_total_merges_the_ranks_and_stops_at_the_cap(app, org, book, monkeypatch):
+    """« Michel Martin » matches « mich » on two keys: counted once; past the cap, the
+    total says « more » (cap + 1) whichever rank reached it."""
+    with app.test_request_context():
+        login_user(org["admin"])
+        keys = queries.search_keys("mich")
+        assert len(keys) >= 2
+        assert queries._total(keys, queries.Filters()) == len(book)
+        monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 5)
+        assert queries._total(keys, queries.Filters()) == 6

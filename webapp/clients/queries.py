@@ -8,7 +8,7 @@ the size of the client book.
 from dataclasses import dataclass
 
 from flask_login import current_user
-from sqlalchemy import Select, func, literal, or_, select, union_all
+from sqlalchemy import Select, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import Access
@@ -17,7 +17,7 @@ from webapp.clients.models import Client
 from webapp.clients.rules import phone_query_key, search_key
 from webapp.database import starts_with
 from webapp.extensions import db
-from webapp.pagination import Page, count_capped, page_size, paginate
+from webapp.pagination import Page, page_size, paginate
 
 MAX_SEARCH_PAGE = 40
 # A search as you type counts its matches up to here ("plus de 200 clients"): a two-letter
@@ -116,6 +116,21 @@ def _ranked_ids(keys, filters: Filters, needed: int, scope=None) -> list[int]:
     return list(seen)
 
 
+def _total(keys, filters: Filters, scope=None) -> int:
+    """How many clients match, counted no further than SEARCH_COUNT_CAP + 1: each rank's
+    walk stops after that many entries (in its index, the scope checked there), and
+    their ids are merged. One count over every key's matches (a BitmapOr reading each
+    matching entry, then their rows) grew with the book: 8 ms for « char » at 1 000 000
+    clients. The same figure: a rank that reaches the cap makes the total exceed it."""
+    walks = [select(_visible(select(Client.id).where(starts_with(column, prefix)), filters,
+                             scope).order_by(column, Client.id).limit(SEARCH_COUNT_CAP + 1)
+                    .subquery())
+             for column, prefix in keys]
+    merged = union(*walks).subquery()
+    return min(db.session.scalar(select(func.count()).select_from(merged)),
+               SEARCH_COUNT_CAP + 1)
+
+
 def search_page(filters: Filters, number: int = 1, size: int | None = None,
                 count: bool = True) -> Page:
     """One page of the clients matching ``filters.q``, ranked."""
@@ -126,8 +141,7 @@ def search_page(filters: Filters, number: int = 1, size: int | None = None,
         return Page(items=[], number=1, size=size, total=0)
     scope = walk_scope()
     ids = _ranked_ids(keys, filters, number * size, scope)[(number - 1) * size:number * size]
-    total = (count_capped(matching(select(Client.id), filters, scope), SEARCH_COUNT_CAP)
-             if count else len(ids))
+    total = _total(keys, filters, scope) if count else len(ids)
     return Page(items=_load(ids), number=number, size=size, total=total, cap=SEARCH_COUNT_CAP)
 
 
