@@ -1,5 +1,6 @@
 """client_search_walk_advisor: the search keys' indexes end with the advisor, so that a
-manager's or an advisor's prefix walk checks the scope on the index entry (index-only)
+manager's or an advisor's prefix walk checks the scope on the index entry (index-only);
+the query builder's place criteria with advisors chosen seek each advisor's clients
 
 Revision ID: a7e2c9d4f158
 Revises: 8c4f1e2a7d63
@@ -22,9 +23,12 @@ def upgrade():
     for key in SEARCH_KEYS:
         op.drop_index(f'ix_client_{key}', table_name='client')
         op.create_index(f'ix_client_{key}', 'client', [key, 'id', 'advisor_id'], unique=False)
+    op.create_index('ix_client_advisor_place', 'client',
+                    ['advisor_id', 'postal_code', 'language', 'name_key', 'id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_client_advisor_place', table_name='client')
     for key in SEARCH_KEYS:
         op.drop_index(f'ix_client_{key}', table_name='client')
         op.create_index(f'ix_client_{key}', 'client', [key, 'id'], unique=False)
