@@ -114,6 +114,34 @@ def test_cards_for_every_scope_are_the_first_of_a_sort(app, pipeline, viewer, se
                 assert shown == expected, (viewer, filters, column.stage.name)
 
 
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_cursor_s_walk_changes_the_cost_never_the_cards(app, pipeline, viewer):
+    """The next page reads by the walk its cursor names (the board's choice): whichever
+    walk a cursor names, or none (an old or altered link), the same cards."""
+    today = clock.today()
+    with app.test_request_context():
+        login_user(pipeline[viewer])
+        paged = [column for column in board(Filters(), today) if column.cursor]
+        assert paged
+        for column in paged:
+            cursor = queries.Cursor.decode(column.cursor)
+            assert cursor is not None and cursor.walk is not None
+            expected = column_page(column.stage, Filters(), column.cursor, today)
+            assert expected.cards
+            for walk in (True, False, None):
+                other = queries.Cursor(cursor.after, walk).encode()
+                page = column_page(column.stage, Filters(), other, today)
+                assert ([c.id for c in page.cards], page.cursor and page.cursor[:-2]) == (
+                    [c.id for c in expected.cards],
+                    expected.cursor and expected.cursor[:-2]), (viewer, walk)
+
+
+@pytest.mark.parametrize("text", ["", "~", "x~1", "2026-01-01T00:00:00~x",
+                                  "2026-01-01T00:00:00~1~c~c", "2026-01-01T00:00:00"])
+def test_a_garbled_cursor_is_the_first_page(text):
+    assert queries.Cursor.decode(text) is None
+
+
 def test_an_advisor_sees_their_cards_only_and_a_manager_their_team(app, pipeline):
     """The scope itself (the same as the list's): checked once on the data."""
     with app.test_request_context():

@@ -200,9 +200,10 @@ def session_user(key: str, now: datetime | None = None) -> User | None:
     pk, _, secret = (key or "").partition(":")
     if not (pk.isdigit() and len(pk) < 10 and secret):
         return None
-    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user)).where(
+    row = db.session.scalar(select(UserSession).options(
+        joinedload(UserSession.user).joinedload(User.team)).where(
         UserSession.token_hash == _hashed(secret), UserSession.user_id == int(pk),
-        UserSession.ended_at.is_(None)))  # the session and its user: one query
+        UserSession.ended_at.is_(None)))  # the session, its user and team: one query
     if row is None or not row.user.active:
         return None
     now = now or datetime.now(UTC)

@@ -138,17 +138,31 @@ def totals(filters: Filters, stage_ids: list[int] | None = None) -> dict[int, To
 
 # --- cards ------------------------------------------------------------------------------
 
-def encode_cursor(entered_at: datetime, opportunity_id: int) -> str:
-    return f"{entered_at.isoformat()}~{opportunity_id}"
+@dataclass(frozen=True)
+class Cursor:
+    """Where a column's next page starts: after the last card shown, read by the walk the
+    board chose from the tally for that column (so the next page need not ask the tally
+    again). Both walks read the same cards: a cursor altered by hand changes the cost,
+    never what is shown."""
 
+    after: tuple[datetime, int]  # (stage entry, id) of the last card shown
+    walk: bool | None = None  # the column's index (True) or the people's; None: ask
 
-def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
-    """The last card shown of a column, or None (first page) when absent or garbled."""
-    try:
-        moment_, _, opportunity_id = (text or "").rpartition("~")
-        return datetime.fromisoformat(moment_), int(opportunity_id)
-    except ValueError:
-        return None
+    def encode(self) -> str:
+        flag = "" if self.walk is None else ("~c" if self.walk else "~p")
+        return f"{self.after[0].isoformat()}~{self.after[1]}{flag}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> "Cursor | None":
+        """The cursor, or None (first page) when absent or garbled."""
+        parts = (text or "").split("~")
+        if len(parts) not in (2, 3):
+            return None
+        try:
+            after = (datetime.fromisoformat(parts[0]), int(parts[1]))
+        except ValueError:
+            return None
+        return cls(after, {"c": True, "p": False}.get(parts[2]) if len(parts) == 3 else None)
 
 
 # A walk of one person's index (as owner, SPEX or DV) costs about this many index entries
@@ -301,7 +315,7 @@ class Page:
     cursor: str | None  # None when the column is complete
 
 
-def _pages(positions: Select) -> dict[int, Page]:
+def _pages(positions: Select, plan: dict[int, bool]) -> dict[int, Page]:
     """Per stage, the cards to show of what ``positions`` read (CARDS + 1 per column: the
     one more says there is a next page, and is not loaded). Read on their own first:
     planned together with the cards' joins, a manager's walks took PostgreSQL 9 ms to
@@ -313,7 +327,7 @@ def _pages(positions: Select) -> dict[int, Page]:
     for stage_id, rows in by_stage.items():
         rows.sort(key=lambda r: (r.stage_entered_at, r.id), reverse=True)
         shown = rows[:CARDS]
-        cursor = (encode_cursor(shown[-1].stage_entered_at, shown[-1].id)
+        cursor = (Cursor((shown[-1].stage_entered_at, shown[-1].id), plan[stage_id]).encode()
                   if len(rows) > CARDS else None)
         pages[stage_id] = Page([r.id for r in shown], cursor)
     return pages
@@ -442,7 +456,7 @@ def board(filters: Filters, today: date) -> list[Column]:
         parts = ([_walked_ids(walked, filters, None, people)] if walked else []) + [
             _people_ids(s.id, filters, None, people) for s in read if not plan[s.id]]
         pages = _pages(parts[0] if len(parts) == 1
-                       else union_all(*(select(part.subquery()) for part in parts)))
+                       else union_all(*(select(part.subquery()) for part in parts)), plan)
     ids = [i for page in pages.values() for i in page.ids]
     cards = ({c.id: c for c in _cards(_by_ids(ids), {s.id: s for s in all_stages}, today)}
              if ids else {})
@@ -452,14 +466,20 @@ def board(filters: Filters, today: date) -> list[Column]:
 
 
 def column_page(stage: Stage, filters: Filters, cursor: str | None, today: date) -> Column:
-    """The next cards of one column (the total is not recomputed: 0 here)."""
+    """The next cards of one column (the total is not recomputed: 0 here), by the walk the
+    cursor names, else the cheaper one (from the tally)."""
+    after = Cursor.decode(cursor)
     people = scope_people()
-    counts = None
-    if people is not None and not (filters.since or filters.until):
-        counts = _sums(filters, people, [stage.id])[1]
-    plan = walks([stage.id], people, counts)
-    page = _pages(_column_ids(stage.id, filters, decode_cursor(cursor), people,
-                              plan[stage.id])).get(stage.id, Page([], None))
+    if people is None:
+        walk = True
+    elif after is not None and after.walk is not None:
+        walk = after.walk
+    else:
+        counts = (None if filters.since or filters.until
+                  else _sums(filters, people, [stage.id])[1])
+        walk = walks([stage.id], people, counts)[stage.id]
+    page = _pages(_column_ids(stage.id, filters, after and after.after, people, walk),
+                  {stage.id: walk}).get(stage.id, Page([], None))
     cards = ({c.id: c for c in _cards(_by_ids(page.ids), {stage.id: stage}, today)}
              if page.ids else {})
     return _column(stage, page, cards, Total())
