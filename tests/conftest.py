@@ -105,8 +105,9 @@ atexit.register(shutil.rmtree, _SQLITE_TEMPLATE.parent, True)
 def _empty_database():
     """Each test starts from an empty schema holding the default data the migrations
     insert. SQLite: a copy of the run's first such file (building it costs 60 ms a test).
-    PostgreSQL: the run's schema is built once, then the tables a test wrote are truncated (ids restarted);
-    a test that dropped or changed the tables makes the next one rebuild them."""
+    PostgreSQL: the run's schema is built once, then the tables a test wrote are
+    truncated (ids restarted); a test that dropped or changed the tables makes the next
+    one rebuild them."""
     if db.engine.dialect.name == "sqlite":
         _sqlite_from_template(Path(db.engine.url.database))
         return
