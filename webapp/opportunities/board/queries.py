@@ -1,10 +1,11 @@
 """Read queries of the kanban and the list: filters, column totals, cards.
 
-The board reads at most ``CARDS`` (+1) cards per column, each column from the index of
-its stage (``ix_opportunity_board``, or the owner's / the branch's under a filter) in
-one UNION ALL; counts and sums per column come from the tally (tally.py), or from one
-GROUP BY under a period filter or a narrower scope. A column's next page continues after
-the last card shown (keyset), so page 50 costs what page 1 does.
+The board reads at most ``CARDS`` (+1) cards per column, each column from an index
+range — its stage's (``ix_opportunity_board``, every such column in one statement) or
+the viewer's people's — chosen from the tally; counts and sums per column come from the
+tally (tally.py), or from one GROUP BY under a period filter. A column's next page
+continues after the last card shown (keyset, the walk named in its cursor), so page 50
+costs what page 1 does.
 """
 
 from collections.abc import Callable
@@ -230,12 +231,12 @@ POSITION = (Opportunity.id, Opportunity.stage_id, Opportunity.stage_entered_at)
 def _walked_ids(stage_ids: list[int], filters: Filters, after: tuple[datetime, int] | None,
                 people: list[int] | None) -> Select:
     """The positions (id, stage, entry) of the next CARDS + 1 cards of each of these
-    columns, each walking its
-    column's index (ix_opportunity_board; the scope checked on its entries against
-    ``people``, None: the whole pipeline), in one short statement whatever the number of
-    columns: PostgreSQL joins the stages to a LATERAL walk, SQLite looks the cards up by
-    the ids of a walk it runs again for each stage. (Thirteen walks in a UNION ALL took
-    8 ms to build and PostgreSQL 1.5 ms to plan, for 0.3 ms of reading.)"""
+    columns, each walking its column's index (ix_opportunity_board; the scope checked on
+    its entries against ``people``, None: the whole pipeline), in one short statement
+    whatever the number of columns: PostgreSQL joins the stages to a LATERAL walk, SQLite
+    looks the cards up by the ids of a walk it runs again for each stage. (Thirteen walks
+    in a UNION ALL took 8 ms to build and PostgreSQL 1.5 ms to plan, for 0.3 ms of
+    reading.)"""
     dialect = db.session.get_bind().dialect.name
     walk = filtered(select(*POSITION), filters, board=True).where(
         Opportunity.stage_id == Stage.id)
