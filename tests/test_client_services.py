@@ -54,6 +54,23 @@ def test_save_client_changes_the_advisor_with_its_history(org):
     assert periods == {org["advisor"].id: clock.today(), org["manager"].id: None}
 
 
+def test_a_change_of_advisor_counts_the_former_one_without_a_history_line(org):
+    """« Nouveau conseiller » (seed 002: one who took over after a former advisor) reads
+    the count kept here; the history shows the advisor's change, not the derived count."""
+    from webapp.clients.rules import AdvisorSituation
+    from webapp.history import AuditRow
+
+    client = save_client(Client(), _anne(advisor_id=org["advisor"].id))
+    db.session.commit()
+    assert (client.former_advisors, client.advisor_situation) == (0, AdvisorSituation.PRESENT)
+    save_client(client, _anne(advisor_id=org["manager"].id))
+    db.session.commit()
+    assert (client.former_advisors, client.advisor_situation) == (1, AdvisorSituation.NEW)
+    fields = set(db.session.scalars(select(AuditRow.field).where(
+        AuditRow.object_type == "client", AuditRow.object_id == client.id)))
+    assert "advisor_id" in fields and "former_advisors" not in fields
+
+
 def test_saving_the_same_values_writes_nothing(org):
     client = save_client(Client(), _anne(advisor_id=org["advisor"].id))
     db.session.commit()

@@ -58,8 +58,10 @@ class Client(Audited, db.Model):
         Index("ix_client_advisor_place", "advisor_id", "postal_code", "language", "name_key",
               "id"),
     )
+    # Derived columns: the keys, and the count of former advisors (the change itself is
+    # recorded as the advisor's, and in the advisor periods).
     __audit_exclude__ = frozenset({"name_key", "name_key_rev", "email_key", "phone_key",
-                                   "phone2_key", "city_key"})
+                                   "phone2_key", "city_key", "former_advisors"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(80), unique=True)
