@@ -8,12 +8,13 @@ import os
 import shutil
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import g
 from flask_login import FlaskLoginClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, exists, select, text
 from sqlalchemy.exc import DBAPIError
 
 from webapp import create_app
@@ -58,6 +59,7 @@ def pg_schema():
     yield schema
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_defaults" CASCADE'))
     engine.dispose()
 
 
@@ -87,6 +89,32 @@ def database_url(tmp_path, pg_schema) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
+def _reuse_url_builders() -> None:
+    """Werkzeug compiles each rule's URL builder from a Python syntax tree when an app
+    registers it: 90 % of ``create_app`` (221 rules, ~55 ms), paid again by every test's
+    app for the same rules. The builder is a plain function of the rule's text, trace and
+    defaults, bound to its rule afterwards (it reads the converters through ``self``), so
+    the run compiles each one once. Test-only: a server builds its app once."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict = {}
+
+    def reused(rule, append_unknown=True):
+        defaults = rule.defaults or {}
+        key = (rule.rule, tuple(rule._trace), append_unknown,
+               tuple((name, repr(value), type(rule._converters.get(name)))
+                     for name, value in defaults.items()))
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = reused
+
+
+_reuse_url_builders()
+
+
 def pytest_collection_finish(session):
     """Every module is imported: freeze what they hold out of the garbage collector's
     full passes (as gunicorn.conf.py does for a worker), which otherwise scan them again
@@ -95,34 +123,32 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
-_BUILT: set[str] = set()  # the PostgreSQL schemas whose tables this run has created
-
-
 _SQLITE_TEMPLATE = Path(tempfile.mkdtemp(prefix="pilote-tests-")) / "empty.sqlite"
 atexit.register(shutil.rmtree, _SQLITE_TEMPLATE.parent, True)
 
 
-def _empty_database():
+def _empty_database(truncate: bool = False) -> None:
     """Each test starts from an empty schema holding the default data the migrations
     insert. SQLite: a copy of the run's first such file (building it costs 60 ms a test).
-    PostgreSQL: the run's schema is built once, then the tables a test wrote are
-    truncated (ids restarted); a test that dropped or changed the tables makes the next
-    one rebuild them."""
+    PostgreSQL: the run's schema is built once, then brought back by one round trip of
+    its ``_Reset``; a test that dropped or changed the tables makes the next one rebuild
+    them."""
     if db.engine.dialect.name == "sqlite":
         _sqlite_from_template(Path(db.engine.url.database))
         return
     url = db.engine.url.render_as_string()
-    if url in _BUILT:
+    if url in _RESETS:
         try:
-            _delete_everything()
+            db.session.execute(text(_RESETS[url].statement(truncate)))
+            db.session.commit()
+            return
         except DBAPIError:
             db.session.rollback()
-            _BUILT.discard(url)
-    if url not in _BUILT:
-        db.drop_all()
-        db.create_all()
-        _BUILT.add(url)
+            del _RESETS[url]
+    db.drop_all()
+    db.create_all()
     _defaults()
+    _RESETS[url] = _Reset.kept()
 
 
 def _sqlite_from_template(path: Path) -> None:
@@ -147,25 +173,53 @@ def _defaults() -> None:
     db.session.commit()
 
 
-def _delete_everything() -> None:
-    """Empty the run's PostgreSQL schema and restart its ids: the tables the test wrote
-    (found in one round trip) truncated, every sequence reset. A TRUNCATE of every table
-    creates new files for each (100 ms a test); a DELETE leaves dead rows that sway the
-    planner in the plan tests. A table whose columns a test changed fails here, and the
-    schema is rebuilt."""
-    tables = db.metadata.sorted_tables
-    probe = " UNION ALL ".join(f"SELECT '{table.name}' WHERE EXISTS (SELECT FROM \"{table.name}\")"
-                               for table in tables)
-    written = ", ".join(f'"{name}"' for name in db.session.scalars(text(probe)))
-    if written:
-        db.session.execute(text(f"TRUNCATE {written} CASCADE"))
-    sequences = [f"pg_get_serial_sequence('\"{table.name}\"', '{column.name}')"
-                 for table in tables for column in table.primary_key.columns
-                 if column.autoincrement is True or (
-                     column.autoincrement == "auto" and len(table.primary_key.columns) == 1
-                     and column.type.python_type is int)]
-    db.session.execute(text("SELECT " + ", ".join(f"setval({seq}, 1, false)"
-                                                  for seq in sequences)))
+@dataclass(frozen=True)
+class _Reset:
+    """How the run's PostgreSQL schema comes back to its state after the defaults: every
+    table emptied (children first), the default rows copied back from a sibling schema
+    where they were kept when it was built, the ids restarted after them.
+
+    The tables are emptied by DELETE (a TRUNCATE creates new files for each table: 100 ms
+    a test); the tests that read query plans (marker ``plans``) truncate instead, so that
+    no deleted row weighs in the planner's estimates."""
+
+    tables: tuple[str, ...]
+    defaults: tuple[str, ...]
+    copies: str
+    sequences: tuple[str, ...]
+
+    @classmethod
+    def kept(cls) -> "_Reset":
+        """Keep the default rows the schema now holds, and say how to restore them."""
+        tables = db.metadata.sorted_tables
+        copies = db.session.scalar(text("SELECT current_schema()")) + "_defaults"
+        defaults = tuple(table.name for table in tables
+                         if db.session.scalar(select(exists().select_from(table))))
+        db.session.execute(text(f'DROP SCHEMA IF EXISTS "{copies}" CASCADE'))
+        db.session.execute(text(f'CREATE SCHEMA "{copies}"'))
+        for name in defaults:
+            db.session.execute(text(f'CREATE TABLE "{copies}"."{name}" AS TABLE "{name}"'))
+        db.session.commit()
+        sequences = tuple(
+            f"setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), "
+            f'COALESCE((SELECT max("{column.name}") FROM "{table.name}"), 0) + 1, false)'
+            for table in tables for column in table.primary_key.columns
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+                and column.type.python_type is int))
+        return cls(tuple(table.name for table in reversed(tables)), defaults, copies,
+                   sequences)
+
+    def statement(self, truncate: bool) -> str:
+        quoted = [f'"{name}"' for name in self.tables]
+        emptying = ([f"TRUNCATE {', '.join(quoted)}"] if truncate
+                    else [f"DELETE FROM {name}" for name in quoted])
+        refill = [f'INSERT INTO "{name}" SELECT * FROM "{self.copies}"."{name}"'
+                  for name in self.defaults]
+        return "; ".join([*emptying, *refill, "SELECT " + ", ".join(self.sequences)])
+
+
+_RESETS: dict[str, _Reset] = {}  # the PostgreSQL schemas this run has built
 
 
 @pytest.fixture
@@ -174,7 +228,7 @@ def app_config(tmp_path, pg_schema):
 
 
 @pytest.fixture
-def app(app_config):
+def app(app_config, request):
     app = create_app(app_config)
     app.test_client_class = FlaskLoginClient
 
@@ -185,7 +239,7 @@ def app(app_config):
         g.pop("_login_user", None)
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with app.app_context():
-        _empty_database()
+        _empty_database(truncate=request.node.get_closest_marker("plans") is not None)
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -51,6 +51,7 @@ def _plan(stmt) -> str:
     return " | ".join(str(row[-1]) for row in db.session.execute(db.text(explain + sql)))
 
 
+@pytest.mark.plans
 @pytest.mark.parametrize("viewer", ["manager", "admin"])
 def test_a_rank_walks_its_key_index_in_order_without_a_sort(app, org, book, viewer):
     """The plans on both engines: the key index's range, in its order (no sort)."""

@@ -155,6 +155,7 @@ def test_an_advisor_sees_their_cards_only_and_a_manager_their_team(app, pipeline
         assert shown <= mine
 
 
+@pytest.mark.plans
 def test_the_people_s_walks_read_an_index_range_without_a_sort_of_the_scope(app, pipeline):
     """The plan of a walk: an index search, no sort of the visible rows (SQLite's and
     PostgreSQL's EXPLAIN); only the merge of the people's few walks is sorted."""
