@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, text, update
 
 from tests.fixtures.operations import play_transformation_example, record
 from tests.fixtures.supervision import another_writer_first, listed
@@ -233,6 +233,31 @@ def test_excel_export_has_every_row_and_the_figures(org, login, played):
     synthesis = {r[0]: r[1] for r in book["Synthèse"].iter_rows(values_only=True) if r[0]}
     assert synthesis["Collecté"] == 6000 and synthesis["Ont accepté"] == 2
     assert round(synthesis["Taux de transformation"], 2) == 66.67
+
+
+def test_the_export_s_cursor_is_planned_for_every_row(org, login, played):
+    """PostgreSQL plans a cursor for its first tenth by default, which made the export in
+    name order walk every client's name (980 ms at 1 000 000 clients for 20 000 rows);
+    the export's statement runs in a transaction that plans for every row."""
+    operation, _ = played
+    ran: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_rest):
+        ran.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = login(org["manager"]).get(
+            f"/supervision/gestion/export.xlsx?operation={operation.id}")
+        assert response.status_code == 200 and response.get_data()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    rows = next(i for i, sql in enumerate(ran) if sql.startswith("SELECT target.reach"))
+    if db.engine.dialect.name == "postgresql":
+        assert ran[rows - 1] == "SET LOCAL cursor_tuple_fraction = 1"
+        assert db.session.scalar(text("SHOW cursor_tuple_fraction")) == "0.1"  # that one only
+    else:
+        assert "cursor_tuple_fraction" not in " ".join(ran)
 
 
 def test_a_team_row_opens_its_advisors_clients(org, login, played):

@@ -138,6 +138,16 @@ def starts_with(column, prefix: str):
     return and_(column >= prefix, column < upper)
 
 
+def reading_every_row(session) -> None:
+    """The transaction's next cursor is read to its end (an export streamed in chunks): on
+    PostgreSQL, plan it for every row, not for the first tenth as a cursor is by default.
+    The Gestion export in name order then hashes its 20 000 targets' clients and sorts
+    them (300 ms at 1 000 000 clients) instead of walking the whole client name index
+    for a first row sooner (980 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL cursor_tuple_fraction = 1"))
+
+
 def analyze(session) -> None:
     """Refresh the planner's statistics after a bulk load (the search plans depend on them).
 

@@ -12,7 +12,7 @@ from webapp.auth.models import Team, User
 from webapp.auth.scope import scoped
 from webapp.clients.models import Client
 from webapp.clients.rules import search_key
-from webapp.database import starts_with
+from webapp.database import reading_every_row, starts_with
 from webapp.extensions import db
 from webapp.operations.models import ConclusionKind, Operation, Step, Target
 from webapp.pagination import Page, count_capped, page_size
@@ -154,6 +154,7 @@ def export_rows(found: Listing):
             .outerjoin(ConclusionKind, ConclusionKind.id == Target.conclusion_kind_id)
             .where(Target.id.in_(found.kept.with_only_columns(Target.id)))
             .order_by(*found.order).execution_options(yield_per=CHUNK))
+    reading_every_row(db.session)
     yield from db.session.execute(rows).partitions()
 
 
