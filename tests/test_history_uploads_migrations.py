@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import current_app
-from sqlalchemy import inspect, select
+from sqlalchemy import Column, inspect, select, text
 
 from tests.conftest import make_config
 from tests.fixtures.files import PNG
@@ -124,6 +124,10 @@ def test_serve_refuses_paths_outside_the_folder(app):
         serve("../secret_key", "x", "text/plain")
 
 
+# SQLite's reflection skips an index on an expression (ix_client_advisor_department),
+# and autogenerate then skips the model's: that one is checked by name below.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_build_the_schema_the_models_describe(tmp_path, pg_schema):
     """`flask db upgrade` from an empty database gives exactly the models' schema."""
     app = create_app(make_config(tmp_path, pg_schema))
@@ -131,9 +135,16 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path, pg_schema):
         upgrade_from_empty()
         tables = set(inspect(db.engine).get_table_names())
         assert {"user", "team", "client", "audit_row", "alembic_version"} <= tables
+        built = (text("SELECT name FROM sqlite_master WHERE type = 'index'")
+                 if db.engine.dialect.name == "sqlite"
+                 else text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"))
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            indexes = set(conn.scalars(built))
         assert diff == []
+        expression_indexes = {index.name for index in db.metadata.tables["client"].indexes
+                              if not all(isinstance(e, Column) for e in index.expressions)}
+        assert expression_indexes == {"ix_client_advisor_department"} <= indexes
         db.engine.dispose()
 
 

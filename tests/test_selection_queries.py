@@ -2,7 +2,7 @@
 advisor's query never returns another advisor's clients, whatever the criteria say."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from webapp.clients.models import Account, Client
 from webapp.clients.selection import queries
@@ -148,6 +148,70 @@ def test_a_small_result_is_sorted_as_the_name_index_walks_it(app, book, monkeypa
         monkeypatch.setattr(queries, "SMALL_RESULT", 2)
         walked = pages()
     assert small == walked and len(small[0]) == 4 and len(small[1]) == 2
+
+
+@pytest.fixture
+def places(book, make_client):
+    """Marc's and Paul's clients in the Rhône, in both Corsicas and in two overseas
+    départements, with names that interleave across the pairs."""
+    marc, paul = book["advisor"], book["paul"]
+    for n, (advisor, postal_code) in enumerate(
+            [(marc, "69001"), (paul, "69002"), (marc, "20000"), (paul, "20600"),
+             (marc, "97400"), (paul, "97100"), (marc, "69100"), (paul, "20100")] * 2):
+        make_client("Client", f"{'ABCDEFGH'[n % 8]}{n:02d}", advisor=advisor,
+                    postal_code=postal_code)
+    return {"department": ["69", "2B", "974"], "advisor_id": [str(marc.id), str(paul.id)],
+            "language": ["fr"]}
+
+
+def test_a_large_result_s_pages_merge_each_advisor_s_walk_per_department(
+        app, book, places, monkeypatch):
+    """With advisors and départements chosen, a large result's page is merged from each
+    (advisor, département) walk: the same clients in the same order as the small
+    result's sort and as the name index's walk, page by page; Corsica's and overseas'
+    own postal codes kept apart from their neighbours sharing the key."""
+    from flask_login import login_user
+
+    with app.test_request_context():
+        login_user(book["manager"])
+        criteria = parse_criteria(places)
+
+        def pages():
+            return [[c.id for c in queries.result_page(criteria, n).items] for n in (1, 2, 3)]
+
+        monkeypatch.setattr(queries, "page_size", lambda: 3)
+        small = pages()
+        monkeypatch.setattr(queries, "SMALL_RESULT", 2)
+        walked = pages()
+        monkeypatch.setattr(queries, "PAIR_WALKS", 1)
+        name_index = pages()
+        expected = sorted(db.session.execute(queries.selected(
+            select(Client.name_key, Client.id), criteria)).all())
+        places_found = set(db.session.scalars(select(func.substr(Client.postal_code, 1, 3))
+                                              .where(Client.id.in_([r.id for r in expected]))))
+    assert small == walked == name_index
+    assert [i for page in walked for i in page] == [row.id for row in expected][:9]
+    assert len(expected) == 12 and places_found == {"690", "691", "202", "206", "974"}
+
+
+@pytest.mark.plans
+def test_an_advisor_s_walk_in_a_department_reads_its_index_in_order(app, book, places):
+    """The plan of one pair's walk on both engines: ix_client_advisor_department's range
+    in its order, no sort."""
+    from flask_login import login_user
+
+    from tests.test_clients_search_walks import _plan
+
+    marc = book["advisor"]
+    db.session.add_all(Client(first_name="Client", last_name=f"Nantes {n:03d}",
+                              advisor_id=marc.id, postal_code="44000") for n in range(300))
+    db.session.commit()  # the rest of his book: the name walk would skip it, entry by entry
+    with app.test_request_context():
+        login_user(book["manager"])
+        db.session.execute(text("ANALYZE"))
+        plan = _plan(queries._pair_walk(parse_criteria(places), book["advisor"].id, "69", 25))
+    assert "ix_client_advisor_department" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
 def test_the_kinds_of_accounts_offered_are_each_kind_once_by_name(book):

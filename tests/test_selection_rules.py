@@ -8,6 +8,7 @@ import pytest
 from webapp.clients.selection.rules import (
     Criteria,
     changed_since_preview,
+    department_key,
     department_prefixes,
     parse_criteria,
     refuse_bulk,
@@ -71,6 +72,15 @@ def test_values_beyond_the_limit_are_ignored():
 ])
 def test_department_postal_codes(department, prefixes):
     assert department_prefixes(department) == prefixes
+
+
+@pytest.mark.parametrize("department, key", [
+    ("69", ("69", True)), ("01", ("01", True)), ("2a", ("20", False)), ("2B", ("20", False)),
+    ("974", ("97", False)),
+])
+def test_a_department_s_key_is_its_postal_codes_two_first_characters(department, key):
+    """The walk index's key; Corsica and overseas share theirs with their neighbours."""
+    assert department_key(department) == key
 
 
 def test_ticked_ids():

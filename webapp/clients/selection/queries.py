@@ -4,21 +4,22 @@ takes, the export's rows), the saved queries one sees, the builder's choices."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from webapp.auth.models import Branch, Team, User
 from webapp.auth.scope import scoped
-from webapp.clients.models import Account, Client
+from webapp.clients.models import DEPARTMENT_KEY, Account, Client
 from webapp.clients.queries import SEARCH_COUNT_CAP, Filters, _load, client_page
 from webapp.clients.selection.criteria import conditions
 from webapp.clients.selection.models import SavedQuery
-from webapp.clients.selection.rules import Criteria
+from webapp.clients.selection.rules import Criteria, department_key
 from webapp.extensions import db
 from webapp.pagination import Page, page_number, page_size
 
 PRODUCTS_OFFERED = 200
 SMALL_RESULT = 2000  # a result this small is read whole and sorted in Python
+PAIR_WALKS = 24  # (advisor, département) walks merged for a large result's page, at most
 
 
 def selected(stmt: Select, criteria: Criteria, ticked: tuple[int, ...] = (),
@@ -37,7 +38,7 @@ def result_page(criteria: Criteria, number: int = 1) -> Page:
 
     A result of up to ``SMALL_RESULT`` clients is read whole, unordered — the planner
     then takes the criteria's own indexes — and sorted here; only a larger one is read
-    by walking the name index, where a page is found within a few thousand entries. (The
+    in name order (``_large_page``), where a page is found within a few thousand entries. (The
     walk alone, for criteria that match little — two advisors of another city — read
     the whole index: 2.3 s at 1 000 000 clients on PostgreSQL.)"""
     size, number = page_size(), page_number(number)
@@ -48,11 +49,36 @@ def result_page(criteria: Criteria, number: int = 1) -> Page:
         ordered = sorted(few, key=lambda row: (row.name_key or "", row.id))
         ids = [row.id for row in ordered[start:start + size]]
     else:
-        ids = db.session.scalars(selected(select(Client.id), criteria)
-                                 .order_by(Client.name_key, Client.id)
-                                 .limit(size).offset(start)).all()
+        ids = db.session.scalars(_large_page(criteria, start, size)).all()
     return Page(items=_load(ids), number=number, size=size,
                 total=min(len(few), SEARCH_COUNT_CAP + 1), cap=SEARCH_COUNT_CAP)
+
+
+def _large_page(criteria: Criteria, start: int, size: int) -> Select:
+    """The ids of a large result's page by name. With advisors and départements chosen
+    (a manager's everyday query), merged from each (advisor, département) pair's walk of
+    ``ix_client_advisor_department``, which stops at the page's end: 0.5 ms for two
+    advisors' 22 000 clients of the Yvelines at 1 000 000 clients, where reading them all
+    from the place index to keep the first 25 took 7 ms. Otherwise the name index."""
+    pairs = list(dict.fromkeys((advisor, department) for advisor in criteria["advisor_id"]
+                               for department in criteria["department"]))
+    if not pairs or len(pairs) > PAIR_WALKS:
+        return (selected(select(Client.id), criteria).order_by(Client.name_key, Client.id)
+                .limit(size).offset(start))
+    walks = union_all(*(select(_pair_walk(criteria, advisor, department, start + size)
+                               .subquery()) for advisor, department in pairs)).subquery()
+    return (select(walks.c.id).order_by(walks.c.name_key, walks.c.id)
+            .limit(size).offset(start))
+
+
+def _pair_walk(criteria: Criteria, advisor: int, department: str, end: int) -> Select:
+    """The first ``end`` clients by name of one advisor in one département (its key on the
+    index; Corsica's and overseas' own postal code starts checked besides)."""
+    key, whole = department_key(department)
+    kept = (criteria.with_values("advisor_id", (advisor,))
+            .with_values("department", () if whole else (department,)))
+    return (selected(select(Client.id, Client.name_key), kept).where(key == DEPARTMENT_KEY)
+            .order_by(Client.name_key, Client.id).limit(end))
 
 
 def count(criteria: Criteria, ticked: tuple[int, ...] = (), user: User | None = None) -> int:

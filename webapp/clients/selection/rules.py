@@ -219,6 +219,15 @@ def department_prefixes(department: str) -> tuple[str, ...]:
     return (code,)
 
 
+def department_key(department: str) -> tuple[str, bool]:
+    """The two first characters of a département's postal codes, and whether they alone
+    select it: « 69 » → (« 69 », True); Corsica's « 2A » → (« 20 », False), « 974 » →
+    (« 97 », False): their own starts are checked besides."""
+    prefixes = department_prefixes(department)
+    key = prefixes[0][:2]
+    return key, prefixes == (key,)
+
+
 def refuse_bulk(count: int, limit: int) -> str | None:
     """A bulk action on more than ``limit`` clients is refused: the query is to be refined."""
     if count > limit:
