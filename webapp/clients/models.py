@@ -157,6 +157,7 @@ DEPARTMENT_KEY = func.substr(Client.postal_code, literal_column("1"), literal_co
 Index("ix_client_advisor_department", Client.advisor_id, DEPARTMENT_KEY, Client.name_key,
       Client.id)
 
+
 class AdvisorPeriod(Audited, db.Model):
     """One advisor in charge of a client from ``started_on`` to ``ended_on`` (open: now)."""
 
