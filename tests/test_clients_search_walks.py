@@ -6,6 +6,7 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import select
 
+from tests.plans import plan_of
 from webapp.auth.scope import scoped
 from webapp.clients import queries
 from webapp.clients.models import Client
@@ -37,20 +38,6 @@ def test_the_walk_scope_sees_what_the_scope_sees(app, org, book, viewer):
         assert page.total == len(got)
 
 
-def _plan(stmt) -> str:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    pg = db.engine.dialect.name == "postgresql"
-    sql = str(stmt.compile(dialect=postgresql.dialect() if pg else sqlite.dialect(),
-                           compile_kwargs={"literal_binds": True}))
-    explain = "EXPLAIN " if pg else "EXPLAIN QUERY PLAN "
-    if pg:  # a test's few rows: a table or bitmap scan is cheaper (and the rows the run's
-        # earlier tests deleted still weigh in the estimates); the ordered index must exist
-        db.session.execute(db.text("SET LOCAL enable_seqscan = off"))
-        db.session.execute(db.text("SET LOCAL enable_bitmapscan = off"))
-    return " | ".join(str(row[-1]) for row in db.session.execute(db.text(explain + sql)))
-
-
 @pytest.mark.plans
 @pytest.mark.parametrize("viewer", ["manager", "admin"])
 def test_a_rank_walks_its_key_index_in_order_without_a_sort(app, org, book, viewer):
@@ -63,7 +50,7 @@ def test_a_rank_walks_its_key_index_in_order_without_a_sort(app, org, book, view
             stmt = (queries._visible(select(Client.id).where(
                 queries.starts_with(column, "mich")), queries.Filters(), scope)
                 .order_by(column, Client.id).limit(25))
-            plan = _plan(stmt)
+            plan = plan_of(stmt)
             assert f"ix_client_{column.key}" in plan, plan
             assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
             if db.engine.dialect.name == "sqlite":  # the scope checked on the entry itself

@@ -10,6 +10,7 @@ import pytest
 from flask_login import login_user
 from sqlalchemy import func, select
 
+from tests.plans import plan_of
 from webapp import clock
 from webapp.auth.models import Role
 from webapp.auth.scope import scoped
@@ -159,23 +160,12 @@ def test_an_advisor_sees_their_cards_only_and_a_manager_their_team(app, pipeline
 def test_the_people_s_walks_read_an_index_range_without_a_sort_of_the_scope(app, pipeline):
     """The plan of a walk: an index search, no sort of the visible rows (SQLite's and
     PostgreSQL's EXPLAIN); only the merge of the people's few walks is sorted."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     with app.test_request_context():
         login_user(pipeline["manager"])
         people = queries.scope_people()
         stage_id = db.session.scalar(select(Stage.id).order_by(Stage.position))
         for walk in (True, False):
-            stmt = queries._column_ids(stage_id, Filters(), None, people, walk)
-            dialect = (postgresql.dialect() if db.engine.dialect.name == "postgresql"
-                       else sqlite.dialect())
-            sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-            explain = "EXPLAIN " if dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
-            if dialect.name == "postgresql":  # a few rows: the ordered index must exist
-                db.session.execute(db.text("SET LOCAL enable_seqscan = off"))
-                db.session.execute(db.text("SET LOCAL enable_bitmapscan = off"))
-            plan = " ".join(str(row[-1]) for row in
-                            db.session.execute(db.text(explain + sql)))
+            plan = plan_of(queries._column_ids(stage_id, Filters(), None, people, walk))
             assert "ix_opportunity_" in plan or "Index" in plan, plan
             if walk:
                 assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan

@@ -4,6 +4,7 @@ advisor's query never returns another advisor's clients, whatever the criteria s
 import pytest
 from sqlalchemy import func, select, text
 
+from tests.plans import plan_of
 from webapp.clients.models import Account, Client
 from webapp.clients.selection import queries
 from webapp.clients.selection.rules import parse_criteria
@@ -200,8 +201,6 @@ def test_an_advisor_s_walk_in_a_department_reads_its_index_in_order(app, book, p
     in its order, no sort."""
     from flask_login import login_user
 
-    from tests.test_clients_search_walks import _plan
-
     marc = book["advisor"]
     db.session.add_all(Client(first_name="Client", last_name=f"Nantes {n:03d}",
                               advisor_id=marc.id, postal_code="44000") for n in range(300))
@@ -209,7 +208,7 @@ def test_an_advisor_s_walk_in_a_department_reads_its_index_in_order(app, book, p
     with app.test_request_context():
         login_user(book["manager"])
         db.session.execute(text("ANALYZE"))
-        plan = _plan(queries._pair_walk(parse_criteria(places), book["advisor"].id, "69", 25))
+        plan = plan_of(queries._pair_walk(parse_criteria(places), book["advisor"].id, "69", 25))
     assert "ix_client_advisor_department" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
